@@ -1,0 +1,24 @@
+// gzip: recognises gzip data and inflates it with zlib (native builds). The web build has no zlib; the page
+// decompresses with the browser's DecompressionStream before the bytes reach the core.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/status.hpp"
+
+namespace latent {
+
+inline constexpr std::size_t kMaxInflatedBytes = std::size_t{1} << 30;  // 1 GiB
+
+bool is_gzip(std::span<const std::uint8_t> bytes);
+
+// Inflates gzip `bytes` (named `name` in errors) into `out`, refusing to grow past `max_bytes` whatever the
+// stream claims. Fails with a clear message where zlib is not built in.
+Status gunzip(std::span<const std::uint8_t> bytes, const std::string& name, std::vector<std::uint8_t>& out,
+              std::size_t max_bytes = kMaxInflatedBytes);
+
+}  // namespace latent

@@ -1,0 +1,239 @@
+// safetensors encoding and fully validated decoding.
+#include "core/safetensors.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "core/files.hpp"
+
+namespace latent {
+
+static_assert(std::endian::native == std::endian::little, "safetensors data is little-endian; so is this code");
+
+namespace {
+
+using json = nlohmann::json;
+using ordered_json = nlohmann::ordered_json;
+
+struct ExpectedTensor {
+  std::string name;
+  std::vector<std::uint64_t> shape;
+  std::size_t offset = 0;  // in the parameter arena, in floats
+  std::size_t count = 0;
+};
+
+std::vector<ExpectedTensor> expected_tensors(const Autoencoder& model) {
+  std::vector<ExpectedTensor> out;
+  const Architecture& arch = model.architecture();
+  for (std::size_t l = 0; l < model.layers().size(); ++l) {
+    const DenseLayout& d = model.layers()[l];
+    const auto in = static_cast<std::uint64_t>(d.in), outw = static_cast<std::uint64_t>(d.out);
+    out.push_back({tensor_name(arch, static_cast<int>(l), false), {outw, in}, d.weight, d.bias - d.weight});
+    out.push_back({tensor_name(arch, static_cast<int>(l), true), {outw}, d.bias, static_cast<std::size_t>(d.out)});
+  }
+  return out;
+}
+
+std::string shape_text(const std::vector<std::uint64_t>& shape) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (i > 0) text += ',';
+    text += std::to_string(shape[i]);
+  }
+  return text + "]";
+}
+
+bool parse_int(const std::string& text, int& value) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return !text.empty() && ec == std::errc() && end == text.data() + text.size();
+}
+
+Status architecture_from_metadata(const Metadata& meta, const std::string& name, Architecture& arch) {
+  const auto need = [&](const char* key, std::string& value) -> Status {
+    auto it = meta.find(key);
+    if (it == meta.end()) {
+      return Status::error(name + ": __metadata__ has no '" + key + "' entry; it is not a Latent Canvas weights file");
+    }
+    value = it->second;
+    return Status::ok();
+  };
+  std::string format, input, hidden, latent, activation;
+  if (Status s = need("format", format); !s) return s;
+  if (format != "latent-canvas") {
+    return Status::error(name + ": __metadata__ format is '" + format + "', expected 'latent-canvas'");
+  }
+  if (Status s = need("input", input); !s) return s;
+  if (Status s = need("hidden", hidden); !s) return s;
+  if (Status s = need("latent", latent); !s) return s;
+  if (Status s = need("activation", activation); !s) return s;
+  if (!parse_int(input, arch.input)) return Status::error(name + ": metadata input '" + input + "' is not a number");
+  if (!parse_int(latent, arch.latent)) return Status::error(name + ": metadata latent '" + latent + "' is not a number");
+  if (Status s = parse_hidden_list(hidden, arch.hidden); !s) return Status::error(name + ": metadata " + s.message());
+  auto act = parse_activation(activation);
+  if (!act) return Status::error(name + ": metadata activation '" + activation + "' is unknown");
+  arch.activation = *act;
+  if (Status s = arch.validate(); !s) return Status::error(name + ": " + s.message());
+  return Status::ok();
+}
+
+bool read_u64_array(const json& value, std::vector<std::uint64_t>& out) {
+  if (!value.is_array()) return false;
+  out.clear();
+  for (const json& v : value) {
+    if (!v.is_number_unsigned()) return false;
+    out.push_back(v.get<std::uint64_t>());
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> encode_safetensors(const Autoencoder& model, const Metadata& extra) {
+  const Architecture& arch = model.architecture();
+  ordered_json meta = ordered_json::object();
+  for (const auto& [k, v] : extra) meta[k] = v;
+  meta["format"] = "latent-canvas";
+  meta["format_version"] = "1";
+  meta["input"] = std::to_string(arch.input);
+  meta["hidden"] = arch.hidden_list();
+  meta["latent"] = std::to_string(arch.latent);
+  meta["activation"] = to_string(arch.activation);
+  meta["output"] = "sigmoid";
+
+  ordered_json header = ordered_json::object();
+  header["__metadata__"] = meta;
+  for (const ExpectedTensor& t : expected_tensors(model)) {
+    // Tensors are stored in arena order, so data offsets are arena offsets in bytes.
+    header[t.name] = {{"dtype", "F32"},
+                      {"shape", t.shape},
+                      {"data_offsets", {t.offset * sizeof(float), (t.offset + t.count) * sizeof(float)}}};
+  }
+  std::string text = header.dump();
+  text.append((8 - text.size() % 8) % 8, ' ');  // the format pads the header to 8 bytes with spaces
+
+  const auto params = model.parameters();
+  std::vector<std::uint8_t> bytes(8 + text.size() + params.size_bytes());
+  const std::uint64_t n = text.size();
+  std::memcpy(bytes.data(), &n, 8);
+  std::memcpy(bytes.data() + 8, text.data(), text.size());
+  std::memcpy(bytes.data() + 8 + text.size(), params.data(), params.size_bytes());
+  return bytes;
+}
+
+Status save_safetensors(const std::string& path, const Autoencoder& model, const Metadata& extra) {
+  return write_file_atomically(path, encode_safetensors(model, extra));
+}
+
+Status decode_safetensors(std::span<const std::uint8_t> bytes, const std::string& name,
+                          std::unique_ptr<Autoencoder>& model, Metadata* metadata) {
+  if (bytes.size() < 8) {
+    return Status::error(name + ": " + std::to_string(bytes.size()) +
+                         " bytes is too short for a safetensors file (at least 8 for the header length)");
+  }
+  std::uint64_t header_len = 0;
+  std::memcpy(&header_len, bytes.data(), 8);
+  if (header_len == 0) return Status::error(name + ": safetensors header length is 0");
+  if (header_len > kMaxSafetensorsHeader) {
+    return Status::error(name + ": safetensors header length " + std::to_string(header_len) +
+                         " is over the format's limit of 100,000,000 bytes");
+  }
+  if (header_len > bytes.size() - 8) {
+    return Status::error(name + ": safetensors header length " + std::to_string(header_len) +
+                         " runs past the end of the file (" + std::to_string(bytes.size()) + " bytes)");
+  }
+  const auto* text = reinterpret_cast<const char*>(bytes.data() + 8);
+  const json header = json::parse(text, text + header_len, nullptr, false);
+  if (header.is_discarded()) return Status::error(name + ": safetensors header is not valid JSON");
+  if (!header.is_object()) return Status::error(name + ": safetensors header is not a JSON object");
+
+  Metadata meta;
+  if (auto it = header.find("__metadata__"); it != header.end()) {
+    if (!it->is_object()) return Status::error(name + ": __metadata__ is not a JSON object");
+    for (const auto& [k, v] : it->items()) {
+      if (!v.is_string()) return Status::error(name + ": __metadata__ entry '" + k + "' is not a string");
+      meta[k] = v.get<std::string>();
+    }
+  } else {
+    return Status::error(name + ": safetensors header has no __metadata__, so no architecture");
+  }
+  Architecture arch;
+  if (Status s = architecture_from_metadata(meta, name, arch); !s) return s;
+
+  auto result = std::make_unique<Autoencoder>(arch);
+  const std::vector<ExpectedTensor> expected = expected_tensors(*result);
+  const std::uint64_t data_len = bytes.size() - 8 - header_len;
+  const std::uint8_t* data = bytes.data() + 8 + header_len;
+
+  for (const auto& [key, value] : header.items()) {
+    if (key == "__metadata__") continue;
+    const bool known = std::any_of(expected.begin(), expected.end(), [&](const ExpectedTensor& t) { return t.name == key; });
+    if (!known) {
+      return Status::error(name + ": unexpected tensor '" + key + "' for architecture " + arch.describe());
+    }
+  }
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> spans;
+  for (const ExpectedTensor& t : expected) {
+    const std::string where = name + ": tensor '" + t.name + "'";
+    auto it = header.find(t.name);
+    if (it == header.end()) return Status::error(name + ": missing tensor '" + t.name + "' for architecture " + arch.describe());
+    if (!it->is_object()) return Status::error(where + " is not a JSON object");
+    auto dtype = it->find("dtype");
+    if (dtype == it->end() || !dtype->is_string()) return Status::error(where + " has no dtype");
+    if (dtype->get<std::string>() != "F32") {
+      return Status::error(where + " has dtype " + dtype->get<std::string>() + "; only F32 is supported");
+    }
+    std::vector<std::uint64_t> shape, offsets;
+    auto shape_it = it->find("shape");
+    if (shape_it == it->end() || !read_u64_array(*shape_it, shape)) {
+      return Status::error(where + " has no valid shape (an array of non-negative integers)");
+    }
+    if (shape != t.shape) {
+      return Status::error(where + " has shape " + shape_text(shape) + "; the architecture needs " + shape_text(t.shape));
+    }
+    auto off_it = it->find("data_offsets");
+    if (off_it == it->end() || !read_u64_array(*off_it, offsets) || offsets.size() != 2) {
+      return Status::error(where + " has no valid data_offsets (two non-negative integers)");
+    }
+    const std::uint64_t begin = offsets[0], end = offsets[1];
+    if (begin > end || end > data_len) {
+      return Status::error(where + " has data_offsets [" + std::to_string(begin) + "," + std::to_string(end) +
+                           "] outside the " + std::to_string(data_len) + " bytes of data");
+    }
+    if (end - begin != t.count * sizeof(float)) {
+      return Status::error(where + " spans " + std::to_string(end - begin) + " bytes; shape " + shape_text(shape) +
+                           " in F32 needs " + std::to_string(t.count * sizeof(float)));
+    }
+    spans.emplace_back(begin, end);
+    float* dst = result->parameters().data() + t.offset;
+    std::memcpy(dst, data + begin, end - begin);
+    for (std::size_t i = 0; i < t.count; ++i) {
+      if (!std::isfinite(dst[i])) {
+        return Status::error(where + " holds a non-finite value (NaN or infinity) at element " + std::to_string(i));
+      }
+    }
+  }
+  std::sort(spans.begin(), spans.end());
+  std::uint64_t cursor = 0;
+  for (const auto& [begin, end] : spans) {
+    if (begin != cursor) return Status::error(name + ": tensor data overlaps or leaves a gap at byte " + std::to_string(cursor));
+    cursor = end;
+  }
+  if (cursor != data_len) {
+    return Status::error(name + ": " + std::to_string(data_len - cursor) + " bytes of data belong to no tensor");
+  }
+  model = std::move(result);
+  if (metadata != nullptr) *metadata = std::move(meta);
+  return Status::ok();
+}
+
+Status load_safetensors(const std::string& path, std::unique_ptr<Autoencoder>& model, Metadata* metadata) {
+  std::vector<std::uint8_t> bytes;
+  if (Status s = read_file(path, bytes); !s) return s;
+  return decode_safetensors(bytes, path, model, metadata);
+}
+
+}  // namespace latent
