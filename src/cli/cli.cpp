@@ -1,0 +1,467 @@
+// The `latent` command line: argument parsing with exact error messages, and the train / eval / bench commands.
+//
+// [SECTION] Usage text
+// [SECTION] Option parsing
+// [SECTION] Data selection
+// [SECTION] Progress display
+// [SECTION] latent train
+// [SECTION] latent eval
+// [SECTION] latent bench
+// [SECTION] Dispatch
+#include "cli/cli.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "core/files.hpp"
+#include "core/safetensors.hpp"
+#include "core/trainer.hpp"
+
+namespace latent {
+
+namespace {
+
+using ordered_json = nlohmann::ordered_json;
+using Clock = std::chrono::steady_clock;
+
+//-----------------------------------------------------------------------------------------------------------
+// [SECTION] Usage text
+//-----------------------------------------------------------------------------------------------------------
+
+constexpr const char* kUsage = R"(latent: train and inspect the Latent Canvas MNIST autoencoder
+
+usage:
+  latent train [--images F --labels F [--test-images F --test-labels F]] [--epochs N] [--batch B]
+               [--lr X] [--latent K] [--hidden 128,64] [--activation relu|sigmoid|tanh|linear]
+               [--loss bce|mse] [--optimizer adam|sgd] [--seed S] [--save F.safetensors] [--json]
+  latent eval  --weights F.safetensors [--images F --labels F] [--loss bce|mse] [--json]
+  latent bench [--batch B] [--steps N] [--json]
+
+Without data files, train and eval use the bundled 10,000-digit MNIST subset and its fixed split
+(8,000 train / 2,000 test). With --images/--labels alone, train splits those files the same way;
+with --test-images/--test-labels too, it trains on the first pair and tests on the second.
+IDX files may be gzipped. Defaults: 20 epochs, batch 256, Adam lr 0.001, latent 32, no hidden
+layers, relu, bce, seed 1. Exit status: 0 ok, 2 bad arguments or files, 1 other failures.
+)";
+
+//-----------------------------------------------------------------------------------------------------------
+// [SECTION] Option parsing
+//-----------------------------------------------------------------------------------------------------------
+
+struct Options {
+  std::map<std::string, std::string> values;
+  std::set<std::string> flags;
+
+  bool has(const std::string& name) const { return values.count(name) != 0 || flags.count(name) != 0; }
+  std::string get(const std::string& name, const std::string& fallback = "") const {
+    auto it = values.find(name);
+    return it == values.end() ? fallback : it->second;
+  }
+};
+
+Status parse_options(const std::vector<std::string>& args, const std::string& command,
+                     const std::set<std::string>& valued, const std::set<std::string>& flags, Options& out) {
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    std::string name = args[i];
+    std::string value;
+    bool has_inline_value = false;
+    if (name.rfind("--", 0) != 0) {
+      return Status::error("latent " + command + ": unexpected argument '" + name + "'");
+    }
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      has_inline_value = true;
+    }
+    if (flags.count(name) != 0) {
+      if (has_inline_value) return Status::error("latent " + command + ": " + name + " takes no value");
+      out.flags.insert(name);
+    } else if (valued.count(name) != 0) {
+      if (!has_inline_value) {
+        if (i + 1 >= args.size()) return Status::error("latent " + command + ": " + name + " needs a value");
+        value = args[++i];
+      }
+      out.values[name] = value;
+    } else {
+      return Status::error("latent " + command + ": unknown option '" + name + "' (see latent --help)");
+    }
+  }
+  return Status::ok();
+}
+
+Status parse_int_option(const Options& o, const std::string& name, long long lo, long long hi, long long& value) {
+  if (!o.has(name)) return Status::ok();
+  const std::string text = o.get(name);
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || errno != 0 || v < lo || v > hi) {
+    return Status::error(name + ": expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                         ", got '" + text + "'");
+  }
+  value = v;
+  return Status::ok();
+}
+
+Status parse_int_option(const Options& o, const std::string& name, int lo, int hi, int& value) {
+  long long v = value;
+  if (Status s = parse_int_option(o, name, static_cast<long long>(lo), static_cast<long long>(hi), v); !s) return s;
+  value = static_cast<int>(v);
+  return Status::ok();
+}
+
+Status parse_float_option(const Options& o, const std::string& name, float& value) {
+  if (!o.has(name)) return Status::ok();
+  const std::string text = o.get(name);
+  char* end = nullptr;
+  const float v = std::strtof(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !std::isfinite(v)) {
+    return Status::error(name + ": expected a number, got '" + text + "'");
+  }
+  value = v;
+  return Status::ok();
+}
+
+std::string assets_dir() {
+  const char* env = std::getenv("LATENT_ASSETS");
+  return env != nullptr && *env != '\0' ? env : LATENT_ASSETS_DIR;
+}
+
+std::string fixed(double v, int digits) {
+  std::ostringstream s;
+  s.setf(std::ios::fixed);
+  s.precision(digits);
+  s << v;
+  return s.str();
+}
+
+std::string thousands(double v) {
+  std::string digits = std::to_string(static_cast<long long>(std::llround(v)));
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), 1, ',');
+  return digits;
+}
+
+//-----------------------------------------------------------------------------------------------------------
+// [SECTION] Data selection
+//-----------------------------------------------------------------------------------------------------------
+
+struct TrainTestData {
+  Dataset train;
+  Dataset test;
+  std::string description;
+};
+
+// --images/--labels [--test-images/--test-labels], or the bundled subset; both split 80/20 unless test files
+// are given.
+Status select_data(const Options& o, TrainTestData& out) {
+  const bool images = o.has("--images"), labels = o.has("--labels");
+  const bool test_images = o.has("--test-images"), test_labels = o.has("--test-labels");
+  if (images != labels) return Status::error("--images and --labels must be given together");
+  if (test_images != test_labels) return Status::error("--test-images and --test-labels must be given together");
+  if (test_images && !images) return Status::error("--test-images needs --images and --labels for the training set");
+
+  Dataset all;
+  if (images) {
+    if (Status s = load_dataset(o.get("--images"), o.get("--labels"), all); !s) return s;
+  } else {
+    if (Status s = load_bundled_mnist(assets_dir(), all); !s) return s;
+  }
+  if (test_images) {
+    if (Status s = load_dataset(o.get("--test-images"), o.get("--test-labels"), out.test); !s) return s;
+    if (out.test.pixels() != all.pixels()) {
+      return Status::error(o.get("--test-images") + ": images are " + std::to_string(out.test.rows) + "x" +
+                           std::to_string(out.test.cols) + " but the training images are " + std::to_string(all.rows) +
+                           "x" + std::to_string(all.cols));
+    }
+    out.train = std::move(all);
+    out.description = o.get("--images") + " (train) and " + o.get("--test-images") + " (test)";
+  } else {
+    DatasetSplit split = split_stratified(all);
+    out.train = std::move(split.train);
+    out.test = std::move(split.test);
+    out.description = images ? o.get("--images") + ", stratified 80/20 split" : "bundled MNIST subset, fixed split";
+  }
+  if (out.train.size() < 1 || out.test.size() < 1) {
+    return Status::error("the data has too few images to split into training and test sets (" +
+                         std::to_string(out.train.size() + out.test.size()) + ")");
+  }
+  return Status::ok();
+}
+
+//-----------------------------------------------------------------------------------------------------------
+// [SECTION] Progress display
+//-----------------------------------------------------------------------------------------------------------
+
+// A one-line bar on the terminal, redrawn at most ten times a second.
+class ProgressBar {
+ public:
+  ProgressBar(std::ostream& out, bool enabled) : out_(out), enabled_(enabled) {}
+  void update(int epoch, int epochs, int batch, int batches, float loss, double samples_per_sec) {
+    if (!enabled_) return;
+    const auto now = Clock::now();
+    if (batch != batches && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    constexpr int kWidth = 28;
+    const int filled = batches > 0 ? kWidth * batch / batches : 0;
+    out_ << "\r\033[Kepoch " << epoch << "/" << epochs << " [" << std::string(static_cast<std::size_t>(filled), '#')
+         << std::string(static_cast<std::size_t>(kWidth - filled), '.') << "] " << batch << "/" << batches << "  loss "
+         << fixed(loss, 4) << "  " << thousands(samples_per_sec) << " samples/s" << std::flush;
+  }
+  void clear() {
+    if (enabled_) out_ << "\r\033[K" << std::flush;
+  }
+
+ private:
+  std::ostream& out_;
+  bool enabled_;
+  Clock::time_point last_{};
+};
+
+//-----------------------------------------------------------------------------------------------------------
+// [SECTION] latent train
+//-----------------------------------------------------------------------------------------------------------
+
+int fail(CliIo& io, const Status& s) {
+  io.err << "latent: error: " << s.message() << "\n";
+  return kExitBadInput;
+}
+
+int train_command(const std::vector<std::string>& args, CliIo io) {
+  Options o;
+  if (Status s = parse_options(args, "train",
+                               {"--images", "--labels", "--test-images", "--test-labels", "--epochs", "--batch", "--lr",
+                                "--latent", "--hidden", "--activation", "--loss", "--optimizer", "--seed", "--save"},
+                               {"--json"}, o);
+      !s) {
+    return fail(io, s);
+  }
+  TrainConfig config;
+  int epochs = 20;
+  long long seed = 1;
+  if (Status s = parse_int_option(o, "--epochs", 1, 100000, epochs); !s) return fail(io, s);
+  if (Status s = parse_int_option(o, "--batch", 1, TrainConfig::kMaxBatch, config.batch_size); !s) return fail(io, s);
+  if (Status s = parse_float_option(o, "--lr", config.optimizer.learning_rate); !s) return fail(io, s);
+  if (Status s = parse_int_option(o, "--latent", Architecture::kMinLatent, Architecture::kMaxLatent,
+                                  config.architecture.latent);
+      !s) {
+    return fail(io, s);
+  }
+  if (Status s = parse_int_option(o, "--seed", 0LL, 9007199254740991LL, seed); !s) return fail(io, s);
+  config.seed = static_cast<std::uint64_t>(seed);
+  if (o.has("--hidden")) {
+    if (Status s = parse_hidden_list(o.get("--hidden"), config.architecture.hidden); !s) return fail(io, s);
+  }
+  if (o.has("--activation")) {
+    auto a = parse_activation(o.get("--activation"));
+    if (!a) return fail(io, Status::error("--activation: expected relu, sigmoid, tanh or linear, got '" + o.get("--activation") + "'"));
+    config.architecture.activation = *a;
+  }
+  if (o.has("--loss")) {
+    auto l = parse_loss(o.get("--loss"));
+    if (!l) return fail(io, Status::error("--loss: expected bce or mse, got '" + o.get("--loss") + "'"));
+    config.loss = *l;
+  }
+  if (o.has("--optimizer")) {
+    auto k = parse_optimizer(o.get("--optimizer"));
+    if (!k) return fail(io, Status::error("--optimizer: expected adam or sgd, got '" + o.get("--optimizer") + "'"));
+    config.optimizer.kind = *k;
+  }
+  if (o.has("--save")) {
+    if (o.get("--save").empty()) return fail(io, Status::error("--save: the file name is empty"));
+    if (Status s = check_writable(o.get("--save")); !s) return fail(io, s);  // before, not after, training
+  }
+
+  TrainTestData data;
+  if (Status s = select_data(o, data); !s) return fail(io, s);
+  config.architecture.input = data.train.pixels();
+  if (Status s = config.validate(); !s) return fail(io, s);
+
+  const bool json = o.flags.count("--json") != 0;
+  std::ostream& notes = json ? io.err : io.out;
+  if (!json || io.progress) {
+    notes << "training " << config.architecture.describe() << ", " << to_string(config.loss) << ", "
+          << to_string(config.optimizer.kind) << " lr " << config.optimizer.learning_rate << ", batch "
+          << config.batch_size << ", seed " << config.seed << " on " << data.train.size() << " train / "
+          << data.test.size() << " test images (" << data.description << ")\n";
+  }
+
+  Trainer trainer(data.train, config);
+  ProgressBar bar(io.err, io.progress);
+  float test_loss = 0;
+  for (int e = 1; e <= epochs; ++e) {
+    const auto start = Clock::now();
+    std::int64_t samples = 0;
+    bool done = false;
+    while (!done) {
+      const std::int64_t before = trainer.samples_seen();
+      done = trainer.step();
+      samples += trainer.samples_seen() - before;
+      const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+      bar.update(e, epochs, trainer.batch_in_epoch(), trainer.batches_per_epoch(), trainer.epoch_loss(),
+                 elapsed > 0 ? static_cast<double>(samples) / elapsed : 0.0);
+    }
+    const double train_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    test_loss = trainer.evaluate(data.test);
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    const double rate = static_cast<double>(samples) / std::max(train_seconds, 1e-9);
+    bar.clear();
+    if (json) {
+      ordered_json line;
+      line["epoch"] = e;
+      line["train_loss"] = trainer.epoch_loss();
+      line["test_loss"] = test_loss;
+      line["samples_per_sec"] = std::round(rate * 10) / 10;
+      line["seconds"] = std::round(seconds * 10000) / 10000;
+      io.out << line.dump() << "\n" << std::flush;
+    } else {
+      io.out << "epoch " << e << "/" << epochs << "  train " << fixed(trainer.epoch_loss(), 4) << "  test "
+             << fixed(test_loss, 4) << "  " << thousands(rate) << " samples/s  " << fixed(seconds, 2) << " s\n"
+             << std::flush;
+    }
+  }
+
+  if (o.has("--save")) {
+    const Metadata extra{{"trained_epochs", std::to_string(epochs)},
+                         {"trained_loss", to_string(config.loss)},
+                         {"trained_optimizer", to_string(config.optimizer.kind)},
+                         {"trained_batch", std::to_string(config.batch_size)},
+                         {"trained_seed", std::to_string(config.seed)},
+                         {"trained_data", data.description},
+                         {"test_loss", std::to_string(test_loss)}};
+    if (Status s = save_safetensors(o.get("--save"), trainer.model(), extra); !s) return fail(io, s);
+    notes << "saved weights to " << o.get("--save") << "\n";
+  }
+  return kExitOk;
+}
+
+//-----------------------------------------------------------------------------------------------------------
+// [SECTION] latent eval
+//-----------------------------------------------------------------------------------------------------------
+
+int eval_command(const std::vector<std::string>& args, CliIo io) {
+  Options o;
+  if (Status s = parse_options(args, "eval", {"--weights", "--images", "--labels", "--loss"}, {"--json"}, o); !s) {
+    return fail(io, s);
+  }
+  if (!o.has("--weights")) return fail(io, Status::error("latent eval: --weights F.safetensors is required"));
+  Loss loss = Loss::BinaryCrossEntropy;
+  if (o.has("--loss")) {
+    auto l = parse_loss(o.get("--loss"));
+    if (!l) return fail(io, Status::error("--loss: expected bce or mse, got '" + o.get("--loss") + "'"));
+    loss = *l;
+  }
+  std::unique_ptr<Autoencoder> model;
+  if (Status s = load_safetensors(o.get("--weights"), model); !s) return fail(io, s);
+
+  Dataset test;
+  std::string description;
+  if (o.has("--images") != o.has("--labels")) return fail(io, Status::error("--images and --labels must be given together"));
+  if (o.has("--images")) {
+    if (Status s = load_dataset(o.get("--images"), o.get("--labels"), test); !s) return fail(io, s);
+    description = o.get("--images");
+  } else {
+    Dataset all;
+    if (Status s = load_bundled_mnist(assets_dir(), all); !s) return fail(io, s);
+    test = split_stratified(all).test;
+    description = "bundled MNIST subset, test split";
+  }
+  if (test.pixels() != model->architecture().input) {
+    return fail(io, Status::error(description + ": images have " + std::to_string(test.pixels()) + " pixels; the model " +
+                                  o.get("--weights") + " takes " + std::to_string(model->architecture().input)));
+  }
+  const float value = mean_loss(*model, test, loss);
+  if (o.flags.count("--json") != 0) {
+    ordered_json line;
+    line["test_loss"] = value;
+    line["images"] = test.size();
+    line["loss"] = to_string(loss);
+    io.out << line.dump() << "\n";
+  } else {
+    io.out << "test loss (" << to_string(loss) << "): " << fixed(value, 4) << " on " << test.size() << " images ("
+           << description << "), model " << model->architecture().describe() << "\n";
+  }
+  return kExitOk;
+}
+
+//-----------------------------------------------------------------------------------------------------------
+// [SECTION] latent bench
+//-----------------------------------------------------------------------------------------------------------
+
+int bench_command(const std::vector<std::string>& args, CliIo io) {
+  Options o;
+  if (Status s = parse_options(args, "bench", {"--batch", "--steps"}, {"--json"}, o); !s) return fail(io, s);
+  TrainConfig config;  // the seed model
+  int steps = 200;
+  if (Status s = parse_int_option(o, "--batch", 1, TrainConfig::kMaxBatch, config.batch_size); !s) return fail(io, s);
+  if (Status s = parse_int_option(o, "--steps", 1, 1000000, steps); !s) return fail(io, s);
+
+  Dataset all;
+  if (Status s = load_bundled_mnist(assets_dir(), all); !s) return fail(io, s);
+  Trainer trainer(all, config);
+  for (int i = 0; i < 5; ++i) trainer.step();  // warm-up: sizes the workspace and the optimizer state
+
+  const std::int64_t before = trainer.samples_seen();
+  const auto start = Clock::now();
+  for (int i = 0; i < steps; ++i) trainer.step();
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const double samples = static_cast<double>(trainer.samples_seen() - before);
+
+  // Matrix-product flops per sample: each layer's forward product and weight gradient (2 in out each), and
+  // the input gradient of every layer but the first. The seed model: 5 products of 784 x 32.
+  double flops_per_sample = 0;
+  for (std::size_t l = 0; l < trainer.model().layers().size(); ++l) {
+    const DenseLayout& d = trainer.model().layers()[l];
+    flops_per_sample += 2.0 * d.in * d.out * (l == 0 ? 2 : 3);
+  }
+  const double rate = samples / seconds;
+  const double gflops = rate * flops_per_sample / 1e9;
+  if (o.flags.count("--json") != 0) {
+    ordered_json line;
+    line["samples_per_sec"] = std::round(rate * 10) / 10;
+    line["gflops"] = std::round(gflops * 100) / 100;
+    line["batch"] = config.batch_size;
+    line["steps"] = steps;
+    line["seconds"] = std::round(seconds * 10000) / 10000;
+    io.out << line.dump() << "\n";
+  } else {
+    io.out << "seed model " << config.architecture.describe() << ", batch " << config.batch_size << ": "
+           << thousands(rate) << " samples/s, " << fixed(gflops, 1) << " GFLOP/s (" << steps << " steps in "
+           << fixed(seconds, 3) << " s)\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+//-----------------------------------------------------------------------------------------------------------
+// [SECTION] Dispatch
+//-----------------------------------------------------------------------------------------------------------
+
+int run_cli(const std::vector<std::string>& args, CliIo io) {
+  if (args.empty()) {
+    io.err << kUsage;
+    return kExitBadInput;
+  }
+  const std::string& command = args[0];
+  if (command == "--help" || command == "-h" || command == "help") {
+    io.out << kUsage;
+    return kExitOk;
+  }
+  if (command == "--version") {
+    io.out << "latent 0.1.0\n";
+    return kExitOk;
+  }
+  if (command == "train") return train_command(args, io);
+  if (command == "eval") return eval_command(args, io);
+  if (command == "bench") return bench_command(args, io);
+  io.err << "latent: error: unknown command '" << command << "' (expected train, eval or bench; see latent --help)\n";
+  return kExitBadInput;
+}
+
+}  // namespace latent

@@ -1,0 +1,23 @@
+// The `latent` command line (train, eval, bench) as a function, so tests can run it in-process.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace latent {
+
+struct CliIo {
+  std::ostream& out;      // results: JSON lines with --json, a table otherwise
+  std::ostream& err;      // errors, notes, and the progress bar
+  bool progress = false;  // draw a live progress bar on err (it is a terminal)
+};
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;     // something went wrong that is not the user's input
+inline constexpr int kExitBadInput = 2;    // bad arguments or bad files
+
+// args excludes the program name. Returns the process exit status.
+int run_cli(const std::vector<std::string>& args, CliIo io);
+
+}  // namespace latent
