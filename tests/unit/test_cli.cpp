@@ -1,0 +1,176 @@
+// The `latent` binary, run as a user would: --json output parses, and bad input exits 2 with a one-line message.
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/safetensors.hpp"
+#include "helpers.hpp"
+
+using namespace latent::testing;
+using json = nlohmann::json;
+
+namespace {
+
+struct Run {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string quote(const std::string& s) {
+  std::string q(1, '\'');
+  for (char c : s) {
+    if (c == '\'') {
+      q.append("'\\''");
+    } else {
+      q.push_back(c);
+    }
+  }
+  q.push_back('\'');
+  return q;
+}
+
+Run run(const std::vector<std::string>& args) {
+  TempDir dir;
+  std::string command = quote(LATENT_CLI_PATH);
+  for (const auto& a : args) command.append(" ").append(quote(a));
+  command.append(" >").append(quote(dir.file("out"))).append(" 2>").append(quote(dir.file("err"))).append(" </dev/null");
+  const int raw = std::system(command.c_str());
+  Run r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  const auto out = read_bytes(dir.file("out")), err = read_bytes(dir.file("err"));
+  r.out.assign(out.begin(), out.end());
+  r.err.assign(err.begin(), err.end());
+  return r;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> result;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) result.push_back(line);
+  return result;
+}
+
+// Exit status 2, nothing on stdout, exactly one line on stderr that contains `needle`.
+void expect_bad_input(const std::vector<std::string>& args, const std::string& needle) {
+  const Run r = run(args);
+  INFO("args: " << [&] { std::string s; for (auto& a : args) s += a + " "; return s; }() << "\nstderr: " << r.err);
+  CHECK(r.status == 2);
+  CHECK(r.out.empty());
+  CHECK(lines(r.err).size() == 1);
+  CHECK_THAT(r.err, Catch::StartsWith("latent: error: ") && Catch::Contains(needle));
+}
+
+}  // namespace
+
+TEST_CASE("latent train --json prints one parseable object per epoch and saves weights", "[cli]") {
+  TempDir dir;
+  const std::string weights = dir.file("w.safetensors");
+  const Run r = run({"train", "--epochs", "3", "--json", "--save", weights});
+  REQUIRE(r.status == 0);
+  const auto out = lines(r.out);
+  REQUIRE(out.size() == 3);
+  double previous = 1e9;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const json j = json::parse(out[i]);
+    CHECK(j.size() == 5);
+    CHECK(j.at("epoch") == i + 1);
+    for (const char* key : {"train_loss", "test_loss", "samples_per_sec", "seconds"}) {
+      CHECK(j.at(key).is_number());
+      CHECK(j.at(key).get<double>() > 0);
+    }
+    CHECK(j.at("test_loss").get<double>() < previous);
+    previous = j.at("test_loss").get<double>();
+  }
+  std::unique_ptr<latent::Autoencoder> model;
+  latent::Metadata meta;
+  REQUIRE(latent::load_safetensors(weights, model, &meta).is_ok());
+  CHECK(meta.at("trained_epochs") == "3");
+
+  SECTION("latent eval --json reports the same test loss for those weights") {
+    const Run e = run({"eval", "--weights", weights, "--json"});
+    REQUIRE(e.status == 0);
+    const json j = json::parse(e.out);
+    CHECK(j.at("test_loss").get<double>() == Approx(previous).epsilon(1e-5));
+    CHECK(j.at("images") == 2000);
+  }
+}
+
+TEST_CASE("latent train with explicit files and a deep model and a test pair", "[cli]") {
+  TempDir dir;
+  write_bytes(dir.file("i.gz"), gzip_bytes(idx_images(40, 28, 28)));
+  write_bytes(dir.file("l"), idx_labels(40));
+  const Run split = run({"train", "--images", dir.file("i.gz"), "--labels", dir.file("l"), "--epochs", "1",
+                         "--hidden", "64,48", "--latent", "8", "--activation", "tanh", "--batch", "16", "--json"});
+  REQUIRE(split.status == 0);
+  CHECK(json::parse(split.out).at("epoch") == 1);
+  const Run pair = run({"train", "--images", dir.file("i.gz"), "--labels", dir.file("l"), "--test-images",
+                        dir.file("i.gz"), "--test-labels", dir.file("l"), "--epochs", "2", "--loss", "mse"});
+  REQUIRE(pair.status == 0);
+  CHECK_THAT(pair.out, Catch::Contains("on 40 train / 40 test images"));
+  CHECK_THAT(pair.out, Catch::Contains("epoch 2/2"));
+}
+
+TEST_CASE("latent bench --json prints samples per second and GFLOP/s", "[cli]") {
+  const Run r = run({"bench", "--steps", "3", "--json"});
+  REQUIRE(r.status == 0);
+  const json j = json::parse(r.out);
+  CHECK(j.at("samples_per_sec").get<double>() > 0);
+  CHECK(j.at("gflops").get<double>() > 0);
+  CHECK(j.at("batch") == 256);
+}
+
+TEST_CASE("bad arguments exit 2 with a one-line message", "[cli][errors]") {
+  expect_bad_input({"frobnicate"}, "unknown command 'frobnicate'");
+  expect_bad_input({"train", "--epoch", "3"}, "unknown option '--epoch'");
+  expect_bad_input({"train", "--epochs"}, "--epochs needs a value");
+  expect_bad_input({"train", "--epochs", "abc"}, "--epochs: expected a whole number from 1 to 100000, got 'abc'");
+  expect_bad_input({"train", "--epochs", "0"}, "got '0'");
+  expect_bad_input({"train", "--batch", "-5"}, "--batch: expected a whole number");
+  expect_bad_input({"train", "--lr", "fast"}, "--lr: expected a number, got 'fast'");
+  expect_bad_input({"train", "--lr", "-1"}, "learning rate");
+  expect_bad_input({"train", "--latent", "1"}, "--latent: expected a whole number from 2 to 256, got '1'");
+  expect_bad_input({"train", "--hidden", "128;64"}, "hidden layers: expected comma-separated widths");
+  expect_bad_input({"train", "--activation", "gelu"}, "--activation: expected relu, sigmoid, tanh or linear");
+  expect_bad_input({"train", "--loss", "l1"}, "--loss: expected bce or mse");
+  expect_bad_input({"train", "--optimizer", "lbfgs"}, "--optimizer: expected adam or sgd");
+  expect_bad_input({"train", "--seed", "-1"}, "--seed: expected a whole number");
+  expect_bad_input({"train", "--json=yes"}, "--json takes no value");
+  expect_bad_input({"train", "stray"}, "unexpected argument 'stray'");
+  expect_bad_input({"train", "--images", "a.idx"}, "--images and --labels must be given together");
+  expect_bad_input({"train", "--test-images", "a", "--test-labels", "b"}, "--test-images needs --images");
+  expect_bad_input({"eval"}, "--weights F.safetensors is required");
+  expect_bad_input({"bench", "--steps", "x"}, "--steps: expected a whole number");
+  const Run none = run({});
+  CHECK(none.status == 2);
+  CHECK_THAT(none.err, Catch::Contains("usage:"));
+}
+
+TEST_CASE("bad files exit 2 with a message that names the file", "[cli][errors]") {
+  TempDir dir;
+  write_bytes(dir.file("junk"), {'h', 'e', 'l', 'l', 'o', '!', '!', '!', '!', '!'});
+  write_bytes(dir.file("labels"), idx_labels(3));
+  write_bytes(dir.file("images"), idx_images(4, 28, 28));
+  write_bytes(dir.file("images3"), idx_images(3, 28, 28));
+  write_bytes(dir.file("small"), idx_images(3, 10, 10));
+  expect_bad_input({"train", "--images", dir.file("nope"), "--labels", dir.file("labels")}, dir.file("nope") + ": cannot open");
+  expect_bad_input({"train", "--images", dir.file("junk"), "--labels", dir.file("labels")},
+                   dir.file("junk") + ": bad magic number");
+  expect_bad_input({"train", "--images", dir.file("images"), "--labels", dir.file("labels")},
+                   "holds 4 images but " + dir.file("labels") + " holds 3 labels");
+  expect_bad_input({"train", "--images", dir.file("images3"), "--labels", dir.file("labels"), "--test-images",
+                    dir.file("small"), "--test-labels", dir.file("labels")}, "images are 10x10 but the training images are 28x28");
+  expect_bad_input({"eval", "--weights", dir.file("junk")}, dir.file("junk") + ": safetensors header length");
+  expect_bad_input({"eval", "--weights", dir.file("missing.safetensors")}, "missing.safetensors: cannot open");
+  expect_bad_input({"train", "--epochs", "1", "--save", dir.file("no/such/dir/w.safetensors")}, "cannot write");
+  expect_bad_input({"train", "--epochs", "1", "--save", dir.path().string()}, "is a folder");
+
+  // A model for 784 pixels evaluated on 10x10 images.
+  const Run saved = run({"train", "--epochs", "1", "--save", dir.file("w.safetensors"), "--json"});
+  REQUIRE(saved.status == 0);
+  write_bytes(dir.file("small-labels"), idx_labels(3));
+  expect_bad_input({"eval", "--weights", dir.file("w.safetensors"), "--images", dir.file("small"), "--labels",
+                    dir.file("small-labels")}, "images have 100 pixels; the model");
+}
