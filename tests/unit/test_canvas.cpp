@@ -1,0 +1,168 @@
+// The drawing side: Sketch strokes, undo and rasterisation; MNIST-style preprocessing (bounding box to 20x20
+// keeping the aspect ratio, anti-aliased, centre of mass at the centre of 28x28), checked on shapes whose result
+// is known and on real MNIST digits blown up to canvas size.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <numeric>
+
+#include "core/dataset.hpp"
+#include "core/digit_preprocessor.hpp"
+#include "core/sketch.hpp"
+
+using namespace latent;
+
+namespace {
+
+constexpr int kS = Sketch::kSize;
+
+std::vector<float> blank() { return std::vector<float>(static_cast<std::size_t>(kS) * kS, 0.0f); }
+
+void fill_rect(std::vector<float>& r, int x0, int y0, int x1, int y1, float v = 1.0f) {
+  for (int y = y0; y < y1; ++y)
+    for (int x = x0; x < x1; ++x) r[static_cast<std::size_t>(y) * kS + x] = v;
+}
+
+double cosine(const float* a, const float* b, int n) {
+  double ab = 0, aa = 0, bb = 0;
+  for (int i = 0; i < n; ++i) {
+    ab += double(a[i]) * b[i];
+    aa += double(a[i]) * a[i];
+    bb += double(b[i]) * b[i];
+  }
+  return ab / std::sqrt(aa * bb);
+}
+
+}  // namespace
+
+TEST_CASE("a tall box becomes 20 px tall keeping its aspect ratio and is centred by mass", "[preprocess]") {
+  auto r = blank();
+  fill_rect(r, 30, 40, 130, 240);  // 100 x 200, far from the centre
+  const DigitImage d = preprocess_digit(r.data(), kS, kS);
+  REQUIRE_FALSE(d.empty);
+  const InkStats s = ink_stats(d.pixels.data(), 28, 28, 0.5f);
+  CHECK(s.box_height() == 20);
+  CHECK(s.box_width() == 10);
+  // Pixel (14, 14), where MNIST centres its digits, to within the half pixel of a whole-pixel shift.
+  CHECK(s.center_x == Approx(kDigitCenter).margin(0.5));
+  CHECK(s.center_y == Approx(kDigitCenter).margin(0.5));
+  CHECK(ink_stats(d.pixels.data(), 28, 28).box_height() == 20);  // edges on the pixel grid: no partial pixels
+  // Box filter: the inside is fully covered, and the total ink is the area scaled by (20 / 200)^2.
+  CHECK(d.pixels[14 * 28 + 14] == Approx(1.0f));
+  const double mass = std::accumulate(d.pixels.begin(), d.pixels.end(), 0.0);
+  CHECK(mass == Approx(100 * 200 * 0.01).epsilon(1e-4));
+}
+
+TEST_CASE("a wide shape spans 20 px across and keeps its proportions", "[preprocess]") {
+  auto r = blank();
+  fill_rect(r, 20, 200, 220, 250);  // 200 x 50
+  const DigitImage d = preprocess_digit(r.data(), kS, kS);
+  const InkStats s = ink_stats(d.pixels.data(), 28, 28, 0.5f);
+  CHECK(s.box_width() == 20);
+  // 5 px tall, at a fractional offset: the ink's mass divided by its width is the height.
+  CHECK(std::accumulate(d.pixels.begin(), d.pixels.end(), 0.0) / 20 == Approx(5.0).epsilon(1e-4));
+  CHECK(ink_stats(d.pixels.data(), 28, 28).box_height() <= 6);
+}
+
+TEST_CASE("a small drawing is scaled up to the 20 px box", "[preprocess]") {
+  auto r = blank();
+  fill_rect(r, 100, 100, 104, 104);  // 4 x 4
+  const DigitImage d = preprocess_digit(r.data(), kS, kS);
+  const InkStats s = ink_stats(d.pixels.data(), 28, 28, 0.5f);
+  CHECK(s.box_width() == 20);
+  CHECK(s.box_height() == 20);
+  CHECK(std::accumulate(d.pixels.begin(), d.pixels.end(), 0.0) == Approx(400).epsilon(1e-4));
+}
+
+TEST_CASE("uneven ink is centred by its centre of mass, not by its box", "[preprocess]") {
+  auto r = blank();
+  fill_rect(r, 40, 40, 240, 60);    // a heavy bar on top
+  fill_rect(r, 130, 60, 150, 240);  // a thin stem: a T whose mass sits high
+  const DigitImage d = preprocess_digit(r.data(), kS, kS);
+  const InkStats com = ink_stats(d.pixels.data(), 28, 28);
+  CHECK(com.center_x == Approx(kDigitCenter).margin(0.5));
+  CHECK(com.center_y == Approx(kDigitCenter).margin(0.5));
+  const InkStats box = ink_stats(d.pixels.data(), 28, 28, 0.5f);
+  CHECK((box.box_y0 + box.box_y1) / 2.0 > kDigitCenter + 1.0);  // the box sits low so that the mass is centred
+}
+
+TEST_CASE("edges that fall inside a pixel are anti-aliased", "[preprocess]") {
+  auto r = blank();
+  fill_rect(r, 50, 50, 205, 210);  // 155 wide: 19.375 px after scaling, so an edge pixel is partly covered
+  const DigitImage d = preprocess_digit(r.data(), kS, kS);
+  const bool has_partial = std::any_of(d.pixels.begin(), d.pixels.end(), [](float v) { return v > 0.05f && v < 0.95f; });
+  CHECK(has_partial);
+  CHECK(*std::max_element(d.pixels.begin(), d.pixels.end()) <= 1.0f);
+}
+
+TEST_CASE("an empty drawing gives an empty image", "[preprocess]") {
+  const auto r = blank();
+  const DigitImage d = preprocess_digit(r.data(), kS, kS);
+  CHECK(d.empty);
+  CHECK(std::all_of(d.pixels.begin(), d.pixels.end(), [](float v) { return v == 0.0f; }));
+}
+
+TEST_CASE("real MNIST digits blown up to canvas size come back as themselves", "[preprocess][bundled]") {
+  Dataset all;
+  REQUIRE(load_bundled_mnist(LATENT_ASSETS_DIR, all).is_ok());
+  double worst = 1.0, total = 0;
+  const int n = 200;
+  for (int k = 0; k < n; ++k) {
+    const std::uint8_t* img = all.image(static_cast<std::size_t>(k) * 37);
+    std::vector<float> original(784), big = blank();
+    for (int i = 0; i < 784; ++i) original[static_cast<std::size_t>(i)] = img[i] / 255.0f;
+    for (int y = 0; y < kS; ++y)
+      for (int x = 0; x < kS; ++x) big[static_cast<std::size_t>(y) * kS + x] = original[static_cast<std::size_t>(y / 10 * 28 + x / 10)];
+    const DigitImage d = preprocess_digit(big.data(), kS, kS);
+    const double c = cosine(d.pixels.data(), original.data(), 784);
+    worst = std::min(worst, c);
+    total += c;
+  }
+  // The preprocessing is MNIST's own rule (box long side 20, whole-pixel shift to put the centre of mass
+  // nearest pixel (14, 14)), so a digit magnified ten times is restored exactly.
+  INFO("mean cosine " << total / n << ", worst " << worst);
+  CHECK(worst > 0.9999);
+}
+
+TEST_CASE("a stroke inks the pixels it passes with anti-aliased edges", "[sketch]") {
+  Sketch s;
+  CHECK(s.empty());
+  const auto rev0 = s.revision();
+  s.begin_stroke({50.f, 100.f}, 8.f);
+  s.extend_stroke({200.f, 100.f});
+  CHECK_FALSE(s.empty());
+  CHECK(s.revision() != rev0);
+  const auto& r = s.raster();
+  CHECK(r[100 * kS + 120] == 1.0f);  // on the line
+  CHECK(r[100 * kS + 20] == 0.0f);   // beyond the round cap
+  CHECK(r[130 * kS + 120] == 0.0f);  // far off the line
+  // Pixel rows 91 and 108 have centres 8.5 and 8.5 from the line: coverage 8 + 0.5 - 8.5 = 0; rows 92 and 107: 1.
+  CHECK(r[92 * kS + 120] == Approx(1.0f));
+  // A point 8.25 from the line is half covered.
+  Sketch half;
+  half.begin_stroke({50.f, 100.25f}, 8.f);
+  half.extend_stroke({200.f, 100.25f});
+  CHECK(half.raster()[108 * kS + 120] == Approx(0.25f));
+}
+
+TEST_CASE("undo removes the last stroke; clear is undoable too", "[sketch]") {
+  Sketch s;
+  CHECK_FALSE(s.undo());
+  s.begin_stroke({40.f, 40.f}, 6.f);
+  s.extend_stroke({80.f, 40.f});
+  const std::vector<float> one = s.raster();
+  s.begin_stroke({40.f, 200.f}, 6.f);
+  s.extend_stroke({80.f, 200.f});
+  CHECK(s.stroke_count() == 2);
+  REQUIRE(s.undo());
+  CHECK(s.stroke_count() == 1);
+  CHECK(s.raster() == one);
+  s.clear();
+  CHECK(s.empty());
+  CHECK(std::all_of(s.raster().begin(), s.raster().end(), [](float v) { return v == 0.0f; }));
+  REQUIRE(s.undo());  // brings the cleared drawing back
+  CHECK(s.raster() == one);
+  REQUIRE(s.undo());
+  CHECK(s.empty());
+  CHECK_FALSE(s.can_undo());
+}
