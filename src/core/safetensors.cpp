@@ -95,7 +95,6 @@ bool read_u64_array(const json& value, std::vector<std::uint64_t>& out) {
 std::vector<std::uint8_t> encode_safetensors(const Autoencoder& model, const Metadata& extra) {
   const Architecture& arch = model.architecture();
   ordered_json meta = ordered_json::object();
-  for (const auto& [k, v] : extra) meta[k] = v;
   meta["format"] = "latent-canvas";
   meta["format_version"] = "1";
   meta["input"] = std::to_string(arch.input);
@@ -103,6 +102,9 @@ std::vector<std::uint8_t> encode_safetensors(const Autoencoder& model, const Met
   meta["latent"] = std::to_string(arch.latent);
   meta["activation"] = to_string(arch.activation);
   meta["output"] = "sigmoid";
+  for (const auto& [k, v] : extra) {
+    if (!meta.contains(k)) meta[k] = v;  // free-form notes never replace the architecture
+  }
 
   ordered_json header = ordered_json::object();
   header["__metadata__"] = meta;
@@ -168,7 +170,8 @@ Status decode_safetensors(std::span<const std::uint8_t> bytes, const std::string
   const std::uint64_t data_len = bytes.size() - 8 - header_len;
   const std::uint8_t* data = bytes.data() + 8 + header_len;
 
-  for (const auto& [key, value] : header.items()) {
+  for (const auto& item : header.items()) {
+    const std::string& key = item.key();
     if (key == "__metadata__") continue;
     const bool known = std::any_of(expected.begin(), expected.end(), [&](const ExpectedTensor& t) { return t.name == key; });
     if (!known) {
@@ -209,7 +212,7 @@ Status decode_safetensors(std::span<const std::uint8_t> bytes, const std::string
     }
     spans.emplace_back(begin, end);
     float* dst = result->parameters().data() + t.offset;
-    std::memcpy(dst, data + begin, end - begin);
+    std::memcpy(dst, data + begin, static_cast<std::size_t>(end - begin));
     for (std::size_t i = 0; i < t.count; ++i) {
       if (!std::isfinite(dst[i])) {
         return Status::error(where + " holds a non-finite value (NaN or infinity) at element " + std::to_string(i));

@@ -60,7 +60,11 @@ class Trainer {
   Autoencoder& model() { return *model_; }
   const Autoencoder& model() const { return *model_; }
   const TrainConfig& config() const { return config_; }
-  Optimizer& optimizer() { return optimizer_; }
+  // Takes effect from the next step; the optimizer's moments are kept.
+  void set_learning_rate(float lr) {
+    config_.optimizer.learning_rate = lr;
+    optimizer_.set_learning_rate(lr);
+  }
 
  private:
   void start_epoch();
