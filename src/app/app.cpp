@@ -1,0 +1,161 @@
+// App: theme, fonts and the layout that gives each panel its region of the window.
+#include "app/app.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace latent {
+
+namespace {
+
+void apply_theme(float pixel_ratio) {
+  ImGuiStyle style;
+  ImGui::StyleColorsDark(&style);
+  style.WindowRounding = 0;
+  style.ChildRounding = 8;
+  style.FrameRounding = 5;
+  style.PopupRounding = 6;
+  style.GrabRounding = 5;
+  style.ScrollbarRounding = 6;
+  style.WindowPadding = ImVec2(16, 14);
+  style.FramePadding = ImVec2(9, 5);
+  style.ItemSpacing = ImVec2(10, 8);
+  style.ItemInnerSpacing = ImVec2(8, 6);
+  style.ScrollbarSize = 12;
+  style.ChildBorderSize = 1;
+  style.FrameBorderSize = 0;
+
+  ImVec4* c = style.Colors;
+  const ImVec4 bg(0.067f, 0.075f, 0.098f, 1.0f), panel(0.098f, 0.110f, 0.141f, 1.0f), frame(0.16f, 0.18f, 0.23f, 1.0f);
+  const ImVec4 accent(0.36f, 0.67f, 1.0f, 1.0f);
+  c[ImGuiCol_Text] = ImVec4(0.91f, 0.92f, 0.95f, 1.0f);
+  c[ImGuiCol_TextDisabled] = ImVec4(0.55f, 0.58f, 0.65f, 1.0f);
+  c[ImGuiCol_WindowBg] = bg;
+  c[ImGuiCol_ChildBg] = panel;
+  c[ImGuiCol_PopupBg] = ImVec4(0.12f, 0.13f, 0.17f, 0.98f);
+  c[ImGuiCol_Border] = ImVec4(0.20f, 0.22f, 0.28f, 1.0f);
+  c[ImGuiCol_FrameBg] = frame;
+  c[ImGuiCol_FrameBgHovered] = ImVec4(0.20f, 0.23f, 0.29f, 1.0f);
+  c[ImGuiCol_FrameBgActive] = ImVec4(0.23f, 0.27f, 0.34f, 1.0f);
+  c[ImGuiCol_Button] = ImVec4(0.18f, 0.21f, 0.27f, 1.0f);
+  c[ImGuiCol_ButtonHovered] = ImVec4(0.24f, 0.28f, 0.36f, 1.0f);
+  c[ImGuiCol_ButtonActive] = ImVec4(0.28f, 0.34f, 0.44f, 1.0f);
+  c[ImGuiCol_SliderGrab] = accent;
+  c[ImGuiCol_SliderGrabActive] = ImVec4(0.55f, 0.78f, 1.0f, 1.0f);
+  c[ImGuiCol_CheckMark] = accent;
+  c[ImGuiCol_PlotHistogram] = ImVec4(0.25f, 0.55f, 0.90f, 1.0f);
+  c[ImGuiCol_Header] = ImVec4(0.20f, 0.24f, 0.31f, 1.0f);
+  c[ImGuiCol_HeaderHovered] = ImVec4(0.25f, 0.30f, 0.39f, 1.0f);
+  c[ImGuiCol_HeaderActive] = ImVec4(0.28f, 0.34f, 0.44f, 1.0f);
+  c[ImGuiCol_Separator] = ImVec4(0.20f, 0.22f, 0.28f, 1.0f);
+  c[ImGuiCol_ModalWindowDimBg] = ImVec4(0.0f, 0.0f, 0.0f, 0.55f);
+  c[ImGuiCol_ScrollbarBg] = ImVec4(0, 0, 0, 0);
+  (void)pixel_ratio;  // sizes above are in display pixels; the renderer scales by the framebuffer ratio
+  ImGui::GetStyle() = style;
+}
+
+}  // namespace
+
+bool App::configure(float pixel_ratio) {
+  pixel_ratio = std::clamp(pixel_ratio, 1.0f, 4.0f);
+  if (pixel_ratio == pixel_ratio_) return false;
+  pixel_ratio_ = pixel_ratio;
+  apply_theme(pixel_ratio);
+
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  ImFontConfig config;
+  config.OversampleH = 2;
+  config.OversampleV = 2;
+  const auto add = [&](float size) -> ImFont* {
+    ImFont* font = nullptr;
+    if (!font_.empty()) {
+      config.FontDataOwnedByAtlas = false;  // the bytes stay ours, for the next rebuild
+      font = io.Fonts->AddFontFromMemoryTTF(font_.data(), static_cast<int>(font_.size()), size * pixel_ratio, &config);
+    }
+    if (font == nullptr) {
+      ImFontConfig fallback;
+      fallback.SizePixels = std::round(13.0f * size / 16.0f) * pixel_ratio;
+      font = io.Fonts->AddFontDefault(&fallback);
+    }
+    return font;
+  };
+  ui_.body_font = add(16.0f);
+  ui_.title_font = add(21.0f);
+  ui_.number_font = add(20.0f);
+  io.FontDefault = ui_.body_font;
+  io.FontGlobalScale = 1.0f / pixel_ratio;
+  return true;
+}
+
+void App::update(double training_budget_seconds) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  lab_.run_training_slice(training_budget_seconds);
+  const auto trained = Clock::now();
+  lab_.refresh_views();
+  timings_.training_seconds = std::chrono::duration<double>(trained - start).count();
+  const double views = std::chrono::duration<double>(Clock::now() - trained).count();
+  timings_.views_seconds = 0.9 * timings_.views_seconds + 0.1 * views;
+}
+
+void App::draw(TextureStore& textures) {
+  const ImGuiIO& io = ImGui::GetIO();
+  const ImVec2 display = io.DisplaySize;
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(display);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(14, 14));
+  ImGui::Begin("Latent Canvas", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground);  // glClear paints it
+  ImGui::PopStyleVar();
+  if (!lab_.ready()) {
+    ImGui::TextUnformatted("Loading...");
+    ImGui::End();
+    return;
+  }
+
+  const float gap = 14.0f;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const ImGuiWindowFlags child = ImGuiWindowFlags_AlwaysUseWindowPadding;
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(18, 14));
+  if (avail.x >= 1000.0f) {
+    // Wide: Training on the left, full height; the drawing and the gallery share the right.
+    const float left = std::clamp(avail.x * 0.31f, 380.0f, 480.0f);
+    const float right = avail.x - left - gap;
+    const float height = std::max(avail.y, 620.0f);
+    ImGui::BeginChild("training", ImVec2(left, height), true, child);
+    draw_training_panel(lab_, ui_);
+    ImGui::EndChild();
+    ImGui::SameLine(0, gap);
+    ImGui::BeginGroup();
+    const float canvas_h = std::floor((height - gap) * 0.57f);
+    ImGui::BeginChild("canvas", ImVec2(right, canvas_h), true, child);
+    draw_canvas_panel(lab_, ui_, textures);
+    ImGui::EndChild();
+    ImGui::Dummy(ImVec2(0, gap - ImGui::GetStyle().ItemSpacing.y));
+    ImGui::BeginChild("gallery", ImVec2(right, height - canvas_h - gap), true, child);
+    draw_gallery_panel(lab_, ui_, textures);
+    ImGui::EndChild();
+    ImGui::EndGroup();
+  } else {
+    // Narrow (a phone, a small window): one column, drawing first; the page scrolls.
+    const float w = avail.x;
+    ImGui::BeginChild("canvas", ImVec2(w, std::clamp(w * 0.62f, 330.0f, 520.0f)), true, child);
+    draw_canvas_panel(lab_, ui_, textures);
+    ImGui::EndChild();
+    ImGui::BeginChild("gallery", ImVec2(w, std::clamp(w * 0.42f, 300.0f, 420.0f)), true, child);
+    draw_gallery_panel(lab_, ui_, textures);
+    ImGui::EndChild();
+    ImGui::BeginChild("training", ImVec2(w, 820.0f), true, child);
+    draw_training_panel(lab_, ui_);
+    ImGui::EndChild();
+  }
+  ImGui::PopStyleVar();
+  ImGui::End();
+}
+
+}  // namespace latent

@@ -1,0 +1,52 @@
+// App: the whole interface for one frame, the same on the desktop and in the browser. The platform layer owns
+// the window and the renderer and calls update() then draw() once per frame.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "app/lab.hpp"
+#include "app/textures.hpp"
+#include "app/ui_state.hpp"
+
+namespace latent {
+
+class App {
+ public:
+  Lab& lab() { return lab_; }
+  const Lab& lab() const { return lab_; }
+
+  // The interface font (TrueType bytes). Without one, ImGui's built-in font is used.
+  void set_font(std::vector<std::uint8_t> ttf) { font_ = std::move(ttf); }
+
+  // Style and fonts for this device pixel ratio (fonts are rasterised at full resolution and drawn scaled
+  // down). Returns true when the font atlas was rebuilt, so the renderer must upload it again.
+  bool configure(float pixel_ratio);
+
+  // Trains for at most `training_budget_seconds` (if training), then refreshes the derived views.
+  void update(double training_budget_seconds);
+
+  // The interface, inside the current ImGui frame.
+  void draw(TextureStore& textures);
+
+  // Where the last frames' time went (moving averages, seconds), for the page's state() and benchmarks.
+  struct Timings {
+    double training_seconds = 0;   // training steps in the last frame
+    double views_seconds = 0;      // gallery and drawing refresh, averaged
+    double interface_seconds = 0;  // building and submitting the interface, averaged
+  };
+  const Timings& timings() const { return timings_; }
+  void record_interface_time(double seconds) { timings_.interface_seconds = 0.9 * timings_.interface_seconds + 0.1 * seconds; }
+
+  // The drawing area in display coordinates (CSS pixels in the browser): x, y, width, height.
+  ImVec4 canvas_rect() const { return ui_.canvas_rect; }
+
+ private:
+  Lab lab_;
+  UiState ui_;
+  std::vector<std::uint8_t> font_;
+  Timings timings_;
+  float pixel_ratio_ = 0;
+};
+
+}  // namespace latent

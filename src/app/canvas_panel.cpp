@@ -1,0 +1,126 @@
+// The Canvas panel: draw a digit; beside it, the 28x28 input the model sees, its code and its reconstruction,
+// all recomputed every frame while drawing.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+#include "app/ui_state.hpp"
+#include "app/widgets.hpp"
+
+namespace latent {
+
+namespace {
+
+void upload_drawing(Lab& lab, UiState& ui, TextureStore& textures) {
+  const Sketch& sketch = lab.sketch();
+  if (ui.canvas_texture != nullptr && ui.canvas_uploaded_revision == sketch.revision()) return;
+  std::vector<std::uint32_t> rgba(sketch.raster().size());
+  for (std::size_t i = 0; i < rgba.size(); ++i) rgba[i] = ui::ink_color(sketch.raster()[i]);
+  ui.canvas_texture = textures.upload(kSlotCanvas, Sketch::kSize, Sketch::kSize, rgba.data(), true);
+  ui.canvas_uploaded_revision = sketch.revision();
+}
+
+// The drawing area: a square of `side` pixels mapped onto the 280 x 280 sketch.
+void drawing_area(Lab& lab, UiState& ui, TextureStore& textures, float side) {
+  upload_drawing(lab, ui, textures);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ui.canvas_rect = ImVec4(p.x, p.y, side, side);
+  ImGui::Image(ui.canvas_texture, ImVec2(side, side));
+  ImGui::SetCursorScreenPos(p);
+  ImGui::InvisibleButton("##drawing", ImVec2(side, side));
+  const float to_sketch = static_cast<float>(Sketch::kSize) / side;
+  const ImVec2 m = ImGui::GetIO().MousePos;
+  const SketchPoint point{(m.x - p.x) * to_sketch, (m.y - p.y) * to_sketch};
+  if (ImGui::IsItemActivated()) {
+    lab.sketch().begin_stroke(point, ui.brush_radius);
+  } else if (ImGui::IsItemActive()) {
+    lab.sketch().extend_stroke(point);
+  }
+  draw->AddRect(ImVec2(p.x - 1, p.y - 1), ImVec2(p.x + side + 1, p.y + side + 1), ui::palette::kFrame, 2.0f);
+  if (lab.sketch().empty()) {
+    const char* hint = "Draw a digit here";
+    const ImVec2 ts = ImGui::CalcTextSize(hint);
+    draw->AddText(ImVec2(p.x + (side - ts.x) * 0.5f, p.y + (side - ts.y) * 0.5f), ui::palette::kTextDim, hint);
+  }
+  if (ImGui::IsItemHovered() || ImGui::IsItemActive()) {
+    draw->AddCircle(m, ui.brush_radius / to_sketch, IM_COL32(92, 170, 255, 160), 32, 1.5f);
+  }
+}
+
+}  // namespace
+
+void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
+  ui::section_title(ui.title_font, "Draw",
+                    "Draw a digit with the mouse, a pen or a finger. It is cropped, scaled into 20 x 20 and centred by "
+                    "its mass in 28 x 28, as MNIST's digits were; then encoded and decoded as you draw.");
+  const float font = ImGui::GetFontSize();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float controls_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 2;
+  const float side = std::floor(std::clamp(std::min(avail.y - controls_h, avail.x * 0.45f), 140.0f, 560.0f));
+
+  // --- Left: the drawing and its tools ---
+  ImGui::BeginGroup();
+  drawing_area(lab, ui, textures, side);
+  ImGui::Spacing();
+  ImGui::SetNextItemWidth(side * 0.45f);
+  ImGui::SliderFloat("##brush", &ui.brush_radius, 4.0f, 24.0f, "brush %.0f");
+  ImGui::SameLine();
+  if (ImGui::Button("Clear")) lab.sketch().clear();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!lab.sketch().can_undo());
+  if (ImGui::Button("Undo")) lab.sketch().undo();
+  ImGui::EndDisabled();
+  ImGui::EndGroup();
+
+  // --- Right: what the model sees, its code, its reconstruction ---
+  ImGui::SameLine(0, font * 1.5f);
+  ImGui::BeginGroup();
+  const float right_w = ImGui::GetContentRegionAvail().x;
+  const float label_h = font + ImGui::GetStyle().ItemSpacing.y;
+  const float image = std::floor(std::clamp(std::min((right_w - font * 3) / 2.0f, (side - label_h * 3) * 0.55f), 56.0f, 224.0f));
+  const ImU32 dim = ui::palette::kTextDim;
+  const ImVec2 top = ImGui::GetCursorScreenPos();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+
+  draw->AddText(top, IM_COL32(215, 220, 230, 255), "Model input, 28 x 28");
+  ImGui::SetCursorScreenPos(ImVec2(top.x, top.y + label_h));
+  ui::digit_image(textures, kSlotCanvasInput, lab.canvas_input().pixels.data(), image);
+
+  const float rx = top.x + image + font * 3;
+  draw->AddText(ImVec2(rx, top.y), IM_COL32(215, 220, 230, 255), "Reconstruction");
+  ImGui::SetCursorScreenPos(ImVec2(rx, top.y + label_h));
+  ui::digit_image(textures, kSlotCanvasRecon, lab.canvas_reconstruction().data(), image);
+  // An arrow between the two: encode, then decode.
+  const float ay = top.y + label_h + image * 0.5f;
+  draw->AddLine(ImVec2(top.x + image + font * 0.6f, ay), ImVec2(rx - font * 0.6f, ay), dim, 2.0f);
+  draw->AddTriangleFilled(ImVec2(rx - font * 0.5f, ay), ImVec2(rx - font * 1.1f, ay - font * 0.35f),
+                          ImVec2(rx - font * 1.1f, ay + font * 0.35f), dim);
+
+  float y = top.y + label_h + image + 4;
+  if (!lab.canvas_input().empty) {
+    char text[64];
+    std::snprintf(text, sizeof text, "reconstruction BCE %.4f", static_cast<double>(lab.canvas_loss()));
+    draw->AddText(ImVec2(rx, y), dim, text);
+  }
+  y += font + font * 0.8f;
+
+  char title[48];
+  std::snprintf(title, sizeof title, "Latent code, %d numbers", lab.latent_size());
+  draw->AddText(ImVec2(top.x, y), IM_COL32(215, 220, 230, 255), title);
+  y += label_h;
+  ImGui::SetCursorScreenPos(ImVec2(top.x, y));
+  const float bars_h = std::max(font * 5, top.y + side + controls_h - y - ImGui::GetStyle().ItemSpacing.y * 2);
+  const ImVec2 bars_at = ImGui::GetCursorScreenPos();
+  ui::code_bars("##code", lab.canvas_code().data(), lab.latent_size(), lab.code_scale(), ImVec2(right_w, bars_h));
+  if (lab.canvas_input().empty) {
+    const char* hint = "One bar per number of the code: draw to see them";
+    const ImVec2 ts = ImGui::CalcTextSize(hint);
+    draw->AddText(ImVec2(bars_at.x + (right_w - ts.x) * 0.5f, bars_at.y + (bars_h - ts.y) * 0.5f), dim, hint);
+  }
+  ImGui::EndGroup();
+}
+
+}  // namespace latent

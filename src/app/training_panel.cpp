@@ -1,0 +1,287 @@
+// The Training panel: start/pause/reset, progress, speed, the loss chart and the hyperparameters.
+#include <imgui.h>
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "app/ui_state.hpp"
+#include "app/widgets.hpp"
+
+namespace latent {
+
+namespace {
+
+struct HiddenPreset {
+  const char* label;
+  std::vector<int> widths;
+};
+const std::array<HiddenPreset, 7> kHiddenPresets{{{"none (the classic)", {}},
+                                                  {"64", {64}},
+                                                  {"128", {128}},
+                                                  {"256", {256}},
+                                                  {"128, 64", {128, 64}},
+                                                  {"256, 128", {256, 128}},
+                                                  {"512, 256, 128", {512, 256, 128}}}};
+constexpr std::array<int, 7> kBatchSizes{16, 32, 64, 128, 256, 512, 1024};
+
+int preset_index(const std::vector<int>& hidden) {
+  for (std::size_t i = 0; i < kHiddenPresets.size(); ++i) {
+    if (kHiddenPresets[i].widths == hidden) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::string thousands(double v) {
+  std::string digits = std::to_string(static_cast<long long>(std::llround(v)));
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), 1, ',');
+  return digits;
+}
+
+std::string describe(int latent, const std::vector<int>& hidden, Activation activation) {
+  Architecture a;
+  a.latent = latent;
+  a.hidden = hidden;
+  a.activation = activation;
+  return a.describe();
+}
+
+void stat(UiState& ui, const char* label, const std::string& value, ImU32 color) {
+  ImGui::BeginGroup();
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ui::palette::kTextDim));
+  ImGui::TextUnformatted(label);
+  ImGui::PopStyleColor();
+  ImGui::PushFont(ui.number_font);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color));
+  ImGui::TextUnformatted(value.c_str());
+  ImGui::PopStyleColor();
+  ImGui::PopFont();
+  ImGui::EndGroup();
+}
+
+// A modal asking before a trained model is thrown away. Returns true when the user confirms.
+bool confirm(const char* id, bool& ask, const std::string& what) {
+  if (ask) {
+    ImGui::OpenPopup(id);
+    ask = false;
+  }
+  bool confirmed = false;
+  ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 26, 0));
+  if (ImGui::BeginPopupModal(id, nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove)) {
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 25);
+    ImGui::TextUnformatted(what.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::Spacing();
+    if (ImGui::Button("Discard it", ImVec2(ImGui::GetFontSize() * 8, 0))) {
+      confirmed = true;
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Keep it", ImVec2(ImGui::GetFontSize() * 8, 0)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndPopup();
+  }
+  return confirmed;
+}
+
+}  // namespace
+
+void draw_training_panel(Lab& lab, UiState& ui) {
+  const LabSettings& current = lab.settings();
+  if (ui.pending_from_model) {
+    ui.pending_latent = current.latent;
+    ui.pending_hidden = std::max(0, preset_index(current.hidden));
+    ui.pending_activation = current.activation;
+    ui.pending_from_model = false;
+  }
+  ui::section_title(ui.title_font, "Training",
+                    "784 pixels squeezed through a narrow code and rebuilt, learned from 8,000 digits and tested on 2,000 others.");
+
+  // --- Commands ---
+  const float full = ImGui::GetContentRegionAvail().x;
+  const bool training = lab.training();
+  ImGui::PushStyleColor(ImGuiCol_Button, training ? ImVec4(0.55f, 0.30f, 0.10f, 1) : ImVec4(0.14f, 0.42f, 0.78f, 1));
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, training ? ImVec4(0.68f, 0.38f, 0.14f, 1) : ImVec4(0.20f, 0.50f, 0.88f, 1));
+  if (ImGui::Button(training ? "Pause" : "Train", ImVec2(full * 0.32f, ImGui::GetFrameHeight() * 1.3f))) {
+    lab.set_training(!training);
+  }
+  ImGui::PopStyleColor(2);
+  if (ImGui::IsItemHovered() && !training && lab.trainer().epoch() >= current.target_epochs) {
+    ImGui::SetTooltip("The target is reached: training adds %d more epochs.", Lab::kEpochsPerExtension);
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Train from scratch", ImVec2(0, ImGui::GetFrameHeight() * 1.3f))) {
+    if (lab.model_has_training()) {
+      ui.ask_reset = true;
+    } else {
+      lab.reset(static_cast<std::uint64_t>(ui.seed));
+      ui.pending_from_model = true;
+    }
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("New random weights from the seed below (Glorot-uniform).");
+  if (lab.has_pretrained()) {
+    ImGui::SameLine();
+    if (ImGui::Button("Pretrained", ImVec2(0, ImGui::GetFrameHeight() * 1.3f))) {
+      if (lab.trainer().total_steps() > 0) {
+        ui.ask_pretrained = true;
+      } else {
+        lab.restore_pretrained();
+        ui.pending_from_model = true;
+      }
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Go back to the weights the page started with.");
+  }
+  const std::string trained = thousands(static_cast<double>(lab.trainer().total_steps())) + " steps";
+  if (confirm("Start from scratch?", ui.ask_reset,
+              "The current model (" + lab.model_origin() + ", " + trained + " here) will be replaced by random weights.")) {
+    lab.reset(static_cast<std::uint64_t>(ui.seed));
+    ui.pending_from_model = true;
+  }
+  if (confirm("Go back to the pretrained model?", ui.ask_pretrained,
+              "The model trained here (" + trained + ") will be replaced by the pretrained one.")) {
+    lab.restore_pretrained();
+    ui.pending_from_model = true;
+  }
+
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ui::palette::kTextDim));
+  ImGui::TextWrapped("Model %s, %s", lab.architecture().describe().c_str(), lab.model_origin().c_str());
+  ImGui::PopStyleColor();
+  ImGui::Spacing();
+
+  // --- Progress ---
+  const Trainer& t = lab.trainer();
+  const int batches = t.batches_per_epoch();
+  const bool epoch_finished = t.batch_in_epoch() >= batches && t.epoch() > 0;
+  const int shown_epoch = epoch_finished ? t.epoch() : t.epoch() + 1;
+  const float epoch_fraction = epoch_finished ? 1.0f : static_cast<float>(t.batch_in_epoch()) / static_cast<float>(batches);
+  char text[96];
+  std::snprintf(text, sizeof text, "%d / %d batches", epoch_finished ? batches : t.batch_in_epoch(), batches);
+  ImGui::AlignTextToFramePadding();
+  ImGui::Text("Epoch %d", shown_epoch);
+  ImGui::SameLine(full * 0.28f);
+  ImGui::ProgressBar(epoch_fraction, ImVec2(-1, 0), text);
+  const float overall = std::min(1.0f, (static_cast<float>(t.epoch()) + (epoch_finished ? 0.0f : epoch_fraction)) /
+                                           static_cast<float>(current.target_epochs));
+  std::snprintf(text, sizeof text, "%d of %d epochs", t.epoch(), current.target_epochs);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Overall");
+  ImGui::SameLine(full * 0.28f);
+  ImGui::ProgressBar(overall, ImVec2(-1, 0), text);
+  ImGui::Spacing();
+
+  // --- Numbers ---
+  const float column = full / 4.0f;
+  const auto loss_text = [](float v) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.4f", static_cast<double>(v));
+    return std::string(buffer);
+  };
+  stat(ui, "train loss", lab.train_loss() > 0 ? loss_text(lab.train_loss()) : "-", ui::palette::kTrain);
+  ImGui::SameLine(column);
+  stat(ui, "test loss", loss_text(lab.test_loss()), ui::palette::kTest);
+  ImGui::SameLine(column * 2);
+  stat(ui, "samples/s", training ? thousands(lab.samples_per_sec()) : "-", IM_COL32(230, 232, 240, 255));
+  ImGui::SameLine(column * 3);
+  stat(ui, "steps", thousands(static_cast<double>(t.total_steps())), IM_COL32(230, 232, 240, 255));
+  ImGui::Spacing();
+
+  // --- Chart: whatever height the settings below leave (measured on the previous frame) ---
+  const float spacing = ImGui::GetStyle().ItemSpacing.y;
+  const float settings_h = ui.settings_height > 0 ? ui.settings_height : ImGui::GetFrameHeightWithSpacing() * 11;
+  const float chart_h = std::clamp(ImGui::GetContentRegionAvail().y - settings_h - spacing * 2,
+                                   ImGui::GetFontSize() * 8, ImGui::GetFontSize() * 18);
+  ui::loss_chart("##loss", lab.train_curve(), lab.test_curve(), ImVec2(full, chart_h));
+  ImGui::Spacing();
+  const float settings_top = ImGui::GetCursorPosY();
+
+  // --- Settings that apply at once ---
+  ImGui::PushItemWidth(full * 0.52f);
+  ImGui::Separator();
+  ImGui::TextUnformatted("Optimisation");
+  ui::help_marker("Adam with Keras' defaults; binary cross-entropy averaged over pixels. These apply to the current "
+                  "model at once; a new batch size restarts the optimizer's moments.");
+  LabSettings s = current;
+  float lr = s.learning_rate;
+  if (ImGui::SliderFloat("Learning rate", &lr, 1e-4f, 1e-1f, "%.4f", ImGuiSliderFlags_Logarithmic)) {
+    s.learning_rate = std::clamp(lr, 1e-4f, 1e-1f);
+    lab.apply(s);
+  }
+  std::snprintf(text, sizeof text, "%d", s.batch_size);
+  if (ImGui::BeginCombo("Batch size", text)) {
+    for (int b : kBatchSizes) {
+      std::snprintf(text, sizeof text, "%d", b);
+      if (ImGui::Selectable(text, b == s.batch_size) && b != s.batch_size) {
+        s.batch_size = b;
+        lab.apply(s);
+      }
+    }
+    ImGui::EndCombo();
+  }
+  int epochs = s.target_epochs;
+  if (ImGui::SliderInt("Epochs", &epochs, 1, 200)) {
+    s.target_epochs = std::clamp(epochs, 1, 200);
+    lab.apply(s);
+  }
+
+  // --- Settings that need a new model ---
+  ImGui::Separator();
+  ImGui::TextUnformatted("Shape of the model");
+  ui::help_marker("The latent size is the bottleneck: how many numbers each digit is squeezed into. Hidden layers are "
+                  "added on both sides, mirrored. Changing the shape needs new weights.");
+  ImGui::SliderInt("Latent size", &ui.pending_latent, Architecture::kMinLatent, Architecture::kMaxLatent, "%d",
+                   ImGuiSliderFlags_Logarithmic);
+  ui.pending_latent = std::clamp(ui.pending_latent, Architecture::kMinLatent, Architecture::kMaxLatent);
+  if (ImGui::BeginCombo("Hidden layers", kHiddenPresets[static_cast<std::size_t>(ui.pending_hidden)].label)) {
+    for (std::size_t i = 0; i < kHiddenPresets.size(); ++i) {
+      if (ImGui::Selectable(kHiddenPresets[i].label, static_cast<int>(i) == ui.pending_hidden)) ui.pending_hidden = static_cast<int>(i);
+    }
+    ImGui::EndCombo();
+  }
+  if (ImGui::BeginCombo("Activation", to_string(ui.pending_activation))) {
+    for (Activation a : {Activation::ReLU, Activation::Sigmoid, Activation::Tanh, Activation::Linear}) {
+      if (ImGui::Selectable(to_string(a), a == ui.pending_activation)) ui.pending_activation = a;
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::InputInt("Seed", &ui.seed);
+  ui.seed = std::max(ui.seed, 0);
+  ImGui::PopItemWidth();
+
+  LabSettings wanted = current;
+  wanted.latent = ui.pending_latent;
+  wanted.hidden = kHiddenPresets[static_cast<std::size_t>(ui.pending_hidden)].widths;
+  wanted.activation = ui.pending_activation;
+  const bool changed = !wanted.same_model_as(current);
+  ImGui::BeginDisabled(!changed);
+  if (ImGui::Button("Build new model")) {
+    if (lab.model_has_training()) {
+      ui.ask_rebuild = true;
+    } else {
+      lab.set_seed(static_cast<std::uint64_t>(ui.seed));
+      lab.apply(wanted);
+      ui.pending_from_model = true;
+    }
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Revert")) ui.pending_from_model = true;
+  ImGui::EndDisabled();
+  if (changed) {
+    ImGui::SameLine();
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ui::palette::kTest));
+    ImGui::TextWrapped("%s", describe(wanted.latent, wanted.hidden, wanted.activation).c_str());
+    ImGui::PopStyleColor();
+  }
+  ui.settings_height = ImGui::GetCursorPosY() - settings_top;
+  if (confirm("Build a new model?", ui.ask_rebuild,
+              "The new shape (" + describe(wanted.latent, wanted.hidden, wanted.activation) +
+                  ") needs new random weights. The current model (" + lab.model_origin() + ", " + trained +
+                  " here) will be discarded.")) {
+    lab.set_seed(static_cast<std::uint64_t>(ui.seed));
+    lab.apply(wanted);
+    ui.pending_from_model = true;
+  }
+}
+
+}  // namespace latent

@@ -1,0 +1,221 @@
+// Drawing helpers: colour maps, images, code views and the loss chart, all on ImGui's draw lists.
+#include "app/widgets.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+
+namespace latent::ui {
+
+namespace {
+
+struct Stop {
+  float t;
+  float r, g, b;
+};
+
+ImU32 lerp_stops(const Stop* stops, int n, float t) {
+  t = std::clamp(t, 0.0f, 1.0f);
+  int i = 0;
+  while (i < n - 2 && t > stops[i + 1].t) ++i;
+  const Stop& a = stops[i];
+  const Stop& b = stops[i + 1];
+  const float f = (t - a.t) / (b.t - a.t);
+  const auto mix = [f](float x, float y) { return static_cast<int>(std::lround((x + (y - x) * f) * 255.0f)); };
+  return IM_COL32(mix(a.r, b.r), mix(a.g, b.g), mix(a.b, b.b), 255);
+}
+
+// A short magma-like ramp for non-negative codes, and a blue ramp for negative ones.
+constexpr Stop kHeat[] = {{0.0f, 0.06f, 0.07f, 0.10f}, {0.25f, 0.30f, 0.10f, 0.45f}, {0.55f, 0.80f, 0.25f, 0.40f},
+                          {0.80f, 0.98f, 0.55f, 0.25f}, {1.0f, 0.99f, 0.93f, 0.62f}};
+constexpr Stop kCold[] = {{0.0f, 0.06f, 0.07f, 0.10f}, {0.5f, 0.12f, 0.30f, 0.60f}, {1.0f, 0.55f, 0.80f, 1.0f}};
+constexpr Stop kInk[] = {{0.0f, 0.04f, 0.047f, 0.067f}, {0.5f, 0.50f, 0.53f, 0.60f}, {1.0f, 0.96f, 0.97f, 1.0f}};
+
+}  // namespace
+
+ImU32 ink_color(float v) { return lerp_stops(kInk, 3, v); }
+
+ImU32 code_color(float v, float scale) {
+  const float t = scale > 0 ? v / scale : 0.0f;
+  return t >= 0 ? lerp_stops(kHeat, 5, t) : lerp_stops(kCold, 3, -t);
+}
+
+void digit_image(TextureStore& textures, int slot, const float* pixels, float size) {
+  std::array<std::uint32_t, 784> rgba{};
+  for (std::size_t i = 0; i < rgba.size(); ++i) rgba[i] = ink_color(pixels[i]);
+  const ImTextureID id = textures.upload(slot, 28, 28, rgba.data(), false);
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImGui::Image(id, ImVec2(size, size));
+  ImGui::GetWindowDrawList()->AddRect(ImVec2(p.x - 1, p.y - 1), ImVec2(p.x + size + 1, p.y + size + 1), palette::kFrame);
+}
+
+int code_grid_columns(int k) { return k <= 64 ? std::min(k, 8) : 16; }
+
+void code_grid(const float* code, int k, float scale, int columns, float cell) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const int rows = (k + columns - 1) / columns;
+  for (int i = 0; i < k; ++i) {
+    const float x = p.x + static_cast<float>(i % columns) * cell;
+    const float y = p.y + static_cast<float>(i / columns) * cell;
+    draw->AddRectFilled(ImVec2(x, y), ImVec2(x + cell - 1, y + cell - 1), code_color(code[i], scale));
+  }
+  ImGui::Dummy(ImVec2(static_cast<float>(columns) * cell, static_cast<float>(rows) * cell));
+  if (ImGui::IsItemHovered()) {
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    const int cx = static_cast<int>((m.x - p.x) / cell), cy = static_cast<int>((m.y - p.y) / cell);
+    const int i = cy * columns + cx;
+    if (cx >= 0 && cx < columns && i >= 0 && i < k) ImGui::SetTooltip("unit %d: %.3f", i, static_cast<double>(code[i]));
+  }
+}
+
+void code_bars(const char* id, const float* code, int k, float scale, ImVec2 size) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton(id, size);
+  const bool hovered = ImGui::IsItemHovered();
+  draw->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), palette::kPaper, 4.0f);
+
+  bool any_negative = false;
+  for (int i = 0; i < k; ++i) any_negative = any_negative || code[i] < 0;
+  const float font = ImGui::GetFontSize();
+  const float slot = size.x / static_cast<float>(std::max(k, 1));
+  const bool labels = slot >= font * 1.6f;  // room for a value under each bar
+  const float label_h = labels ? font * 0.95f : 0.0f;
+  const float top = p.y + 6.0f, bottom = p.y + size.y - 6.0f - label_h;
+  const float zero = any_negative ? (top + bottom) * 0.5f : bottom;
+  const float reach = any_negative ? (bottom - top) * 0.5f : bottom - top;
+  draw->AddLine(ImVec2(p.x + 4, zero), ImVec2(p.x + size.x - 4, zero), palette::kFrame);
+
+  int hovered_unit = -1;
+  if (hovered) hovered_unit = static_cast<int>((ImGui::GetIO().MousePos.x - p.x) / slot);
+  for (int i = 0; i < k; ++i) {
+    const float v = scale > 0 ? std::clamp(code[i] / scale, -1.0f, 1.0f) : 0.0f;
+    const float x0 = p.x + static_cast<float>(i) * slot + std::max(1.0f, slot * 0.15f);
+    const float x1 = p.x + static_cast<float>(i + 1) * slot - std::max(1.0f, slot * 0.15f);
+    const float y = zero - v * reach;
+    ImU32 color = code_color(code[i], scale);
+    if (std::abs(v) < 0.02f) color = palette::kFrame;
+    draw->AddRectFilled(ImVec2(x0, std::min(y, zero)), ImVec2(x1, std::max(y, zero) + (v == 0 ? 1.0f : 0.0f)), color, 1.5f);
+    if (i == hovered_unit) draw->AddRect(ImVec2(x0 - 1, top - 2), ImVec2(x1 + 1, bottom + 2), IM_COL32(255, 255, 255, 90));
+    if (labels) {
+      char text[16];
+      std::snprintf(text, sizeof text, std::abs(code[i]) >= 10 ? "%.0f" : "%.1f", static_cast<double>(code[i]));
+      const ImVec2 ts = ImGui::CalcTextSize(text);
+      const float shrink = std::clamp((slot - 2) / std::max(ts.x * 0.8f, 1.0f), 0.7f, 1.0f);
+      const float text_size = font * 0.8f * shrink;
+      draw->AddText(ImGui::GetFont(), text_size, ImVec2((x0 + x1 - ts.x * 0.8f * shrink) * 0.5f, bottom + 3),
+                    palette::kTextDim, text);
+    }
+  }
+  if (hovered_unit >= 0 && hovered_unit < k) {
+    ImGui::SetTooltip("unit %d: %.4f", hovered_unit, static_cast<double>(code[hovered_unit]));
+  }
+}
+
+void loss_chart(const char* id, const std::vector<ChartPoint>& train, const std::vector<ChartPoint>& test, ImVec2 size) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton(id, size);
+  const bool hovered = ImGui::IsItemHovered();
+  draw->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), palette::kPaper, 4.0f);
+
+  const float font = ImGui::GetFontSize();
+  const float left = p.x + font * 3.2f, right = p.x + size.x - 10, top = p.y + font * 1.6f, bottom = p.y + size.y - font * 1.5f;
+  double max_step = 1;
+  float lo = 1e9f, hi = -1e9f;
+  for (const auto* series : {&train, &test}) {
+    for (const ChartPoint& c : *series) {
+      max_step = std::max(max_step, c.step);
+      lo = std::min(lo, c.loss);
+      hi = std::max(hi, c.loss);
+    }
+  }
+  if (lo > hi) {
+    lo = 0;
+    hi = 1;
+  }
+  const float pad = std::max((hi - lo) * 0.08f, 0.005f);
+  lo = std::max(0.0f, lo - pad);
+  hi += pad;
+  const auto to_screen = [&](double step, float loss) {
+    return ImVec2(left + static_cast<float>(step / max_step) * (right - left), bottom - (loss - lo) / (hi - lo) * (bottom - top));
+  };
+
+  // Grid and axis labels: four loss levels, and the step count at the right end.
+  char text[32];
+  for (int g = 0; g <= 3; ++g) {
+    const float v = lo + (hi - lo) * static_cast<float>(g) / 3.0f;
+    const float y = to_screen(0, v).y;
+    draw->AddLine(ImVec2(left, y), ImVec2(right, y), palette::kGrid);
+    std::snprintf(text, sizeof text, "%.3f", static_cast<double>(v));
+    draw->AddText(ImVec2(p.x + 6, y - font * 0.5f), palette::kTextDim, text);
+  }
+  std::snprintf(text, sizeof text, "step %.0f", max_step);
+  const ImVec2 ts = ImGui::CalcTextSize(text);
+  draw->AddText(ImVec2(right - ts.x, bottom + 3), palette::kTextDim, text);
+  draw->AddText(ImVec2(left, bottom + 3), palette::kTextDim, "0");
+
+  // Legend.
+  const float lx = left + 4, ly = p.y + 6;
+  draw->AddLine(ImVec2(lx, ly + font * 0.5f), ImVec2(lx + 16, ly + font * 0.5f), palette::kTrain, 2.5f);
+  draw->AddText(ImVec2(lx + 22, ly), palette::kTextDim, "train (smoothed)");
+  const float lx2 = lx + 30 + ImGui::CalcTextSize("train (smoothed)").x;
+  draw->AddLine(ImVec2(lx2, ly + font * 0.5f), ImVec2(lx2 + 16, ly + font * 0.5f), palette::kTest, 2.5f);
+  draw->AddText(ImVec2(lx2 + 22, ly), palette::kTextDim, "test, per epoch");
+
+  draw->PushClipRect(ImVec2(left - 4, top - 4), ImVec2(right + 4, bottom + 4), true);
+  std::vector<ImVec2> points;
+  points.reserve(train.size());
+  for (const ChartPoint& c : train) points.push_back(to_screen(c.step, c.loss));
+  if (points.size() >= 2) draw->AddPolyline(points.data(), static_cast<int>(points.size()), palette::kTrain, 0, 2.0f);
+  points.clear();
+  for (const ChartPoint& c : test) points.push_back(to_screen(c.step, c.loss));
+  if (points.size() >= 2) draw->AddPolyline(points.data(), static_cast<int>(points.size()), palette::kTest, 0, 2.0f);
+  for (const ImVec2& q : points) draw->AddCircleFilled(q, 3.0f, palette::kTest);
+  draw->PopClipRect();
+
+  if (hovered && (!train.empty() || !test.empty())) {
+    const double step = std::clamp((ImGui::GetIO().MousePos.x - left) / (right - left), 0.0f, 1.0f) * max_step;
+    const auto nearest = [step](const std::vector<ChartPoint>& s) -> const ChartPoint* {
+      const ChartPoint* best = nullptr;
+      for (const ChartPoint& c : s) {
+        if (best == nullptr || std::abs(c.step - step) < std::abs(best->step - step)) best = &c;
+      }
+      return best;
+    };
+    const ChartPoint* a = nearest(train);
+    const ChartPoint* b = nearest(test);
+    ImGui::BeginTooltip();
+    if (a != nullptr) ImGui::Text("step %.0f  train %.4f", a->step, static_cast<double>(a->loss));
+    if (b != nullptr) ImGui::Text("step %.0f  test %.4f", b->step, static_cast<double>(b->loss));
+    ImGui::EndTooltip();
+  }
+}
+
+void help_marker(const char* text) {
+  ImGui::SameLine();
+  ImGui::TextDisabled("(?)");
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28.0f);
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+}
+
+void section_title(ImFont* font, const char* title, const char* subtitle) {
+  ImGui::PushFont(font);
+  ImGui::TextUnformatted(title);
+  ImGui::PopFont();
+  if (subtitle != nullptr) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette::kTextDim));
+    ImGui::TextWrapped("%s", subtitle);
+    ImGui::PopStyleColor();
+  }
+  ImGui::Spacing();
+}
+
+}  // namespace latent::ui

@@ -1,0 +1,43 @@
+// Drawing helpers shared by the panels: colour maps, digit images, latent codes as bars and heat strips, and
+// the loss chart. Each draws at the cursor and advances it like an ImGui widget.
+#pragma once
+
+#include <imgui.h>
+
+#include <vector>
+
+#include "app/lab.hpp"
+#include "app/textures.hpp"
+
+namespace latent::ui {
+
+// Colours of the interface (theme.cpp sets ImGui's own from the same palette).
+namespace palette {
+inline constexpr ImU32 kTrain = IM_COL32(92, 170, 255, 255);   // train loss, buttons' accent
+inline constexpr ImU32 kTest = IM_COL32(255, 170, 80, 255);    // test loss
+inline constexpr ImU32 kPaper = IM_COL32(10, 12, 17, 255);     // behind digits and the drawing
+inline constexpr ImU32 kFrame = IM_COL32(58, 64, 80, 255);     // thin frames around images
+inline constexpr ImU32 kGrid = IM_COL32(255, 255, 255, 22);
+inline constexpr ImU32 kTextDim = IM_COL32(150, 158, 175, 255);
+}  // namespace palette
+
+ImU32 ink_color(float v);                   // digits: paper (0) to ink (1)
+ImU32 code_color(float v, float scale);     // latent values: blue below zero, magma-like above
+
+// A 28x28 digit (row-major floats in 0..1) as a `size` x `size` image in texture `slot`.
+void digit_image(TextureStore& textures, int slot, const float* pixels, float size);
+
+// A latent code as a grid of coloured cells, `columns` per row, `cell` pixels each.
+void code_grid(const float* code, int k, float scale, int columns, float cell);
+int code_grid_columns(int k);  // 8 for up to 64 units, 16 above
+
+// A latent code as vertical bars around a zero line, one per unit; values printed when there is room.
+void code_bars(const char* id, const float* code, int k, float scale, ImVec2 size);
+
+// Train loss (smoothed, per step) and test loss (per epoch) against steps.
+void loss_chart(const char* id, const std::vector<ChartPoint>& train, const std::vector<ChartPoint>& test, ImVec2 size);
+
+void help_marker(const char* text);                    // a (?) with a tooltip
+void section_title(ImFont* font, const char* title, const char* subtitle = nullptr);
+
+}  // namespace latent::ui
