@@ -1,0 +1,34 @@
+// GlTextureStore: texture creation and in-place updates.
+#include "platform/gl_textures.hpp"
+
+#include <cstdint>
+
+#include "platform/gl.hpp"
+
+namespace latent {
+
+GlTextureStore::~GlTextureStore() {
+  for (auto& [slot, t] : textures_) glDeleteTextures(1, &t.id);
+}
+
+ImTextureID GlTextureStore::upload(int slot, int width, int height, const std::uint32_t* rgba, bool smooth) {
+  Texture& t = textures_[slot];
+  if (t.id == 0) glGenTextures(1, &t.id);
+  glBindTexture(GL_TEXTURE_2D, t.id);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+  const GLint filter = smooth ? GL_LINEAR : GL_NEAREST;
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, filter);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, filter);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  if (t.width != width || t.height != height) {
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+    t.width = width;
+    t.height = height;
+  } else {
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+  }
+  return reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(t.id));
+}
+
+}  // namespace latent

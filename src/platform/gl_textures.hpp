@@ -1,0 +1,27 @@
+// GlTextureStore: the TextureStore on OpenGL 3 / WebGL2: one RGBA8 texture per slot, updated in place.
+#pragma once
+
+#include <map>
+
+#include "app/textures.hpp"
+
+namespace latent {
+
+class GlTextureStore final : public TextureStore {
+ public:
+  GlTextureStore() = default;
+  GlTextureStore(const GlTextureStore&) = delete;
+  GlTextureStore& operator=(const GlTextureStore&) = delete;
+  ~GlTextureStore() override;
+  ImTextureID upload(int slot, int width, int height, const std::uint32_t* rgba, bool smooth) override;
+
+ private:
+  struct Texture {
+    unsigned id = 0;
+    int width = 0;
+    int height = 0;
+  };
+  std::map<int, Texture> textures_;
+};
+
+}  // namespace latent

@@ -1,0 +1,207 @@
+// Latent Canvas' loader and script interface. It checks the browser, downloads the WebAssembly and the assets
+// (all from this page's own origin) with progress, hands them to the C++ side, starts the interface, and
+// exposes window.latentCanvas for scripts and tests. Anything that goes wrong is said on the page.
+'use strict';
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const ASSETS = [
+    { key: 'wasm', url: 'latent-canvas.wasm', what: 'the model code' },
+    { key: 'images', url: 'assets/mnist/images-idx3-ubyte.gz', what: 'the digits', gzip: true },
+    { key: 'labels', url: 'assets/mnist/labels-idx1-ubyte.gz', what: 'their labels', gzip: true },
+    { key: 'weights', url: 'assets/weights/seed-784-32.safetensors', what: 'the pretrained weights', optional: true },
+    { key: 'font', url: 'assets/fonts/Roboto-Medium.ttf', what: 'the font', optional: true },
+  ];
+
+  const api = {
+    ready: false,
+    error: null,
+    warnings: [],
+  };
+  window.latentCanvas = api;
+
+  function fail(message) {
+    api.error = message;
+    $('loader').classList.remove('done');
+    $('status').hidden = true;
+    const box = $('error');
+    box.textContent = message;
+    box.hidden = false;
+  }
+
+  function warn(message) {
+    api.warnings.push(message);
+    const box = $('notice');
+    box.textContent = message;
+    box.hidden = false;
+    setTimeout(() => { box.hidden = true; }, 12000);
+  }
+
+  // What the page needs, checked up front so the answer is a sentence, not a stack trace.
+  function missingFeature() {
+    if (typeof WebAssembly !== 'object') return 'This browser cannot run WebAssembly.';
+    // A one-function module using SIMD instructions (i8x16.splat, i8x16.popcnt): valid only where SIMD is.
+    const simd = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0,
+      65, 0, 253, 15, 253, 98, 11]);
+    if (!WebAssembly.validate(simd)) {
+      return 'This browser\u2019s WebAssembly has no SIMD support. Chrome 91, Firefox 89, Safari 16.4 and later have it.';
+    }
+    if (!document.createElement('canvas').getContext('webgl2')) {
+      return 'This browser cannot create a WebGL2 context (it may be switched off, or the graphics driver blocked). ' +
+        'Latent Canvas draws with WebGL2.';
+    }
+    if (typeof DecompressionStream !== 'function') {
+      return 'This browser has no DecompressionStream, which Latent Canvas uses to unpack its digits. ' +
+        'Chrome 80, Firefox 113, Safari 16.4 and later have it.';
+    }
+    return null;
+  }
+
+  async function download(asset, progress) {
+    let response;
+    try {
+      response = await fetch(asset.url);
+    } catch (e) {
+      throw new Error(`Could not download ${asset.what} (${asset.url}): ${e.message}.`);
+    }
+    if (!response.ok) {
+      throw new Error(`Could not download ${asset.what} (${asset.url}): the server answered ${response.status} ${response.statusText}.`);
+    }
+    progress.total[asset.key] = Number(response.headers.get('Content-Length')) || 0;
+    const reader = response.body.getReader();
+    const chunks = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+      progress.got[asset.key] = size;
+      progress.update();
+    }
+    let bytes = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) { bytes.set(c, at); at += c.length; }
+    if (asset.gzip) {
+      try {
+        const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+        bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+      } catch (e) {
+        throw new Error(`${asset.url} is not valid gzip data (${e.message}).`);
+      }
+    }
+    return bytes;
+  }
+
+  function loadScript(url) {
+    return new Promise((resolve, reject) => {
+      const s = document.createElement('script');
+      s.src = url;
+      s.onload = resolve;
+      s.onerror = () => reject(new Error(`Could not load ${url}.`));
+      document.body.appendChild(s);
+    });
+  }
+
+  async function start() {
+    const missing = missingFeature();
+    if (missing) { fail(missing); return; }
+
+    const progress = {
+      got: {}, total: {},
+      update() {
+        const got = Object.values(this.got).reduce((a, b) => a + b, 0);
+        const total = Object.values(this.total).reduce((a, b) => a + b, 0);
+        if (total > 0) $('progress').style.width = `${Math.min(100, (100 * got) / total).toFixed(1)}%`;
+        $('status').textContent = `Downloading ${(got / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB\u2026`;
+      },
+    };
+    const files = {};
+    const results = await Promise.allSettled(ASSETS.map(async (a) => { files[a.key] = await download(a, progress); }));
+    for (const [i, r] of results.entries()) {
+      if (r.status === 'fulfilled') continue;
+      if (!ASSETS[i].optional) { fail(r.reason.message); return; }
+      warn(`${r.reason.message} Continuing without ${ASSETS[i].what}.`);
+    }
+
+    $('status').textContent = 'Starting the model\u2026';
+    const ready = new Promise((resolve) => {
+      window.Module = {
+        canvas: $('canvas'),
+        wasmBinary: files.wasm,
+        noInitialRun: true,
+        print: (text) => console.log(text),
+        printErr: (text) => console.warn(text),
+        latentError: (message) => fail(message),
+        onAbort: (what) => fail(`The model stopped with an error: ${what}`),
+        onRuntimeInitialized: resolve,
+      };
+    });
+    try {
+      await loadScript('latent-canvas.js');
+    } catch (e) {
+      fail(`${e.message} The page is incomplete; rebuild it with the README's command.`);
+      return;
+    }
+    await ready;
+    const M = window.Module;
+
+    const withBytes = (bytes, fn) => {
+      const p = M._malloc(bytes.length);
+      M.HEAPU8.set(bytes, p);
+      try { return fn(p, bytes.length); } finally { M._free(p); }
+    };
+    const initError = withBytes(files.images, (pi, ni) => withBytes(files.labels, (pl, nl) =>
+      M.UTF8ToString(M._lc_init(pi, ni, pl, nl))));
+    if (initError) { fail(`The digits could not be read: ${initError}`); return; }
+    if (files.font) withBytes(files.font, (p, n) => M._lc_set_font(p, n));
+    if (files.weights) {
+      const name = new TextEncoder().encode('assets/weights/seed-784-32.safetensors\0');
+      const weightsError = withBytes(files.weights, (p, n) => withBytes(name, (pn) =>
+        M.UTF8ToString(M._lc_load_weights(p, n, pn))));
+      if (weightsError) warn(`The pretrained weights could not be loaded (${weightsError}); starting from random weights.`);
+    }
+
+    const floats = (count, fill) => {
+      const p = M._malloc(count * 4);
+      try {
+        const n = fill(p);
+        return Array.from(new Float32Array(M.HEAPU8.buffer, p, Math.min(n, count)));
+      } finally { M._free(p); }
+    };
+    Object.assign(api, {
+      state: () => JSON.parse(M.UTF8ToString(M._lc_state())),
+      setTraining: (on) => M._lc_set_training(on ? 1 : 0),
+      reset: (seed = 1) => M._lc_reset(Number(seed)),
+      canvasRect: () => {
+        const [x, y, width, height] = floats(4, (p) => { M._lc_canvas_rect(p); return 4; });
+        const r = M.canvas.getBoundingClientRect();
+        return { x: r.left + x, y: r.top + y, width, height };
+      },
+      input: () => floats(784, (p) => M._lc_input(p)),
+      latent: () => { const n = api.state().latentDim; return floats(n, (p) => M._lc_latent(p, n)); },
+      reconstruction: () => floats(784, (p) => M._lc_reconstruction(p)),
+      clearCanvas: () => M._lc_clear_canvas(),
+      undo: () => M._lc_undo() === 1,
+      // Benchmark: times `steps` training steps of a fresh seed model; blocks while it runs.
+      bench: (steps = 200) => JSON.parse(M.UTF8ToString(M._lc_bench(steps))),
+    });
+
+    M.canvas.addEventListener('pointerdown', () => M.canvas.focus());
+    M.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
+    try {
+      M.callMain([]);
+    } catch (e) {
+      if (e !== 'unwind' && !(e && e.name === 'ExitStatus')) { fail(`The interface could not start: ${e}`); return; }
+    }
+    if (api.error) return;
+    $('loader').classList.add('done');
+    // Ready once the first frame has drawn the interface (and placed the drawing area).
+    const waitForFrame = () => {
+      if (api.canvasRect().width > 0) { api.ready = true; return; }
+      requestAnimationFrame(waitForFrame);
+    };
+    requestAnimationFrame(waitForFrame);
+  }
+
+  start().catch((e) => fail(`Latent Canvas could not start: ${e && e.message ? e.message : e}`));
+})();
