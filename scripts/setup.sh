@@ -15,8 +15,9 @@ packages=()
 for group in "${groups[@]}"; do
   case "$group" in
     native) packages+=(cmake ninja-build g++ pkg-config libeigen3-dev nlohmann-json3-dev zlib1g-dev catch2) ;;
-    desktop) packages+=(libsdl2-dev libimgui-dev libgl-dev) ;;
-    web) packages+=(emscripten node-acorn nodejs xz-utils ca-certificates libeigen3-dev nlohmann-json3-dev cmake ninja-build) ;;
+    desktop) packages+=(libsdl2-dev libimgui-dev libgl-dev fonts-roboto-unhinted) ;;
+    web) packages+=(emscripten node-acorn nodejs xz-utils ca-certificates libeigen3-dev nlohmann-json3-dev cmake ninja-build
+                    fonts-roboto-unhinted) ;;
     browser-tests) packages+=(chromium nodejs npm) ;;
     test-data) packages+=(dataset-fashion-mnist) ;;
     *) echo "setup.sh: unknown group '$group' (native, desktop, web, browser-tests, test-data)" >&2; exit 2 ;;
