@@ -24,8 +24,9 @@ if(EMSCRIPTEN)
   # Eigen's SSE path includes <mmintrin.h>; Emscripten has no MMX header and clang's x86 one fails to
   # compile. Eigen never uses MMX, so an empty header found first is enough.
   set(LATENT_WASM_COMPAT_DIR "${CMAKE_BINARY_DIR}/third_party/wasm-compat")
-  file(WRITE "${LATENT_WASM_COMPAT_DIR}/mmintrin.h"
-       "// Empty stand-in: Emscripten has no MMX header and Eigen needs none (see cmake/Dependencies.cmake).\n")
+  # file(CONFIGURE) writes only when the content changes, so reconfiguring does not rebuild everything.
+  file(CONFIGURE OUTPUT "${LATENT_WASM_COMPAT_DIR}/mmintrin.h"
+       CONTENT "// Empty stand-in: Emscripten has no MMX header and Eigen needs none (see cmake/Dependencies.cmake).\n")
 else()
   find_package(Eigen3 3.4 REQUIRED NO_MODULE)
   find_package(nlohmann_json 3.10 REQUIRED)
