@@ -31,7 +31,7 @@ set(prefix "${LATENT_CACHE_DIR}/web-deps/sdl2-2.26.5_imgui-1.86_emscripten-${ems
 file(MAKE_DIRECTORY "${LATENT_CACHE_DIR}/web-deps")
 file(LOCK "${LATENT_CACHE_DIR}/web-deps/.lock" GUARD FILE TIMEOUT 1800)
 if(NOT EXISTS "${prefix}/.complete")
-  message(STATUS "Compiling SDL2 2.26.5 and Dear ImGui 1.86 for the web into ${prefix} (once; about two minutes)")
+  message(STATUS "Compiling SDL2 2.26.5 and Dear ImGui 1.86 for the web into ${prefix} (once; under a minute)")
   file(REMOVE_RECURSE "${prefix}" "${prefix}.build")
   execute_process(
     COMMAND "${CMAKE_COMMAND}" -S "${PROJECT_SOURCE_DIR}/cmake/web-deps" -B "${prefix}.build" -G "${CMAKE_GENERATOR}"

@@ -15,7 +15,7 @@ packages=()
 for group in "${groups[@]}"; do
   case "$group" in
     native) packages+=(cmake ninja-build g++ pkg-config libeigen3-dev nlohmann-json3-dev zlib1g-dev catch2) ;;
-    desktop) packages+=(libsdl2-dev libimgui-dev libgl-dev fonts-roboto-unhinted) ;;
+    desktop) packages+=(libsdl2-dev libimgui-dev libgl-dev fonts-roboto-unhinted xvfb xauth libgl1-mesa-dri) ;;
     web) packages+=(emscripten node-acorn nodejs xz-utils ca-certificates libeigen3-dev nlohmann-json3-dev cmake ninja-build
                     fonts-roboto-unhinted) ;;
     browser-tests) packages+=(chromium nodejs npm) ;;

@@ -3,8 +3,8 @@
 // In the browser, web/main.js loads the data and weights through web_api.cpp before it calls main().
 #include <SDL.h>
 #include <imgui.h>
-#include <imgui_impl_opengl3.h>
-#include <imgui_impl_sdl.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <backends/imgui_impl_sdl.h>
 
 #include <algorithm>
 #include <chrono>
@@ -20,6 +20,7 @@
 #else
 #include "core/dataset.hpp"
 #include "core/files.hpp"
+#include "platform/png_writer.hpp"
 #endif
 
 namespace latent {
@@ -43,6 +44,7 @@ struct Window {
   SDL_GLContext gl = nullptr;
   GlTextureStore* textures = nullptr;
   bool done = false;
+  std::string capture_path;  // set for the last frame of a --screenshot run: read before the swap
   std::chrono::steady_clock::time_point last_frame{};
   double other_work_seconds = 0.005;  // moving average of a frame's time not spent training
 };
@@ -67,6 +69,58 @@ void report_error(const std::string& message) {
 #endif
   std::fprintf(stderr, "latent-canvas: %s\n", message.c_str());
 }
+
+#if !defined(__EMSCRIPTEN__)
+// Desktop options: --frames N stops after N frames; --screenshot F saves the last frame as a PNG; --train
+// starts training at once. Used to look at the window, and by the tests under a virtual display.
+struct DesktopOptions {
+  long frames = -1;
+  std::string screenshot;
+  bool train = false;
+};
+
+bool parse_desktop_options(int argc, char** argv, DesktopOptions& o) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--train") {
+      o.train = true;
+    } else if ((a == "--frames" || a == "--screenshot") && i + 1 < argc) {
+      const std::string v = argv[++i];
+      if (a == "--screenshot") {
+        o.screenshot = v;
+        continue;
+      }
+      char* end = nullptr;
+      o.frames = std::strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0' || o.frames < 1) {
+        std::fprintf(stderr, "latent-desktop: --frames: expected a positive whole number, got '%s'\n", v.c_str());
+        return false;
+      }
+    } else {
+      std::fprintf(stderr, "latent-desktop: unknown or incomplete option '%s' (--frames N, --screenshot F.png, --train)\n",
+                   a.c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
+Status save_screenshot(SDL_Window* window, const std::string& path) {
+  int width = 0, height = 0;
+  SDL_GL_GetDrawableSize(window, &width, &height);
+  std::vector<std::uint8_t> pixels(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+  std::vector<std::uint8_t> flipped(pixels.size());  // OpenGL's rows run bottom-up
+  const std::size_t row = static_cast<std::size_t>(width) * 4;
+  for (int y = 0; y < height; ++y) {
+    std::copy_n(pixels.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(height - 1 - y)), row,
+                flipped.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(y)));
+  }
+  for (std::size_t i = 3; i < flipped.size(); i += 4) flipped[i] = 255;
+  return write_png(path, width, height, flipped);
+}
+#endif
 
 void frame(void* arg) {
   Window& w = *static_cast<Window*>(arg);
@@ -104,6 +158,16 @@ void frame(void* arg) {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   app.record_interface_time(std::chrono::duration<double>(Clock::now() - ui_start).count());
+#if !defined(__EMSCRIPTEN__)
+  if (!w.capture_path.empty()) {
+    if (Status s = save_screenshot(w.window, w.capture_path); !s) {
+      report_error(s.message());
+    } else {
+      std::printf("latent-desktop: saved %s\n", w.capture_path.c_str());
+    }
+    w.capture_path.clear();
+  }
+#endif
   SDL_GL_SwapWindow(w.window);
 }
 
@@ -139,11 +203,16 @@ bool load_desktop_assets(App& app) {
 }  // namespace
 }  // namespace latent
 
-int main(int, char**) {
+int main(int argc, char** argv) {
   using namespace latent;
 #if !defined(__EMSCRIPTEN__)
+  DesktopOptions options;
+  if (!parse_desktop_options(argc, argv, options)) return 2;
   if (!load_desktop_assets(app_instance())) return 2;
+  if (options.train) app_instance().lab().set_training(true);
 #else
+  (void)argc;
+  (void)argv;
   if (!app_instance().lab().ready()) {
     report_error("the data was not loaded before the interface started");
     return 1;
@@ -193,7 +262,10 @@ int main(int, char**) {
 #if defined(__EMSCRIPTEN__)
   emscripten_set_main_loop_arg(frame, &w, 0, true);  // does not return
 #else
-  while (!w.done) frame(&w);
+  for (long n = 0; !w.done && n != options.frames; ++n) {
+    if (n + 1 == options.frames) w.capture_path = options.screenshot;
+    frame(&w);
+  }
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplSDL2_Shutdown();
   ImGui::DestroyContext();
