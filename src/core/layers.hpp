@@ -5,8 +5,10 @@
 
 #include <optional>
 #include <string_view>
+#include <type_traits>
 
 #include "core/eigen.hpp"
+#include "core/fast_math.hpp"
 
 namespace latent {
 
@@ -24,6 +26,9 @@ template <class T> using WeightRef = Eigen::Ref<RowMatrix<T>>;
 template <class T> using ConstWeightRef = Eigen::Ref<const RowMatrix<T>>;
 template <class T> using VecRef = Eigen::Ref<Vector<T>>;
 template <class T> using ConstVecRef = Eigen::Ref<const Vector<T>>;
+
+// True when a block's elements are one contiguous run (so the float kernels can walk it as an array).
+template <class M> bool contiguous(const M& m) { return m.cols() <= 1 || m.outerStride() == m.rows(); }
 
 // ---------------------------------------------------------------------------------------------------------
 // Dense
@@ -54,6 +59,12 @@ void dense_backward(MatRef<T> dinp, WeightRef<T> dweight, VecRef<T> dbias, const
 // ---------------------------------------------------------------------------------------------------------
 
 template <class T> void activation_forward(Activation activation, MatRef<T> x) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (activation == Activation::Sigmoid && contiguous(x)) {
+      fast::sigmoid(x.data(), x.data(), static_cast<std::size_t>(x.size()));  // see fast_math.hpp for why
+      return;
+    }
+  }
   auto a = x.array();
   switch (activation) {
     case Activation::ReLU: a = a.max(T(0)); break;
@@ -84,8 +95,15 @@ template <class T> void activation_backward(Activation activation, MatRef<T> d, 
 
 // Binary cross-entropy from logits, with no log(0) anywhere:
 //   -[t log s(z) + (1 - t) log(1 - s(z))] = max(z, 0) - z t + log(1 + e^-|z|)
+// (float, contiguous blocks: the same formula in fast_math.hpp's vectorised kernel; double is the reference.)
 template <class T>
 T bce_with_logits_forward(MatRef<T> probs, const ConstMatRef<T>& logits, const ConstMatRef<T>& target) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (contiguous(probs) && contiguous(logits) && contiguous(target)) {
+      const auto n = static_cast<std::size_t>(logits.size());
+      return static_cast<float>(fast::bce_with_logits(logits.data(), target.data(), probs.data(), n) / static_cast<double>(n));
+    }
+  }
   const auto z = logits.array();
   auto p = probs.array();
   p = (-z.abs()).exp();  // e = e^-|z| in (0, 1]; reused for the loss and for s(z)
