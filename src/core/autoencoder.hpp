@@ -91,12 +91,12 @@ template <class T> class BasicAutoencoder {
   Architecture arch_;
   std::vector<int> widths_;
   std::vector<DenseLayout> layers_;
-  std::vector<T> params_;
-  std::vector<T> grads_;
+  AlignedVector<T> params_;
+  AlignedVector<T> grads_;
 
   // Workspace: act(l) for l = 0..L (act(0) the input, act(L) the output logits), probs, two gradient buffers.
   int capacity_ = 0;
-  std::vector<T> work_;
+  AlignedVector<T> work_;
   std::vector<std::size_t> act_offset_;  // per unit of capacity
   std::size_t probs_offset_ = 0, grad_a_offset_ = 0, grad_b_offset_ = 0;
 };

@@ -31,7 +31,15 @@
 #include <Eigen/Dense>
 #endif
 
+#include <vector>
+
 namespace latent {
+
+// Buffers the arithmetic reads and writes are aligned to Eigen's widest packet (64 bytes with AVX-512). Where
+// a buffer starts decides how vectorised loops split their work (a scalar head until the first aligned
+// element), and so the order of floating-point sums: with malloc's 16-byte alignment, the same seed gave
+// different weights in runs whose heap happened to be laid out differently (tests/unit/test_cli.cpp).
+template <class T> using AlignedVector = std::vector<T, Eigen::aligned_allocator<T>>;
 
 // Activations and batches: one sample per column, column-major.
 template <class T> using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/eigen.hpp"
 #include "core/status.hpp"
 
 namespace latent {
@@ -41,7 +42,7 @@ class Optimizer {
 
  private:
   OptimizerConfig config_;
-  std::vector<float> m_, v_;
+  AlignedVector<float> m_, v_;
   std::int64_t t_ = 0;
 };
 

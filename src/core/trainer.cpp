@@ -97,7 +97,7 @@ float Trainer::evaluate(const Dataset& data) { return mean_loss(*model_, data, c
 
 float mean_loss(Autoencoder& model, const Dataset& data, Loss loss, int chunk) {
   std::vector<std::size_t> idx(static_cast<std::size_t>(chunk));
-  std::vector<float> x(static_cast<std::size_t>(data.pixels()) * static_cast<std::size_t>(chunk));
+  AlignedVector<float> x(static_cast<std::size_t>(data.pixels()) * static_cast<std::size_t>(chunk));
   double total = 0;
   for (std::size_t start = 0; start < data.size(); start += static_cast<std::size_t>(chunk)) {
     const int n = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(chunk), data.size() - start));

@@ -75,7 +75,7 @@ class Trainer {
   Optimizer optimizer_;
   Rng rng_;
   std::vector<std::size_t> order_;
-  std::vector<float> batch_data_;  // (input, batch_size): the gathered batch
+  AlignedVector<float> batch_data_;  // (input, batch_size): the gathered batch
   int epoch_ = 0;
   int batch_ = 0;
   std::int64_t steps_ = 0;
