@@ -146,7 +146,7 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   }
 
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ui::palette::kTextDim));
-  ImGui::TextWrapped("Model %s, %s", lab.architecture().describe().c_str(), lab.model_origin().c_str());
+  ImGui::TextWrapped("Model %s, started from %s", lab.architecture().describe().c_str(), lab.model_origin().c_str());
   ImGui::PopStyleColor();
   ImGui::Spacing();
 
