@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "core/format.hpp"
 #include "app/ui_state.hpp"
 #include "app/widgets.hpp"
 
@@ -33,11 +34,6 @@ int preset_index(const std::vector<int>& hidden) {
   return -1;
 }
 
-std::string thousands(double v) {
-  std::string digits = std::to_string(static_cast<long long>(std::llround(v)));
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), 1, ',');
-  return digits;
-}
 
 std::string describe(int latent, const std::vector<int>& hidden, Activation activation) {
   Architecture a;
@@ -133,7 +129,7 @@ void draw_training_panel(Lab& lab, UiState& ui) {
     }
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Go back to the weights the page started with.");
   }
-  const std::string trained = thousands(static_cast<double>(lab.trainer().total_steps())) + " steps";
+  const std::string trained = with_thousands(static_cast<double>(lab.trainer().total_steps())) + " steps";
   if (confirm("Start from scratch?", ui.ask_reset,
               "The current model (" + lab.model_origin() + ", " + trained + " here) will be replaced by random weights.")) {
     lab.reset(static_cast<std::uint64_t>(ui.seed));
@@ -182,9 +178,9 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   ImGui::SameLine(column);
   stat(ui, "test loss", loss_text(lab.test_loss()), ui::palette::kTest);
   ImGui::SameLine(column * 2);
-  stat(ui, "samples/s", training ? thousands(lab.samples_per_sec()) : "-", IM_COL32(230, 232, 240, 255));
+  stat(ui, "samples/s", training ? with_thousands(lab.samples_per_sec()) : "-", IM_COL32(230, 232, 240, 255));
   ImGui::SameLine(column * 3);
-  stat(ui, "steps", thousands(static_cast<double>(t.total_steps())), IM_COL32(230, 232, 240, 255));
+  stat(ui, "steps", with_thousands(static_cast<double>(t.total_steps())), IM_COL32(230, 232, 240, 255));
   ImGui::Spacing();
 
   // --- Chart: whatever height the settings below leave (measured on the previous frame) ---

@@ -20,6 +20,7 @@
 #include <sstream>
 
 #include "core/files.hpp"
+#include "core/format.hpp"
 #include "core/safetensors.hpp"
 #include "core/trainer.hpp"
 
@@ -141,11 +142,6 @@ std::string fixed(double v, int digits) {
   return s.str();
 }
 
-std::string thousands(double v) {
-  std::string digits = std::to_string(static_cast<long long>(std::llround(v)));
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), 1, ',');
-  return digits;
-}
 
 //-----------------------------------------------------------------------------------------------------------
 // [SECTION] Data selection
@@ -211,7 +207,7 @@ class ProgressBar {
     const int filled = batches > 0 ? kWidth * batch / batches : 0;
     out_ << "\r\033[Kepoch " << epoch << "/" << epochs << " [" << std::string(static_cast<std::size_t>(filled), '#')
          << std::string(static_cast<std::size_t>(kWidth - filled), '.') << "] " << batch << "/" << batches << "  loss "
-         << fixed(loss, 4) << "  " << thousands(samples_per_sec) << " samples/s" << std::flush;
+         << fixed(loss, 4) << "  " << with_thousands(samples_per_sec) << " samples/s" << std::flush;
   }
   void clear() {
     if (enabled_) out_ << "\r\033[K" << std::flush;
@@ -321,7 +317,7 @@ int train_command(const std::vector<std::string>& args, CliIo io) {
       io.out << line.dump() << "\n" << std::flush;
     } else {
       io.out << "epoch " << e << "/" << epochs << "  train " << fixed(trainer.epoch_loss(), 4) << "  test "
-             << fixed(test_loss, 4) << "  " << thousands(rate) << " samples/s  " << fixed(seconds, 2) << " s\n"
+             << fixed(test_loss, 4) << "  " << with_thousands(rate) << " samples/s  " << fixed(seconds, 2) << " s\n"
              << std::flush;
     }
   }
@@ -431,7 +427,7 @@ int bench_command(const std::vector<std::string>& args, CliIo io) {
     io.out << line.dump() << "\n";
   } else {
     io.out << "seed model " << config.architecture.describe() << ", batch " << config.batch_size << ": "
-           << thousands(rate) << " samples/s, " << fixed(gflops, 1) << " GFLOP/s (" << steps << " steps in "
+           << with_thousands(rate) << " samples/s, " << fixed(gflops, 1) << " GFLOP/s (" << steps << " steps in "
            << fixed(seconds, 3) << " s)\n";
   }
   return kExitOk;
