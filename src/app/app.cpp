@@ -86,6 +86,7 @@ bool App::configure(float pixel_ratio) {
   ui_.body_font = add(16.0f);
   ui_.title_font = add(21.0f);
   ui_.number_font = add(20.0f);
+  ui_.caption_font = add(13.5f);
   io.FontDefault = ui_.body_font;
   io.FontGlobalScale = 1.0f / pixel_ratio;
   return true;

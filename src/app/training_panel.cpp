@@ -45,9 +45,11 @@ std::string describe(int latent, const std::vector<int>& hidden, Activation acti
 
 void stat(UiState& ui, const char* label, const std::string& value, ImU32 color) {
   ImGui::BeginGroup();
+  ImGui::PushFont(ui.caption_font);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ui::palette::kTextDim));
   ImGui::TextUnformatted(label);
   ImGui::PopStyleColor();
+  ImGui::PopFont();
   ImGui::PushFont(ui.number_font);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color));
   ImGui::TextUnformatted(value.c_str());

@@ -14,6 +14,7 @@ struct UiState {
   ImFont* body_font = nullptr;
   ImFont* title_font = nullptr;
   ImFont* number_font = nullptr;
+  ImFont* caption_font = nullptr;
 
   // Architecture edits wait for "Build new model"; learning rate, batch and epochs apply at once.
   int pending_latent = 32;
