@@ -1,6 +1,7 @@
 // GlTextureStore: texture creation and in-place updates.
 #include "platform/gl_textures.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "platform/gl.hpp"
@@ -13,6 +14,12 @@ GlTextureStore::~GlTextureStore() {
 
 ImTextureID GlTextureStore::upload(int slot, int width, int height, const std::uint32_t* rgba, bool smooth) {
   Texture& t = textures_[slot];
+  const auto count = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
+  const auto id = [&t] { return reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(t.id)); };
+  if (t.id != 0 && t.width == width && t.height == height && std::equal(rgba, rgba + count, t.pixels.begin())) {
+    return id();
+  }
+  t.pixels.assign(rgba, rgba + count);
   if (t.id == 0) glGenTextures(1, &t.id);
   glBindTexture(GL_TEXTURE_2D, t.id);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
@@ -28,7 +35,7 @@ ImTextureID GlTextureStore::upload(int slot, int width, int height, const std::u
   } else {
     glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
   }
-  return reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(t.id));
+  return id();
 }
 
 }  // namespace latent

@@ -1,7 +1,10 @@
-// GlTextureStore: the TextureStore on OpenGL 3 / WebGL2: one RGBA8 texture per slot, updated in place.
+// GlTextureStore: the TextureStore on OpenGL 3 / WebGL2: one RGBA8 texture per slot, updated in place, and only
+// when its pixels changed (panels hand over every image every frame; most frames change few of them).
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <vector>
 
 #include "app/textures.hpp"
 
@@ -20,6 +23,7 @@ class GlTextureStore final : public TextureStore {
     unsigned id = 0;
     int width = 0;
     int height = 0;
+    std::vector<std::uint32_t> pixels;  // what the texture holds now
   };
   std::map<int, Texture> textures_;
 };
