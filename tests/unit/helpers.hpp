@@ -13,8 +13,20 @@
 #include <vector>
 
 #include "core/rng.hpp"
+#include "core/sketch.hpp"
 
 namespace latent::testing {
+
+// A sketch's coverage at pixel (x, y), and the number of rows inked above half coverage in column x: the
+// stroke's thickness there.
+inline float sketch_at(const Sketch& s, int x, int y) {
+  return s.raster()[static_cast<std::size_t>(y) * Sketch::kSize + static_cast<std::size_t>(x)];
+}
+inline int sketch_thickness(const Sketch& s, int x) {
+  int n = 0;
+  for (int y = 0; y < Sketch::kSize; ++y) n += sketch_at(s, x, y) > 0.5f ? 1 : 0;
+  return n;
+}
 
 // A fresh folder under the system temp dir, removed when the object goes away.
 class TempDir {

@@ -1,20 +1,27 @@
-// The drawing side: Sketch strokes, undo and rasterisation; MNIST-style preprocessing (bounding box to 20x20
-// keeping the aspect ratio, anti-aliased, centre of mass at the centre of 28x28), checked on shapes whose result
-// is known and on real MNIST digits blown up to canvas size.
+// The drawing side: Sketch strokes, undo and rasterisation, and its distrust of input (non-finite points
+// refused, far-off ones clipped, widths clamped); MNIST-style preprocessing (bounding box to 20x20 keeping the
+// aspect ratio, anti-aliased, centre of mass at the centre of 28x28), checked on shapes whose result is known
+// and on real MNIST digits blown up to canvas size.
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "core/dataset.hpp"
 #include "core/digit_preprocessor.hpp"
 #include "core/sketch.hpp"
+#include "helpers.hpp"
 
 using namespace latent;
+using latent::testing::sketch_at;
+using latent::testing::sketch_thickness;
 
 namespace {
 
 constexpr int kS = Sketch::kSize;
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+constexpr float kInf = std::numeric_limits<float>::infinity();
 
 std::vector<float> blank() { return std::vector<float>(static_cast<std::size_t>(kS) * kS, 0.0f); }
 
@@ -31,6 +38,10 @@ double cosine(const float* a, const float* b, int n) {
     bb += double(b[i]) * b[i];
   }
   return ab / std::sqrt(aa * bb);
+}
+
+double total_ink(const Sketch& s) {
+  return std::accumulate(s.raster().begin(), s.raster().end(), 0.0);
 }
 
 }  // namespace
@@ -165,4 +176,89 @@ TEST_CASE("undo removes the last stroke; clear is undoable too", "[sketch]") {
   REQUIRE(s.undo());
   CHECK(s.empty());
   CHECK_FALSE(s.can_undo());
+}
+
+TEST_CASE("the sketch refuses points that are not finite and changes nothing", "[sketch][errors]") {
+  Sketch s;
+  const auto rev = s.revision();
+  CHECK_FALSE(s.begin_stroke({kNaN, 10.f}, 8.f));
+  CHECK_FALSE(s.begin_stroke({10.f, -kInf}, 8.f));
+  CHECK_FALSE(s.begin_stroke({10.f, 10.f, kNaN}, 8.f));
+  CHECK_FALSE(s.begin_stroke({10.f, 10.f}, kNaN));
+  CHECK_FALSE(s.extend_stroke({10.f, 10.f}));  // no stroke to extend
+  CHECK(s.empty());
+  CHECK_FALSE(s.can_undo());
+  CHECK(s.revision() == rev);
+
+  REQUIRE(s.begin_stroke({40.f, 40.f}, 6.f));
+  const std::vector<float> before = s.raster();
+  CHECK_FALSE(s.extend_stroke({kInf, 40.f}));
+  CHECK_FALSE(s.extend_stroke({40.f, kNaN}));
+  CHECK_FALSE(s.extend_stroke({-std::numeric_limits<float>::max() * 2, 40.f}));  // -inf by overflow
+  CHECK(s.raster() == before);
+  CHECK(s.last_stroke_points() == 1);
+}
+
+TEST_CASE("far-off points are clipped: the line to them is inked up to the edge", "[sketch][errors]") {
+  Sketch s;
+  REQUIRE(s.begin_stroke({140.f, 140.f}, 8.f));
+  REQUIRE(s.extend_stroke({1e30f, 140.f}));  // clamped to kFarLimit, clipped to the raster
+  CHECK(sketch_at(s, 150, 140) == 1.0f);
+  CHECK(sketch_at(s, kS - 1, 140) == 1.0f);
+  CHECK(sketch_at(s, 100, 140) == 0.0f);  // behind the start's round cap
+
+  Sketch diagonal;
+  REQUIRE(diagonal.begin_stroke({-1e9f, -1e9f}, 4.f));
+  REQUIRE(diagonal.extend_stroke({std::numeric_limits<float>::max(), std::numeric_limits<float>::max()}));
+  for (int i = 0; i < kS; i += 31) CHECK(sketch_at(diagonal, i, i) == 1.0f);
+  CHECK(sketch_at(diagonal, 200, 40) == 0.0f);
+}
+
+TEST_CASE("a segment that runs past the raster inks what the part on it would", "[sketch]") {
+  Sketch long_line, short_line;
+  REQUIRE(long_line.begin_stroke({-5000.f, 100.3f}, 9.f));
+  REQUIRE(long_line.extend_stroke({9000.f, 120.7f}));
+  // The same line, from just beyond the left edge to just beyond the right (more than the brush's reach).
+  const float slope = (120.7f - 100.3f) / 14000.f;
+  REQUIRE(short_line.begin_stroke({-20.f, 100.3f + slope * 4980.f}, 9.f));
+  REQUIRE(short_line.extend_stroke({300.f, 100.3f + slope * 5300.f}));
+  double worst = 0;
+  for (std::size_t i = 0; i < long_line.raster().size(); ++i) {
+    worst = std::max(worst, static_cast<double>(std::abs(long_line.raster()[i] - short_line.raster()[i])));
+  }
+  CHECK(worst < 2e-3);
+  CHECK(total_ink(long_line) > 280 * 15);
+}
+
+TEST_CASE("a stroke that leaves the raster and comes back is one stroke, inked where it is on the raster", "[sketch]") {
+  Sketch s;
+  REQUIRE(s.begin_stroke({100.f, 30.f}, 6.f));
+  REQUIRE(s.extend_stroke({100.f, -60.f}));   // up and out
+  REQUIRE(s.extend_stroke({200.f, -60.f}));   // along, outside
+  REQUIRE(s.extend_stroke({200.f, 30.f}));    // back in
+  CHECK(s.stroke_count() == 1);
+  CHECK(s.last_stroke_points() == 4);
+  CHECK(sketch_at(s, 100, 0) == 1.0f);
+  CHECK(sketch_at(s, 100, 25) == 1.0f);
+  CHECK(sketch_at(s, 200, 0) == 1.0f);
+  CHECK(sketch_at(s, 200, 25) == 1.0f);
+  CHECK(sketch_at(s, 150, 2) == 0.0f);  // the outside part is 60 px above the top edge
+  REQUIRE(s.undo());
+  CHECK(s.empty());
+  CHECK(total_ink(s) == 0.0);
+}
+
+TEST_CASE("the brush's width follows each point's width along a segment", "[sketch]") {
+  Sketch s;
+  REQUIRE(s.begin_stroke({30.f, 140.f, 0.5f}, 10.f));
+  REQUIRE(s.extend_stroke({250.f, 140.f, 1.5f}));
+  const int thin = sketch_thickness(s, 40), thick = sketch_thickness(s, 240);
+  CHECK(thin >= 9);
+  CHECK(thin <= 12);   // radius about 5.2 there
+  CHECK(thick >= 28);
+  CHECK(thick <= 31);  // radius about 14.8 there
+  // Widths are clamped to the documented range.
+  Sketch wide;
+  REQUIRE(wide.begin_stroke({140.f, 140.f, 100.f}, 10.f));
+  CHECK(sketch_thickness(wide, 140) <= static_cast<int>(2 * 10 * Sketch::kMaxWidth) + 1);
 }
