@@ -92,6 +92,42 @@
     return bytes;
   }
 
+  // Every pointer event the browser reports over the drawing goes straight to the C++ Drawing (lc_pointer), not
+  // through SDL and ImGui, which sample the mouse once per frame: so a stroke keeps every point whatever the
+  // frame rate, including the ones a browser merges into a frame's single pointermove (getCoalescedEvents), and
+  // the next frame already shows them. Mouse, pen and touch alike; the stroke's pointer is captured, so it goes
+  // on outside the drawing area (and the window) and ends where it is released.
+  function wireDrawing(M, canvas) {
+    const KIND = { mouse: 0, pen: 1, touch: 2 };
+    const DOWN = 0, MOVE = 1, UP = 2, CANCEL = 3;
+    let active = null;  // the pointerId drawing a stroke
+    const send = (phase, e, origin) => M._lc_pointer(phase, e.pointerId, KIND[e.pointerType] ?? 0,
+      e.clientX - origin.left, e.clientY - origin.top, e.pressure);
+    canvas.addEventListener('pointerdown', (e) => {
+      canvas.focus();
+      if (active !== null || (e.pointerType === 'mouse' && e.button !== 0)) return;
+      if (send(DOWN, e, canvas.getBoundingClientRect()) === 1) {
+        active = e.pointerId;
+        try { canvas.setPointerCapture(e.pointerId); } catch { /* the pointer is already gone */ }
+      }
+    });
+    canvas.addEventListener('pointermove', (e) => {
+      if (e.pointerId !== active) return;
+      const origin = canvas.getBoundingClientRect();
+      // Coalesced events include this one as the last; synthetic events have none.
+      const events = typeof e.getCoalescedEvents === 'function' ? e.getCoalescedEvents() : [];
+      for (const c of events.length > 0 ? events : [e]) send(MOVE, c, origin);
+    });
+    const end = (phase) => (e) => {
+      if (e.pointerId !== active) return;
+      active = null;
+      send(phase, e, canvas.getBoundingClientRect());
+    };
+    canvas.addEventListener('pointerup', end(UP));
+    canvas.addEventListener('pointercancel', end(CANCEL));
+    canvas.addEventListener('lostpointercapture', end(CANCEL));  // after pointerup this finds nothing active
+  }
+
   function loadScript(url) {
     return new Promise((resolve, reject) => {
       const s = document.createElement('script');
@@ -182,11 +218,21 @@
       reconstruction: () => floats(784, (p) => M._lc_reconstruction(p)),
       clearCanvas: () => M._lc_clear_canvas(),
       undo: () => M._lc_undo() === 1,
+      setBrush: (radius) => M._lc_set_brush(Number(radius)),
+      // The drawing as shown: { size, pixels } with size x size coverage bytes (0 paper .. 255 ink), row-major.
+      drawingRaster: () => {
+        const size = M._lc_drawing_raster(0);
+        const p = M._malloc(size * size);
+        try {
+          M._lc_drawing_raster(p);
+          return { size, pixels: Array.from(new Uint8Array(M.HEAPU8.buffer, p, size * size)) };
+        } finally { M._free(p); }
+      },
       // Benchmark: times `steps` training steps of a fresh seed model; blocks while it runs.
       bench: (steps = 200) => JSON.parse(M.UTF8ToString(M._lc_bench(steps))),
     });
 
-    M.canvas.addEventListener('pointerdown', () => M.canvas.focus());
+    wireDrawing(M, M.canvas);
     M.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
     try {
       M.callMain([]);

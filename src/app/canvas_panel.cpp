@@ -13,8 +13,8 @@ namespace latent {
 
 namespace {
 
-void upload_drawing(Lab& lab, UiState& ui, TextureStore& textures) {
-  const Sketch& sketch = lab.sketch();
+void upload_drawing(const Drawing& drawing, UiState& ui, TextureStore& textures) {
+  const Sketch& sketch = drawing.sketch();
   if (ui.canvas_texture != nullptr && ui.canvas_uploaded_revision == sketch.revision()) return;
   std::vector<std::uint32_t> rgba(sketch.raster().size());
   for (std::size_t i = 0; i < rgba.size(); ++i) rgba[i] = ui::ink_color(sketch.raster()[i]);
@@ -22,31 +22,28 @@ void upload_drawing(Lab& lab, UiState& ui, TextureStore& textures) {
   ui.canvas_uploaded_revision = sketch.revision();
 }
 
-// The drawing area: a square of `side` pixels mapped onto the 280 x 280 sketch.
-void drawing_area(Lab& lab, UiState& ui, TextureStore& textures, float side) {
-  upload_drawing(lab, ui, textures);
+// The drawing area: a square of `side` pixels showing the 280 x 280 sketch. Strokes do not come from here: the
+// platform layer hands every pointer event to the Drawing (see drawing.hpp); this only tells the Drawing where
+// the square is and whether a press may start a stroke (not while a popup is open over the interface).
+void drawing_area(Drawing& drawing, UiState& ui, TextureStore& textures, float side) {
+  upload_drawing(drawing, ui, textures);
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ui.canvas_rect = ImVec4(p.x, p.y, side, side);
+  const bool popup_open = ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel);
+  drawing.place(p.x, p.y, side, !popup_open);
   ImGui::Image(ui.canvas_texture, ImVec2(side, side));
   ImGui::SetCursorScreenPos(p);
-  ImGui::InvisibleButton("##drawing", ImVec2(side, side));
-  const float to_sketch = static_cast<float>(Sketch::kSize) / side;
-  const ImVec2 m = ImGui::GetIO().MousePos;
-  const SketchPoint point{(m.x - p.x) * to_sketch, (m.y - p.y) * to_sketch};
-  if (ImGui::IsItemActivated()) {
-    lab.sketch().begin_stroke(point, ui.brush_radius);
-  } else if (ImGui::IsItemActive()) {
-    lab.sketch().extend_stroke(point);
-  }
+  ImGui::InvisibleButton("##drawing", ImVec2(side, side));  // keeps ImGui's own clicks and drags off the area
   draw->AddRect(ImVec2(p.x - 1, p.y - 1), ImVec2(p.x + side + 1, p.y + side + 1), ui::palette::kFrame, 2.0f);
-  if (lab.sketch().empty()) {
+  if (drawing.empty()) {
     const char* hint = "Draw a digit here";
     const ImVec2 ts = ImGui::CalcTextSize(hint);
     draw->AddText(ImVec2(p.x + (side - ts.x) * 0.5f, p.y + (side - ts.y) * 0.5f), ui::palette::kTextDim, hint);
   }
-  if (ImGui::IsItemHovered() || ImGui::IsItemActive()) {
-    draw->AddCircle(m, ui.brush_radius / to_sketch, IM_COL32(92, 170, 255, 160), 32, 1.5f);
+  if (ImGui::IsItemHovered() || ImGui::IsItemActive()) {  // the brush's outline under the pointer
+    const float to_display = side / static_cast<float>(Sketch::kSize);
+    draw->AddCircle(ImGui::GetIO().MousePos, drawing.brush() * to_display, IM_COL32(92, 170, 255, 160), 32, 1.5f);
   }
 }
 
@@ -63,15 +60,17 @@ void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
 
   // --- Left: the drawing and its tools ---
   ImGui::BeginGroup();
-  drawing_area(lab, ui, textures, side);
+  Drawing& drawing = lab.drawing();
+  drawing_area(drawing, ui, textures, side);
   ImGui::Spacing();
   ImGui::SetNextItemWidth(side * 0.45f);
-  ImGui::SliderFloat("##brush", &ui.brush_radius, 4.0f, 24.0f, "brush %.0f");
+  float brush = drawing.brush();
+  if (ImGui::SliderFloat("##brush", &brush, Drawing::kMinBrush, Drawing::kMaxBrush, "brush %.0f")) drawing.set_brush(brush);
   ImGui::SameLine();
-  if (ImGui::Button("Clear")) lab.sketch().clear();
+  if (ImGui::Button("Clear")) drawing.clear();
   ImGui::SameLine();
-  ImGui::BeginDisabled(!lab.sketch().can_undo());
-  if (ImGui::Button("Undo")) lab.sketch().undo();
+  ImGui::BeginDisabled(!drawing.can_undo());
+  if (ImGui::Button("Undo")) drawing.undo();
   ImGui::EndDisabled();
   ImGui::EndGroup();
 

@@ -205,19 +205,19 @@ void Lab::refresh_views() {
   }
   for (float c : gallery_codes_) largest = std::max(largest, std::abs(c));
 
-  if (canvas_model_revision_ != model_revision_ || canvas_sketch_revision_ != sketch_.revision()) {
-    canvas_input_ = preprocess_digit(sketch_.raster().data(), Sketch::kSize, Sketch::kSize);
+  if (canvas_model_revision_ != model_revision_ || canvas_sketch_revision_ != drawing_.revision()) {
+    const DigitImage& input = drawing_.input();
     canvas_code_.resize(k);
-    if (canvas_input_.empty) {
+    if (input.empty) {
       std::fill(canvas_code_.begin(), canvas_code_.end(), 0.0f);
       std::fill(canvas_recon_.begin(), canvas_recon_.end(), 0.0f);
       canvas_loss_ = 0;
     } else {
-      model.reconstruct(canvas_input_.pixels.data(), 1, canvas_recon_.data(), canvas_code_.data());
-      canvas_loss_ = model.loss(canvas_input_.pixels.data(), 1, Loss::BinaryCrossEntropy);
+      model.reconstruct(input.pixels.data(), 1, canvas_recon_.data(), canvas_code_.data());
+      canvas_loss_ = model.loss(input.pixels.data(), 1, Loss::BinaryCrossEntropy);
     }
     canvas_model_revision_ = model_revision_;
-    canvas_sketch_revision_ = sketch_.revision();
+    canvas_sketch_revision_ = drawing_.revision();
   }
   for (float c : canvas_code_) largest = std::max(largest, std::abs(c));
   // Follow the largest value up at once and down slowly, so colours do not flicker while training.

@@ -10,9 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "core/digit_preprocessor.hpp"
+#include "app/drawing.hpp"
 #include "core/safetensors.hpp"
-#include "core/sketch.hpp"
 #include "core/trainer.hpp"
 
 namespace latent {
@@ -92,9 +91,9 @@ class Lab {
   float code_scale() const { return code_scale_; }
 
   // The drawing and what the model makes of it.
-  Sketch& sketch() { return sketch_; }
-  const Sketch& sketch() const { return sketch_; }
-  const DigitImage& canvas_input() const { return canvas_input_; }
+  Drawing& drawing() { return drawing_; }
+  const Drawing& drawing() const { return drawing_; }
+  const DigitImage& canvas_input() const { return drawing_.input(); }
   const std::vector<float>& canvas_code() const { return canvas_code_; }
   const std::vector<float>& canvas_reconstruction() const { return canvas_recon_; }
   float canvas_loss() const { return canvas_loss_; }
@@ -132,8 +131,7 @@ class Lab {
   std::uint64_t gallery_revision_ = ~std::uint64_t{0};
   float code_scale_ = 1;
 
-  Sketch sketch_;
-  DigitImage canvas_input_;
+  Drawing drawing_;
   std::vector<float> canvas_code_, canvas_recon_;
   float canvas_loss_ = 0;
   std::uint64_t canvas_model_revision_ = ~std::uint64_t{0}, canvas_sketch_revision_ = ~std::uint64_t{0};

@@ -29,7 +29,6 @@ struct UiState {
 
   float settings_height = 0;  // the Training panel's settings block, measured last frame, to size the chart
 
-  float brush_radius = 11.0f;  // in drawing pixels (the drawing is 280 x 280)
   ImTextureID canvas_texture = nullptr;
   std::uint64_t canvas_uploaded_revision = ~std::uint64_t{0};
   ImVec4 canvas_rect{0, 0, 0, 0};  // x, y, width, height in display coordinates (CSS pixels on the web)

@@ -8,8 +8,11 @@
 
 namespace latent {
 
-GlTextureStore::~GlTextureStore() {
+GlTextureStore::~GlTextureStore() { release(); }
+
+void GlTextureStore::release() {
   for (auto& [slot, t] : textures_) glDeleteTextures(1, &t.id);
+  textures_.clear();
 }
 
 ImTextureID GlTextureStore::upload(int slot, int width, int height, const std::uint32_t* rgba, bool smooth) {

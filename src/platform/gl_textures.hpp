@@ -17,6 +17,7 @@ class GlTextureStore final : public TextureStore {
   GlTextureStore& operator=(const GlTextureStore&) = delete;
   ~GlTextureStore() override;
   ImTextureID upload(int slot, int width, int height, const std::uint32_t* rgba, bool smooth) override;
+  void release();  // deletes every texture; call while the GL context is still current
 
  private:
   struct Texture {

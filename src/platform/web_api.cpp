@@ -64,7 +64,12 @@ EMSCRIPTEN_KEEPALIVE const char* lc_state() {
     state["targetEpochs"] = lab.settings().target_epochs;
     state["architecture"] = lab.architecture().describe();
     state["origin"] = lab.model_origin();
-    state["strokes"] = lab.sketch().stroke_count();
+    const latent::Drawing& drawing = lab.drawing();
+    state["strokes"] = drawing.stroke_count();
+    state["strokePoints"] = drawing.last_stroke_points();
+    state["lastPointerType"] = drawing.stroke_count() > 0 ? latent::to_string(drawing.last_stroke_kind()) : "";
+    state["drawing"] = drawing.stroke_active();
+    state["brush"] = drawing.brush();
     state["fps"] = ImGui::GetCurrentContext() != nullptr ? ImGui::GetIO().Framerate : 0.0f;
     const latent::App::Timings& timing = latent::app_instance().timings();
     state["trainMsPerFrame"] = timing.training_seconds * 1000;
@@ -129,8 +134,37 @@ EMSCRIPTEN_KEEPALIVE const char* lc_bench(int steps) {
   return result(out.dump());
 }
 
-EMSCRIPTEN_KEEPALIVE void lc_clear_canvas() { latent::app_instance().lab().sketch().clear(); }
+EMSCRIPTEN_KEEPALIVE void lc_clear_canvas() { latent::app_instance().lab().drawing().clear(); }
 
-EMSCRIPTEN_KEEPALIVE int lc_undo() { return latent::app_instance().lab().sketch().undo() ? 1 : 0; }
+EMSCRIPTEN_KEEPALIVE int lc_undo() { return latent::app_instance().lab().drawing().undo() ? 1 : 0; }
+
+// One pointer event from the page (web/main.js), in the canvas's CSS pixels. phase: 0 down, 1 move, 2 up,
+// 3 cancel; kind: 0 mouse, 1 pen, 2 touch; pressure: 0..1, or negative when the device has none. Returns 1 when
+// a press started a stroke (the page then captures that pointer), else 0.
+EMSCRIPTEN_KEEPALIVE int lc_pointer(int phase, int pointer, int kind, float x, float y, float pressure) {
+  latent::Drawing& drawing = latent::app_instance().lab().drawing();
+  const latent::PointerKind k = kind == 1 ? latent::PointerKind::Pen
+                                : kind == 2 ? latent::PointerKind::Touch
+                                            : latent::PointerKind::Mouse;
+  const latent::PointerSample sample{x, y, pressure};
+  switch (phase) {
+    case 0: return drawing.pointer_down(pointer, k, sample) ? 1 : 0;
+    case 1: drawing.pointer_move(pointer, sample); break;
+    case 2: drawing.pointer_up(pointer, sample); break;
+    default: drawing.pointer_cancel(pointer); break;
+  }
+  return 0;
+}
+
+// The drawing as the user sees it: Sketch::kSize x kSize coverage bytes (0 paper .. 255 ink), row-major.
+// Returns the side; with a null `out`, only that.
+EMSCRIPTEN_KEEPALIVE int lc_drawing_raster(std::uint8_t* out) {
+  if (out == nullptr) return latent::Sketch::kSize;
+  const auto& raster = latent::app_instance().lab().drawing().sketch().raster();
+  for (std::size_t i = 0; i < raster.size(); ++i) out[i] = static_cast<std::uint8_t>(raster[i] * 255.0f + 0.5f);
+  return latent::Sketch::kSize;
+}
+
+EMSCRIPTEN_KEEPALIVE void lc_set_brush(float radius) { latent::app_instance().lab().drawing().set_brush(radius); }
 
 }  // extern "C"

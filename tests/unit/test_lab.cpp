@@ -128,13 +128,15 @@ TEST_CASE("settings: the learning rate keeps the model, the shape replaces it", 
 TEST_CASE("the drawing becomes an input, a code and a reconstruction", "[lab]") {
   Lab& lab = loaded_lab();
   lab.restore_pretrained();
-  lab.sketch().clear();
+  Drawing& drawing = lab.drawing();
+  drawing.clear();
   lab.refresh_views();
   CHECK(lab.canvas_input().empty);
   CHECK(lab.canvas_loss() == 0.0f);
-  // A "1": one vertical stroke.
-  lab.sketch().begin_stroke({140.f, 40.f}, 11.f);
-  lab.sketch().extend_stroke({135.f, 240.f});
+  // A "1": one vertical stroke, by pointer events on a drawing area placed at (100, 50), 280 px wide.
+  drawing.place(100.f, 50.f, 280.f, true);
+  REQUIRE(drawing.pointer_down(1, PointerKind::Mouse, {240.f, 90.f}));
+  drawing.pointer_up(1, {235.f, 290.f});
   lab.refresh_views();
   REQUIRE_FALSE(lab.canvas_input().empty);
   const InkStats ink = ink_stats(lab.canvas_input().pixels.data(), 28, 28);
@@ -149,5 +151,5 @@ TEST_CASE("the drawing becomes an input, a code and a reconstruction", "[lab]") 
   }
   CHECK(ab / std::sqrt(aa * bb) > 0.8);  // the pretrained model rebuilds a clean "1" well
   CHECK(lab.code_scale() > 0.0f);
-  lab.sketch().clear();
+  drawing.clear();
 }

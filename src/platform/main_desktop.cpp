@@ -1,0 +1,144 @@
+// latent-desktop: the interface in a native window, on Debian's SDL2, Dear ImGui and OpenGL. It loads from the
+// assets folder what the page downloads, routes SDL's pointer events to the drawing one by one, and runs the
+// shared frame function in a loop.
+//
+//   latent-desktop [--train] [--frames N] [--screenshot F.png]
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "app/app.hpp"
+#include "core/dataset.hpp"
+#include "core/files.hpp"
+#include "platform/app_instance.hpp"
+#include "platform/gl.hpp"
+#include "platform/png_writer.hpp"
+#include "platform/sdl_pointer.hpp"
+#include "platform/window.hpp"
+
+namespace latent {
+
+App& app_instance() {
+  static App app;
+  return app;
+}
+
+void report_error(const std::string& message) { std::fprintf(stderr, "latent-desktop: %s\n", message.c_str()); }
+
+namespace {
+
+// --frames N stops after N frames; --screenshot F saves the last frame as a PNG; --train starts training at once.
+// Used to look at the window, and by the tests under a virtual display.
+struct DesktopOptions {
+  long frames = -1;
+  std::string screenshot;
+  bool train = false;
+};
+
+bool parse_desktop_options(int argc, char** argv, DesktopOptions& o) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--train") {
+      o.train = true;
+    } else if ((a == "--frames" || a == "--screenshot") && i + 1 < argc) {
+      const std::string v = argv[++i];
+      if (a == "--screenshot") {
+        o.screenshot = v;
+        continue;
+      }
+      char* end = nullptr;
+      o.frames = std::strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0' || o.frames < 1) {
+        std::fprintf(stderr, "latent-desktop: --frames: expected a positive whole number, got '%s'\n", v.c_str());
+        return false;
+      }
+    } else {
+      std::fprintf(stderr, "latent-desktop: unknown or incomplete option '%s' (--frames N, --screenshot F.png, --train)\n",
+                   a.c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
+Status save_screenshot(SDL_Window* window, const std::string& path) {
+  int width = 0, height = 0;
+  SDL_GL_GetDrawableSize(window, &width, &height);
+  std::vector<std::uint8_t> pixels(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+  std::vector<std::uint8_t> flipped(pixels.size());  // OpenGL's rows run bottom-up
+  const std::size_t row = static_cast<std::size_t>(width) * 4;
+  for (int y = 0; y < height; ++y) {
+    std::copy_n(pixels.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(height - 1 - y)), row,
+                flipped.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(y)));
+  }
+  for (std::size_t i = 3; i < flipped.size(); i += 4) flipped[i] = 255;
+  return write_png(path, width, height, flipped);
+}
+
+// The bundled digits, the pretrained weights and the font. LATENT_ASSETS overrides the assets folder.
+bool load_assets(App& app) {
+  const char* env = std::getenv("LATENT_ASSETS");
+  const std::string assets = env != nullptr && *env != '\0' ? env : LATENT_ASSETS_DIR;
+  Dataset all;
+  if (Status s = load_bundled_mnist(assets, all); !s) {
+    report_error(s.message());
+    return false;
+  }
+  if (Status s = app.lab().init(std::move(all)); !s) {
+    report_error(s.message());
+    return false;
+  }
+  std::vector<std::uint8_t> bytes;
+  const std::string weights = assets + "/weights/seed-784-32.safetensors";
+  if (Status s = read_file(weights, bytes); !s || !app.lab().load_pretrained(bytes, weights)) {
+    report_error(weights + ": could not load the pretrained weights; starting from random ones");
+  }
+  if (read_file(LATENT_FONT_PATH, bytes)) {
+    app.set_font(std::move(bytes));
+  } else {
+    report_error(std::string(LATENT_FONT_PATH) + ": font not found; using ImGui's built-in font");
+  }
+  return true;
+}
+
+}  // namespace
+}  // namespace latent
+
+int main(int argc, char** argv) {
+  using namespace latent;
+  DesktopOptions options;
+  if (!parse_desktop_options(argc, argv, options)) return 2;
+  App& app = app_instance();
+  if (!load_assets(app)) return 2;
+  if (options.train) app.lab().set_training(true);
+
+  Window w;
+  if (Status s = open_window(w, app, {false, "#version 130"}); !s) {
+    report_error(s.message());
+    return 1;
+  }
+  w.on_event = [&w, &app](const SDL_Event& event) {
+    int width = 0, height = 0;
+    SDL_GetWindowSize(w.window, &width, &height);
+    route_pointer_event(event, width, height, app.lab().drawing());
+  };
+  std::string capture;
+  w.before_swap = [&w, &capture] {
+    if (capture.empty()) return;
+    if (Status s = save_screenshot(w.window, capture); !s) {
+      report_error(s.message());
+    } else {
+      std::printf("latent-desktop: saved %s\n", capture.c_str());
+    }
+    capture.clear();
+  };
+  for (long n = 0; !w.done && n != options.frames; ++n) {
+    if (n + 1 == options.frames) capture = options.screenshot;
+    run_frame(w, app);
+  }
+  close_window(w);
+  return 0;
+}

@@ -1,0 +1,51 @@
+// The page's program: web/main.js loads the data, the weights and the font through web_api.cpp, then calls
+// main(), which opens the WebGL2 canvas and hands the frame function to the browser's animation frames. Pointer
+// events reach the drawing from the page itself (web/main.js -> lc_pointer), not through SDL.
+#include <emscripten/emscripten.h>
+
+#include <string>
+
+#include "app/app.hpp"
+#include "platform/app_instance.hpp"
+#include "platform/window.hpp"
+
+namespace latent {
+
+App& app_instance() {
+  static App app;
+  return app;
+}
+
+namespace {
+
+// Shows the message on the page (web/main.js puts it in the loader's error box).
+EM_JS(void, show_error_on_page, (const char* message), {
+  if (Module.latentError) Module.latentError(UTF8ToString(message));
+});
+
+void frame(void* window) { run_frame(*static_cast<Window*>(window), app_instance()); }
+
+}  // namespace
+
+void report_error(const std::string& message) {
+  show_error_on_page(message.c_str());
+  emscripten_log(EM_LOG_CONSOLE | EM_LOG_WARN, "latent-canvas: %s", message.c_str());
+}
+
+}  // namespace latent
+
+int main() {
+  using namespace latent;
+  if (!app_instance().lab().ready()) {
+    report_error("the data was not loaded before the interface started");
+    return 1;
+  }
+  SDL_SetHint(SDL_HINT_EMSCRIPTEN_KEYBOARD_ELEMENT, "#canvas");  // keys only while the page's canvas has focus
+  static Window w;
+  if (Status s = open_window(w, app_instance(), {true, "#version 300 es"}); !s) {
+    report_error(s.message());
+    return 1;
+  }
+  emscripten_set_main_loop_arg(frame, &w, 0, true);  // does not return
+  return 0;
+}

@@ -1,0 +1,107 @@
+// The window and the frame function shared by the desktop program and the page (see window.hpp).
+#include "platform/window.hpp"
+
+#include <backends/imgui_impl_opengl3.h>
+#include <backends/imgui_impl_sdl.h>
+#include <imgui.h>
+
+#include <algorithm>
+
+#include "app/app.hpp"
+#include "platform/gl.hpp"
+
+namespace latent {
+
+namespace {
+
+// Training time per frame: what a 60-frames-a-second frame leaves after the rest of the frame's work (the
+// interface, drawing, the browser), measured as a moving average, kept between 3 and 14 ms. So the page stays
+// responsive when drawing is slow, and trains harder when it is cheap.
+constexpr double kTargetFrameSeconds = 1.0 / 60.0;
+constexpr double kMinTrainingSeconds = 0.003;
+constexpr double kMaxTrainingSeconds = 0.014;
+
+}  // namespace
+
+float pixel_ratio(SDL_Window* window) {
+  int w = 0, h = 0, dw = 0, dh = 0;
+  SDL_GetWindowSize(window, &w, &h);
+  SDL_GL_GetDrawableSize(window, &dw, &dh);
+  return w > 0 ? static_cast<float>(dw) / static_cast<float>(w) : 1.0f;
+}
+
+Status open_window(Window& w, App& app, const WindowOptions& options) {
+  if (SDL_Init(SDL_INIT_VIDEO) != 0) return Status::error(std::string("cannot start SDL: ") + SDL_GetError());
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, options.gles ? SDL_GL_CONTEXT_PROFILE_ES : SDL_GL_CONTEXT_PROFILE_CORE);
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
+  SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+  w.window = SDL_CreateWindow("Latent Canvas", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, 1440, 900,
+                              SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+  if (w.window == nullptr) return Status::error(std::string("cannot open a window: ") + SDL_GetError());
+  w.gl = SDL_GL_CreateContext(w.window);
+  if (w.gl == nullptr) return Status::error(std::string("cannot create an OpenGL/WebGL2 context: ") + SDL_GetError());
+  SDL_GL_MakeCurrent(w.window, w.gl);
+  SDL_GL_SetSwapInterval(1);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;  // nothing to remember between runs; the layout is computed
+  ImGui_ImplSDL2_InitForOpenGL(w.window, w.gl);
+  ImGui_ImplOpenGL3_Init(options.glsl_version);
+  app.configure(pixel_ratio(w.window));
+  return Status::ok();
+}
+
+void run_frame(Window& w, App& app) {
+  SDL_Event event;
+  while (SDL_PollEvent(&event)) {
+    ImGui_ImplSDL2_ProcessEvent(&event);
+    w.mouse.process(event);
+    if (w.on_event) w.on_event(event);
+    if (event.type == SDL_QUIT) w.done = true;
+  }
+  if (app.configure(pixel_ratio(w.window))) {
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+  }
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  if (w.last_frame != Clock::time_point{}) {
+    const double interval = std::chrono::duration<double>(start - w.last_frame).count();
+    const double other = std::max(0.0, interval - app.timings().training_seconds);
+    w.other_work_seconds = 0.9 * w.other_work_seconds + 0.1 * std::min(other, 0.25);
+  }
+  w.last_frame = start;
+  const double budget = std::clamp(kTargetFrameSeconds - w.other_work_seconds, kMinTrainingSeconds, kMaxTrainingSeconds);
+  app.update(budget);
+
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplSDL2_NewFrame();
+  w.mouse.apply(ImGui::GetIO());
+  ImGui::NewFrame();
+  const auto ui_start = Clock::now();
+  app.draw(w.textures);
+  ImGui::Render();
+  int width = 0, height = 0;
+  SDL_GL_GetDrawableSize(w.window, &width, &height);
+  glViewport(0, 0, width, height);
+  glClearColor(0.067f, 0.075f, 0.098f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  app.record_interface_time(std::chrono::duration<double>(Clock::now() - ui_start).count());
+  if (w.before_swap) w.before_swap();
+  SDL_GL_SwapWindow(w.window);
+}
+
+void close_window(Window& w) {
+  w.textures.release();
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplSDL2_Shutdown();
+  ImGui::DestroyContext();
+  SDL_GL_DeleteContext(w.gl);
+  SDL_DestroyWindow(w.window);
+  SDL_Quit();
+}
+
+}  // namespace latent

@@ -1,0 +1,52 @@
+// The window around the App, shared by the desktop program and the page: SDL2 + OpenGL 3 (WebGL2 in the browser)
+// + Dear ImGui, and the one frame function both drive (a loop natively, the browser's animation frames on the
+// web). What differs per platform lives in main_desktop.cpp and main_web.cpp.
+#pragma once
+
+#include <SDL.h>
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "core/status.hpp"
+#include "platform/gl_textures.hpp"
+#include "platform/imgui_mouse.hpp"
+
+namespace latent {
+
+class App;
+
+struct WindowOptions {
+  bool gles = false;            // OpenGL ES 3.0 (WebGL2) instead of a desktop 3.0 core context
+  const char* glsl_version = "#version 130";
+};
+
+struct Window {
+  SDL_Window* window = nullptr;
+  SDL_GLContext gl = nullptr;
+  GlTextureStore textures;
+  ImGuiMouse mouse;
+  bool done = false;
+  // Every SDL event, after ImGui has seen it: the platform's chance to route pointer events to the drawing.
+  std::function<void(const SDL_Event&)> on_event;
+  // Called after the frame is rendered and before it is shown (the desktop's screenshots read it here).
+  std::function<void()> before_swap;
+
+  std::chrono::steady_clock::time_point last_frame{};
+  double other_work_seconds = 0.005;  // moving average of a frame's time not spent training
+};
+
+// Starts SDL's video, opens the window with its GL context, and sets up ImGui and its SDL and OpenGL backends.
+Status open_window(Window& w, App& app, const WindowOptions& options);
+// Handles the pending events, trains for what the frame leaves, and draws the interface.
+void run_frame(Window& w, App& app);
+void close_window(Window& w);
+
+// The ratio of drawable (device) pixels to window (display) pixels: 2 on a "retina" screen.
+float pixel_ratio(SDL_Window* window);
+
+// Says what went wrong where the user will see it (the page's error box, or stderr). Per platform.
+void report_error(const std::string& message);
+
+}  // namespace latent
