@@ -1,27 +1,30 @@
 #!/usr/bin/env node
-// Benchmarks the built page (build/web) in headless Chromium and prints one JSON object:
+// Benchmarks the built page (build/web) in a browser and prints one JSON object:
 //   load_ms          from navigation to window.latentCanvas.ready
 //   idle_fps         animation frames per second, not training
 //   training_fps     frames per second while training (and the page's own samples/s, ms per frame)
 //   drawing_fps      frames per second while training and drawing with the mouse
 //   wasm             latentCanvas.bench(): training steps of the seed model, batch 256, nothing else running
-// Needs the browser-test packages (scripts/setup.sh browser-tests) and a built page.
-//   node scripts/bench-web.mjs [--width 1440 --height 900] [--seconds 6]
-import { launch, loadApp, openPage } from '../tests/browser/helpers.mjs';
+// Needs the browser-test packages (scripts/setup.sh browser-tests) and a built page; Firefox needs an X display
+// (xvfb-run -a node scripts/bench-web.mjs --browser firefox).
+//   node scripts/bench-web.mjs [--browser chromium|firefox] [--width 1440 --height 900] [--seconds 6]
+import { launch } from '../tests/browser/browsers.mjs';
+import { loadApp, pageRoot } from '../tests/browser/helpers.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+  return i > 0 ? process.argv[i + 1] : fallback;
 };
-const width = arg('--width', 1440), height = arg('--height', 900), seconds = arg('--seconds', 6);
+const browser = arg('--browser', 'chromium');
+const width = Number(arg('--width', 1440)), height = Number(arg('--height', 900)), seconds = Number(arg('--seconds', 6));
 
-const session = await launch();
+const session = await launch(browser, { root: pageRoot });
 try {
-  const { page } = await openPage(session, { width, height });
+  const tab = await session.open({ width, height });
   const t0 = Date.now();
-  await loadApp(session, page);
+  await loadApp(session, tab);
   const loadMs = Date.now() - t0;
-  const fps = (ms) => page.evaluate((ms) => new Promise((done) => {
+  const fps = (ms) => tab.evaluate((ms) => new Promise((done) => {
     let frames = 0;
     const start = performance.now();
     const tick = () => {
@@ -31,32 +34,34 @@ try {
     };
     requestAnimationFrame(tick);
   }), ms);
+  const pause = (ms) => new Promise((done) => setTimeout(done, ms));
 
-  await page.waitForTimeout(1000);
+  await pause(1000);
   const idle = await fps(seconds * 1000);
 
-  await page.evaluate(() => window.latentCanvas.reset(1));
-  await page.evaluate(() => window.latentCanvas.setTraining(true));
-  await page.waitForTimeout(1000);
+  await tab.evaluate(() => window.latentCanvas.reset(1));
+  await tab.evaluate(() => window.latentCanvas.setTraining(true));
+  await pause(1000);
   const training = await fps(seconds * 1000);
-  const state = await page.evaluate(() => window.latentCanvas.state());
+  const state = await tab.evaluate(() => window.latentCanvas.state());
 
   // Training and drawing: the mouse circles inside the drawing area while frames are counted.
-  const r = await page.evaluate(() => window.latentCanvas.canvasRect());
-  await page.mouse.move(r.x + r.width / 2, r.y + r.height / 4);
-  await page.mouse.down();
+  const r = await tab.evaluate(() => window.latentCanvas.canvasRect());
+  await tab.mouse.move(r.x + r.width / 2, r.y + r.height / 4);
+  await tab.mouse.down();
   const drawing = fps(seconds * 1000);
   const end = Date.now() + seconds * 1000;
   for (let a = 0; Date.now() < end; a += 0.3) {
-    await page.mouse.move(r.x + r.width * (0.5 + 0.3 * Math.sin(a)), r.y + r.height * (0.5 - 0.3 * Math.cos(a)));
+    await tab.mouse.move(r.x + r.width * (0.5 + 0.3 * Math.sin(a)), r.y + r.height * (0.5 - 0.3 * Math.cos(a)));
   }
   const drawingFps = await drawing;
-  await page.mouse.up();
-  await page.evaluate(() => window.latentCanvas.setTraining(false));
+  await tab.mouse.up();
+  await tab.evaluate(() => window.latentCanvas.setTraining(false));
 
-  const wasm = await page.evaluate(() => window.latentCanvas.bench(300));
+  const wasm = await tab.evaluate(() => window.latentCanvas.bench(300));
   const round = (v, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
   console.log(JSON.stringify({
+    browser,
     viewport: `${width}x${height}`,
     load_ms: loadMs,
     idle_fps: round(idle),

@@ -1,32 +1,42 @@
 #!/usr/bin/env node
-// Makes docs/screenshot.png for the README: the built page in headless Chromium with a "3" drawn and a few
-// seconds of training on top of the pretrained weights, paused.
-//   node scripts/screenshot.mjs [out.png]
+// Makes docs/screenshot.png for the README (and any other view of the page): the built page with a "3" drawn
+// and a few seconds of training on top of the pretrained weights, paused.
+//   node scripts/screenshot.mjs [--browser chromium|firefox] [--width 1440] [--height 900] [--scale 1] [--touch]
+//                               [--epochs 6] [out.png]
+// Firefox needs an X display (xvfb-run -a node scripts/screenshot.mjs --browser firefox).
 import path from 'node:path';
-import { launch, loadApp, openPage, repo } from '../tests/browser/helpers.mjs';
+import { launch } from '../tests/browser/browsers.mjs';
+import { THREE, canvasRect, loadApp, pageRoot, repo, toPage } from '../tests/browser/helpers.mjs';
 
-const out = process.argv[2] || path.join(repo, 'docs', 'screenshot.png');
-const session = await launch();
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args.splice(i, 2)[1] : fallback;
+};
+const flag = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? (args.splice(i, 1), true) : false;
+};
+const browser = option('--browser', 'chromium');
+const width = Number(option('--width', 1440)), height = Number(option('--height', 900));
+const scale = Number(option('--scale', 1)), epochs = Number(option('--epochs', 6));
+const touch = flag('--touch');
+const out = args[0] || path.join(repo, 'docs', 'screenshot.png');
+
+const session = await launch(browser, { root: pageRoot });
 try {
-  const { page } = await openPage(session, { width: 1440, height: 900 });
-  await loadApp(session, page);
-  const r = await page.evaluate(() => window.latentCanvas.canvasRect());
-  const arc = (cx, cy, radius, from, to) => Array.from({ length: 25 }, (_, i) => {
-    const a = from + ((to - from) * i) / 24;
-    return [r.x + (cx + radius * Math.cos(a)) * r.width, r.y + (cy + radius * Math.sin(a)) * r.height];
-  });
-  for (const stroke of [arc(0.47, 0.31, 0.16, -2.6, 1.5), arc(0.47, 0.62, 0.18, -1.5, 2.6)]) {
-    await page.mouse.move(...stroke[0]);
-    await page.mouse.down();
-    for (const p of stroke.slice(1)) await page.mouse.move(...p, { steps: 3 });
-    await page.mouse.up();
+  const tab = await session.open({ width, height, scale, touch });
+  await loadApp(session, tab);
+  const r = await canvasRect(tab);
+  for (const stroke of THREE) await tab.stroke(toPage(r, stroke), { kind: touch ? 'touch' : 'mouse' });
+  if (epochs > 0) {
+    await tab.evaluate(() => window.latentCanvas.setTraining(true));
+    await tab.waitFor((n) => window.latentCanvas.state().epoch >= n, epochs, 120000);
+    await tab.evaluate(() => window.latentCanvas.setTraining(false));
   }
-  await page.evaluate(() => window.latentCanvas.setTraining(true));
-  await page.waitForFunction(() => window.latentCanvas.state().epoch >= 6, null, { timeout: 60000 });
-  await page.evaluate(() => window.latentCanvas.setTraining(false));
-  await page.mouse.move(5, 5);
-  await page.waitForTimeout(300);
-  await page.screenshot({ path: out });
+  if (!touch) await tab.mouse.move(5, 5);
+  await tab.frames(10);
+  await tab.screenshot(out);
   console.log(`wrote ${out}`);
 } finally {
   await session.close();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds everything, and runs every test:
-# the native unit tests (ctest), then the web page's tests in headless Chromium. Exits non-zero if any fails.
+# the native unit tests (ctest), then the web page's tests in Chromium and Firefox. Exits non-zero if any fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,5 +15,6 @@ echo "== web build"
 cmake --preset web
 cmake --build --preset web
 
-echo "== browser tests (headless Chromium; screenshots in build/test-results/browser)"
-(cd tests/browser && node --test --test-concurrency=1 .)
+# Chromium runs headless; Firefox needs a display for WebGL2, so the run gets a virtual one.
+echo "== browser tests (Chromium headless, Firefox ESR on Xvfb; screenshots in build/test-results/browser)"
+(cd tests/browser && xvfb-run -a -s "-screen 0 1920x1200x24" node --test --test-concurrency=1 .)

@@ -1,62 +1,88 @@
-// Shared by the browser tests: our own server on a free loopback port, Debian's Chromium in headless mode with
-// software WebGL, and a page with every console message and request recorded.
+// Shared by the browser tests: where the built page and the results are, a describe() per browser with its
+// session, loading the app, strokes in drawing-area units, and measures of the 28 x 28 input.
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { after, before, describe } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer } from '../../web/server.mjs';
+import { BROWSERS, launch } from './browsers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repo = path.resolve(here, '..', '..');
 export const pageRoot = process.env.LATENT_WEB_ROOT || path.join(repo, 'build', 'web');
 export const resultsDir = process.env.LATENT_TEST_RESULTS || path.join(repo, 'build', 'test-results', 'browser');
 
-// Headless Chromium with WebGL2 in software (SwiftShader), and none of its background traffic.
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--use-gl=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic',
-  '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--disable-default-apps', '--disable-extensions',
-];
-
-export async function launch() {
-  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
-  if (!fs.existsSync(executablePath)) {
-    throw new Error(`${executablePath} not found: install Debian's chromium (scripts/setup.sh browser-tests)`);
-  }
-  const { server, url } = await startServer({ root: pageRoot, host: '127.0.0.1', port: 0 });
-  const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
-  return {
-    url,
-    browser,
-    async close() {
-      await browser.close();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
-
-// A new page with a log of console messages, page errors and requested URLs.
-export async function openPage(session, { width = 1440, height = 900 } = {}) {
-  const context = await session.browser.newContext({ viewport: { width, height } });
-  const page = await context.newPage();
-  const log = { console: [], errors: [], requests: [], failed: [] };
-  page.on('console', (m) => log.console.push({ type: m.type(), text: m.text() }));
-  page.on('pageerror', (e) => log.errors.push(String(e)));
-  page.on('request', (r) => log.requests.push(r.url()));
-  page.on('requestfailed', (r) => log.failed.push(`${r.url()}: ${r.failure()?.errorText}`));
-  return { page, log, context };
-}
-
-// Loads the app and waits until window.latentCanvas.ready (or its error).
-export async function loadApp(session, page, timeout = 60000) {
-  await page.goto(session.url);
-  await page.waitForFunction(() => window.latentCanvas && (window.latentCanvas.ready || window.latentCanvas.error),
-    null, { timeout });
-  const error = await page.evaluate(() => window.latentCanvas.error);
-  if (error) throw new Error(`the page reported: ${error}`);
-}
-
 export function resultPath(name) {
   fs.mkdirSync(resultsDir, { recursive: true });
   return path.join(resultsDir, name);
+}
+
+// describe(`${title} (${browser})`) for each tested browser, with that browser's session (launched once for the
+// block) passed to `body` as a getter.
+export function forEachBrowser(title, body, options = {}) {
+  for (const name of BROWSERS) {
+    describe(`${title} (${name})`, () => {
+      let session;
+      before(async () => { session = await launch(name, { root: pageRoot, ...options }); });
+      after(async () => { await session?.close(); });
+      body(() => session);
+    });
+  }
+}
+
+// Loads the app and waits until window.latentCanvas.ready (or its error, which fails the test).
+export async function loadApp(session, tab, timeout = 60000) {
+  const response = await tab.goto(session.url);
+  await tab.waitFor(() => window.latentCanvas && (window.latentCanvas.ready || window.latentCanvas.error), null, timeout);
+  const error = await tab.evaluate(() => window.latentCanvas.error);
+  if (error) throw new Error(`the page reported: ${error}`);
+  return response;
+}
+
+export const state = (tab) => tab.evaluate(() => window.latentCanvas.state());
+export const canvasRect = (tab) => tab.evaluate(() => window.latentCanvas.canvasRect());
+
+// Drawing-area units (0..1 across the square) to page CSS pixels.
+export function toPage(rect, points) {
+  return points.map(([u, v]) => [rect.x + u * rect.width, rect.y + v * rect.height]);
+}
+
+// Draws strokes (drawing-area units) with the mouse, `steps` moves between given points, then waits two frames.
+export async function drawWithMouse(tab, strokes, steps = 3) {
+  const r = await canvasRect(tab);
+  assert.ok(r.width > 100 && r.height > 100, `drawing area too small: ${JSON.stringify(r)}`);
+  for (const points of strokes) {
+    const [first, ...rest] = toPage(r, points);
+    await tab.mouse.move(...first);
+    await tab.mouse.down();
+    for (const p of rest) await tab.mouse.move(...p, steps);
+    await tab.mouse.up();
+  }
+  await tab.frames(2);
+}
+
+export const arc = (cx, cy, radius, from, to, n = 18) =>
+  Array.from({ length: n + 1 }, (_, i) => {
+    const a = from + ((to - from) * i) / n;
+    return [cx + radius * Math.cos(a), cy + radius * Math.sin(a)];
+  });
+// A "3" in two strokes, drawn off-centre and smaller than the area, as people do.
+export const THREE = [arc(0.42, 0.3, 0.14, -2.6, 1.5), arc(0.42, 0.58, 0.16, -1.5, 2.6)];
+
+// Centre of mass (pixel centres at i + 0.5) and the inked box of a row-major square image.
+export function inkStats(pixels, side = 28) {
+  let mass = 0, sx = 0, sy = 0, x0 = side, y0 = side, x1 = -1, y1 = -1;
+  pixels.forEach((v, i) => {
+    if (v <= 0) return;
+    const x = i % side, y = Math.floor(i / side);
+    mass += v; sx += v * (x + 0.5); sy += v * (y + 0.5);
+    x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y);
+  });
+  return { mass, cx: sx / mass, cy: sy / mass, width: x1 - x0 + 1, height: y1 - y0 + 1, x0, y0, x1, y1 };
+}
+
+export function cosine(a, b) {
+  let ab = 0, aa = 0, bb = 0;
+  for (let i = 0; i < a.length; i++) { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
+  return ab / Math.sqrt(aa * bb);
 }

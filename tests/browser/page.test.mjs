@@ -1,106 +1,60 @@
-// The page in headless Chromium: it loads cleanly and only from its own origin, trains, turns a digit drawn
-// with real mouse events into an MNIST-like input, a code and a resembling reconstruction, clears and undoes,
-// follows the window's size, and says in words what went wrong when it cannot start.
+// The page, in each tested browser: it loads cleanly and only from its own origin, trains, turns a digit drawn with
+// real mouse events into an MNIST-like input, a code and a resembling reconstruction, clears and undoes, follows
+// the window's size, and says in words what went wrong when it cannot start.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { launch, loadApp, openPage, resultPath } from './helpers.mjs';
+import { test } from 'node:test';
+import { THREE, canvasRect, cosine, drawWithMouse, forEachBrowser, inkStats, loadApp, resultPath, state } from './helpers.mjs';
 
-let session;
-before(async () => { session = await launch(); });
-after(async () => { await session?.close(); });
-
-// Draws strokes given in drawing-area units (0..1) with the mouse, inside canvasRect().
-async function draw(page, strokes) {
-  const r = await page.evaluate(() => window.latentCanvas.canvasRect());
-  assert.ok(r.width > 100 && r.height > 100, `drawing area too small: ${JSON.stringify(r)}`);
-  const at = ([u, v]) => [r.x + u * r.width, r.y + v * r.height];
-  for (const points of strokes) {
-    await page.mouse.move(...at(points[0]));
-    await page.mouse.down();
-    for (const p of points.slice(1)) await page.mouse.move(...at(p), { steps: 3 });
-    await page.mouse.up();
-  }
-  // Two animation frames: the interface has taken the events and recomputed its views.
-  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
-}
-
-const arc = (cx, cy, radius, from, to, n = 18) =>
-  Array.from({ length: n + 1 }, (_, i) => {
-    const a = from + ((to - from) * i) / n;
-    return [cx + radius * Math.cos(a), cy + radius * Math.sin(a)];
-  });
-// A "3" in two strokes, drawn off-centre and smaller than the area, as people do.
-const THREE = [arc(0.42, 0.3, 0.14, -2.6, 1.5), arc(0.42, 0.58, 0.16, -1.5, 2.6)];
-
-function inkStats(pixels) {
-  let mass = 0, sx = 0, sy = 0, x0 = 28, y0 = 28, x1 = -1, y1 = -1;
-  pixels.forEach((v, i) => {
-    if (v <= 0) return;
-    const x = i % 28, y = Math.floor(i / 28);
-    mass += v; sx += v * (x + 0.5); sy += v * (y + 0.5);
-    x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y);
-  });
-  return { mass, cx: sx / mass, cy: sy / mass, width: x1 - x0 + 1, height: y1 - y0 + 1 };
-}
-
-function cosine(a, b) {
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < a.length; i++) { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
-  return ab / Math.sqrt(aa * bb);
-}
-
-describe('the page', () => {
+forEachBrowser('the page', (session) => {
   test('loads with no console errors and no request outside its own origin', async () => {
-    const { page, log, context } = await openPage(session);
-    const response = await page.goto(session.url);
-    assert.equal(response.headers()['cross-origin-opener-policy'], 'same-origin');
-    assert.equal(response.headers()['cross-origin-embedder-policy'], 'require-corp');
-    await page.waitForFunction(() => window.latentCanvas && (window.latentCanvas.ready || window.latentCanvas.error));
-    assert.equal(await page.evaluate(() => window.latentCanvas.error), null);
-    await page.waitForTimeout(500);
-    const origin = new URL(session.url).origin;
-    const foreign = log.requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:'));
+    const tab = await session().open();
+    const response = await loadApp(session(), tab);
+    assert.equal(response.headers['cross-origin-opener-policy'], 'same-origin');
+    assert.equal(response.headers['cross-origin-embedder-policy'], 'require-corp');
+    await tab.frames(20);
+    const origin = new URL(session().url).origin;
+    const foreign = tab.log.requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:'));
     assert.deepEqual(foreign, [], 'requests outside the page\'s origin');
-    assert.deepEqual(log.failed, []);
-    assert.deepEqual(log.errors, []);
-    assert.deepEqual(log.console.filter((m) => m.type === 'error'), []);
-    assert.ok(log.requests.some((u) => u.endsWith('/latent-canvas.wasm')));
-    const state = await page.evaluate(() => window.latentCanvas.state());
-    assert.equal(state.latentDim, 32);
-    assert.match(state.origin, /^pretrained/);
-    assert.ok(state.testLoss > 0.05 && state.testLoss < 0.15, `pretrained test loss ${state.testLoss}`);
-    assert.equal(await page.evaluate(() => document.getElementById('loader').classList.contains('done')), true);
-    await context.close();
+    assert.deepEqual(tab.log.failed, []);
+    assert.deepEqual(tab.log.errors, []);
+    assert.deepEqual(tab.log.console.filter((m) => m.type === 'error'), []);
+    assert.ok(tab.log.requests.some((u) => u.endsWith('/latent-canvas.wasm')));
+    const s = await state(tab);
+    assert.equal(s.latentDim, 32);
+    assert.match(s.origin, /^pretrained/);
+    assert.ok(s.testLoss > 0.05 && s.testLoss < 0.15, `pretrained test loss ${s.testLoss}`);
+    assert.equal(await tab.evaluate(() => document.getElementById('loader').classList.contains('done')), true);
+    await tab.close();
   });
 
   test('training for a few seconds lowers the test loss', async () => {
-    const { page, context } = await openPage(session);
-    await loadApp(session, page);
-    await page.evaluate(() => window.latentCanvas.reset(7));
-    const before = await page.evaluate(() => window.latentCanvas.state());
+    const tab = await session().open();
+    await loadApp(session(), tab);
+    await tab.evaluate(() => window.latentCanvas.reset(7));
+    const before = await state(tab);
     assert.equal(before.step, 0);
     assert.equal(before.training, false);
     assert.ok(before.testLoss > 0.5, `random weights should give a high loss, got ${before.testLoss}`);
-    await page.evaluate(() => window.latentCanvas.setTraining(true));
-    await page.waitForFunction(() => window.latentCanvas.state().epoch >= 2, null, { timeout: 60000 });
-    const during = await page.evaluate(() => window.latentCanvas.state());
-    await page.evaluate(() => window.latentCanvas.setTraining(false));
+    await tab.evaluate(() => window.latentCanvas.setTraining(true));
+    await tab.waitFor(() => window.latentCanvas.state().epoch >= 2);
+    const during = await state(tab);
+    await tab.evaluate(() => window.latentCanvas.setTraining(false));
     assert.equal(during.training, true);
     assert.ok(during.samplesPerSec > 0);
     assert.ok(during.testLoss < before.testLoss - 0.2, `test loss ${before.testLoss} -> ${during.testLoss}`);
-    const paused = await page.evaluate(() => window.latentCanvas.state());
-    await page.waitForTimeout(300);
-    assert.equal((await page.evaluate(() => window.latentCanvas.state())).step, paused.step, 'paused training must not step');
-    await context.close();
+    const paused = await state(tab);
+    await tab.frames(10);
+    assert.equal((await state(tab)).step, paused.step, 'paused training must not step');
+    await tab.close();
   });
 
   test('a digit drawn with the mouse becomes an MNIST-like input, a code and a resembling reconstruction', async (t) => {
-    const { page, log, context } = await openPage(session);
-    await loadApp(session, page);
-    await draw(page, THREE);
-    const input = await page.evaluate(() => window.latentCanvas.input());
-    const code = await page.evaluate(() => window.latentCanvas.latent());
-    const recon = await page.evaluate(() => window.latentCanvas.reconstruction());
+    const tab = await session().open();
+    await loadApp(session(), tab);
+    await drawWithMouse(tab, THREE);
+    const input = await tab.evaluate(() => window.latentCanvas.input());
+    const code = await tab.evaluate(() => window.latentCanvas.latent());
+    const recon = await tab.evaluate(() => window.latentCanvas.reconstruction());
     assert.equal(input.length, 784);
     assert.equal(recon.length, 784);
     const ink = inkStats(input);
@@ -114,99 +68,97 @@ describe('the page', () => {
     const similarity = cosine(input, recon);
     assert.ok(similarity >= 0.6, `reconstruction cosine similarity ${similarity.toFixed(3)}`);
 
-    const shot = resultPath('app-after-drawing.png');
-    await page.screenshot({ path: shot });
+    const shot = resultPath(`${tab.browser}-after-drawing.png`);
+    await tab.screenshot(shot);
     t.diagnostic(`screenshot after drawing: ${shot}`);
     t.diagnostic(`cosine ${similarity.toFixed(3)}, centre of mass (${ink.cx.toFixed(2)}, ${ink.cy.toFixed(2)}), ` +
       `ink ${ink.width} x ${ink.height} px`);
-    assert.deepEqual(log.errors, []);
-    await context.close();
+    assert.deepEqual(tab.log.errors, []);
+    await tab.close();
   });
 
   test('clear and undo work', async () => {
-    const { page, context } = await openPage(session);
-    await loadApp(session, page);
-    await draw(page, [THREE[0]]);
-    const one = await page.evaluate(() => window.latentCanvas.input());
-    await draw(page, [THREE[1]]);
-    assert.equal((await page.evaluate(() => window.latentCanvas.state())).strokes, 2);
-    const two = await page.evaluate(() => window.latentCanvas.input());
+    const tab = await session().open();
+    await loadApp(session(), tab);
+    await drawWithMouse(tab, [THREE[0]]);
+    const one = await tab.evaluate(() => window.latentCanvas.input());
+    await drawWithMouse(tab, [THREE[1]]);
+    assert.equal((await state(tab)).strokes, 2);
+    const two = await tab.evaluate(() => window.latentCanvas.input());
     assert.notDeepEqual(two, one);
 
-    assert.equal(await page.evaluate(() => window.latentCanvas.undo()), true);
-    assert.equal((await page.evaluate(() => window.latentCanvas.state())).strokes, 1);
-    assert.deepEqual(await page.evaluate(() => window.latentCanvas.input()), one, 'undo brings back the one-stroke input');
+    assert.equal(await tab.evaluate(() => window.latentCanvas.undo()), true);
+    assert.equal((await state(tab)).strokes, 1);
+    assert.deepEqual(await tab.evaluate(() => window.latentCanvas.input()), one, 'undo brings back the one-stroke input');
 
-    await page.evaluate(() => window.latentCanvas.clearCanvas());
-    const cleared = await page.evaluate(() => window.latentCanvas.input());
+    await tab.evaluate(() => window.latentCanvas.clearCanvas());
+    const cleared = await tab.evaluate(() => window.latentCanvas.input());
     assert.ok(cleared.every((v) => v === 0), 'clear empties the input');
-    assert.ok((await page.evaluate(() => window.latentCanvas.reconstruction())).every((v) => v === 0));
-    assert.equal(await page.evaluate(() => window.latentCanvas.undo()), true, 'a clear can be undone');
-    assert.deepEqual(await page.evaluate(() => window.latentCanvas.input()), one);
-    await context.close();
+    assert.ok((await tab.evaluate(() => window.latentCanvas.reconstruction())).every((v) => v === 0));
+    assert.equal(await tab.evaluate(() => window.latentCanvas.undo()), true, 'a clear can be undone');
+    assert.deepEqual(await tab.evaluate(() => window.latentCanvas.input()), one);
+    await tab.close();
   });
 
   test('the interface follows the window size', async () => {
-    const { page, context, log } = await openPage(session, { width: 1440, height: 900 });
-    await loadApp(session, page);
-    const wide = await page.evaluate(() => window.latentCanvas.canvasRect());
-    await page.setViewportSize({ width: 820, height: 1000 });
-    await page.waitForFunction((w) => window.latentCanvas.canvasRect().width !== w, wide.width);
-    const narrow = await page.evaluate(() => window.latentCanvas.canvasRect());
+    const tab = await session().open({ width: 1440, height: 900 });
+    await loadApp(session(), tab);
+    const wide = await canvasRect(tab);
+    await tab.setViewport({ width: 820, height: 1000 });
+    await tab.waitFor((w) => window.latentCanvas.canvasRect().width !== w, wide.width);
+    const narrow = await canvasRect(tab);
     assert.ok(narrow.x + narrow.width <= 820, `drawing area ${JSON.stringify(narrow)} leaves the 820 px window`);
-    await draw(page, THREE);
-    assert.ok(inkStats(await page.evaluate(() => window.latentCanvas.input())).mass > 20, 'drawing works in the narrow layout');
-    await page.screenshot({ path: resultPath('app-narrow.png') });
-    assert.deepEqual(log.errors, []);
-    await context.close();
+    await drawWithMouse(tab, THREE);
+    assert.ok(inkStats(await tab.evaluate(() => window.latentCanvas.input())).mass > 20, 'drawing works in the narrow layout');
+    await tab.screenshot(resultPath(`${tab.browser}-narrow.png`));
+    assert.deepEqual(tab.log.errors, []);
+    await tab.close();
   });
 });
 
-describe('when the page cannot start, it says so in words', () => {
+forEachBrowser('when the page cannot start, it says so in words', (session) => {
+  const failing = async (prepare) => {
+    const tab = await session().open();
+    await prepare(tab);
+    await tab.goto(session().url);
+    await tab.waitFor(() => window.latentCanvas && window.latentCanvas.error);
+    return tab;
+  };
+
   test('a missing asset', async () => {
-    const { page, context } = await openPage(session);
-    await page.route('**/assets/mnist/images-idx3-ubyte.gz', (route) => route.fulfill({ status: 404, body: 'gone' }));
-    await page.goto(session.url);
-    await page.waitForFunction(() => window.latentCanvas.error);
-    const text = await page.locator('#error').innerText();
+    const tab = await failing((t) => t.route('assets/mnist/images-idx3-ubyte.gz', { status: 404, body: 'gone' }));
+    const text = await tab.text('#error');
     assert.match(text, /Could not download the digits \(assets\/mnist\/images-idx3-ubyte\.gz\)/);
     assert.match(text, /404/);
-    assert.equal(await page.locator('#error').isVisible(), true);
-    await context.close();
+    assert.equal(await tab.visible('#error'), true);
+    await tab.close();
   });
 
   test('a corrupt data file', async () => {
-    const { page, context } = await openPage(session);
-    await page.route('**/assets/mnist/labels-idx1-ubyte.gz', (route) => route.fulfill({ status: 200, body: 'not gzip at all' }));
-    await page.goto(session.url);
-    await page.waitForFunction(() => window.latentCanvas.error);
-    assert.match(await page.locator('#error').innerText(), /labels-idx1-ubyte\.gz is not valid gzip data/);
-    await context.close();
+    const tab = await failing((t) => t.route('assets/mnist/labels-idx1-ubyte.gz', { body: 'not gzip at all' }));
+    assert.match(await tab.text('#error'), /labels-idx1-ubyte\.gz is not valid gzip data/);
+    await tab.close();
   });
 
   test('no WebGL2', async () => {
-    const { page, context } = await openPage(session);
-    await page.addInitScript(() => {
+    const tab = await failing((t) => t.addInitScript(() => {
       const original = HTMLCanvasElement.prototype.getContext;
       HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
         return kind === 'webgl2' ? null : original.call(this, kind, ...rest);
       };
-    });
-    await page.goto(session.url);
-    await page.waitForFunction(() => window.latentCanvas.error);
-    assert.match(await page.locator('#error').innerText(), /WebGL2/);
-    await context.close();
+    }));
+    assert.match(await tab.text('#error'), /WebGL2/);
+    await tab.close();
   });
 
   test('bad pretrained weights: a notice, and random weights instead', async () => {
-    const { page, context } = await openPage(session);
-    await page.route('**/assets/weights/seed-784-32.safetensors', (route) =>
-      route.fulfill({ status: 200, body: Buffer.from([8, 0, 0, 0, 0, 0, 0, 0, 123, 125]) }));
-    await loadApp(session, page);
-    const notice = await page.locator('#notice').innerText();
+    const tab = await session().open();
+    await tab.route('assets/weights/seed-784-32.safetensors', { body: Buffer.from([8, 0, 0, 0, 0, 0, 0, 0, 123, 125]) });
+    await loadApp(session(), tab);
+    const notice = await tab.text('#notice');
     assert.match(notice, /pretrained weights could not be loaded/);
     assert.match(notice, /header length 8 runs past the end of the file/);
-    assert.match((await page.evaluate(() => window.latentCanvas.state())).origin, /^random weights/);
-    await context.close();
+    assert.match((await state(tab)).origin, /^random weights/);
+    await tab.close();
   });
 });
