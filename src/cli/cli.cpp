@@ -19,10 +19,11 @@
 #include <set>
 #include <sstream>
 
+#include "core/benchmark.hpp"
 #include "core/files.hpp"
 #include "core/format.hpp"
 #include "core/safetensors.hpp"
-#include "core/trainer.hpp"
+#include "core/training_session.hpp"
 
 namespace latent {
 
@@ -40,15 +41,15 @@ constexpr const char* kUsage = R"(latent: train and inspect the Latent Canvas MN
 usage:
   latent train [--images F --labels F [--test-images F --test-labels F]] [--epochs N] [--batch B]
                [--lr X] [--latent K] [--hidden 128,64] [--activation relu|sigmoid|tanh|linear]
-               [--loss bce|mse] [--optimizer adam|sgd] [--seed S] [--save F.safetensors] [--json]
+               [--loss bce|mse] [--optimizer adam|sgd] [--seed S] [--threads T] [--save F.safetensors] [--json]
   latent eval  --weights F.safetensors [--images F --labels F] [--loss bce|mse] [--json]
-  latent bench [--batch B] [--steps N] [--json]
+  latent bench [--batch B] [--steps N] [--threads T] [--json]
 
 Without data files, train and eval use the bundled 10,000-digit MNIST subset and its fixed split
 (8,000 train / 2,000 test). With --images/--labels alone, train splits those files the same way;
 with --test-images/--test-labels too, it trains on the first pair and tests on the second.
 IDX files may be gzipped. Defaults: 20 epochs, batch 256, Adam lr 0.001, latent 32, no hidden
-layers, relu, bce, seed 1. Exit status: 0 ok, 2 bad arguments or files, 1 other failures.
+layers, relu, bce, seed 1, 1 thread. Exit status: 0 ok, 2 bad arguments or files, 1 other failures.
 )";
 
 //-----------------------------------------------------------------------------------------------------------
@@ -232,105 +233,110 @@ int train_command(const std::vector<std::string>& args, CliIo io) {
   Options o;
   if (Status s = parse_options(args, "train",
                                {"--images", "--labels", "--test-images", "--test-labels", "--epochs", "--batch", "--lr",
-                                "--latent", "--hidden", "--activation", "--loss", "--optimizer", "--seed", "--save"},
+                                "--latent", "--hidden", "--activation", "--loss", "--optimizer", "--seed", "--save",
+                                "--threads"},
                                {"--json"}, o);
       !s) {
     return fail(io, s);
   }
-  TrainConfig config;
-  int epochs = 20;
+  SessionSettings settings;
   long long seed = 1;
-  if (Status s = parse_int_option(o, "--epochs", 1, 100000, epochs); !s) return fail(io, s);
-  if (Status s = parse_int_option(o, "--batch", 1, TrainConfig::kMaxBatch, config.batch_size); !s) return fail(io, s);
-  if (Status s = parse_float_option(o, "--lr", config.optimizer.learning_rate); !s) return fail(io, s);
+  if (Status s = parse_int_option(o, "--epochs", 1, SessionSettings::kMaxEpochs, settings.target_epochs); !s) return fail(io, s);
+  if (Status s = parse_int_option(o, "--batch", 1, TrainConfig::kMaxBatch, settings.batch_size); !s) return fail(io, s);
+  if (Status s = parse_int_option(o, "--threads", 1, TrainConfig::kMaxThreads, settings.threads); !s) return fail(io, s);
+  if (Status s = parse_float_option(o, "--lr", settings.optimizer.learning_rate); !s) return fail(io, s);
   if (Status s = parse_int_option(o, "--latent", Architecture::kMinLatent, Architecture::kMaxLatent,
-                                  config.architecture.latent);
+                                  settings.architecture.latent);
       !s) {
     return fail(io, s);
   }
   if (Status s = parse_int_option(o, "--seed", 0LL, 9007199254740991LL, seed); !s) return fail(io, s);
-  config.seed = static_cast<std::uint64_t>(seed);
+  settings.seed = static_cast<std::uint64_t>(seed);
   if (o.has("--hidden")) {
-    if (Status s = parse_hidden_list(o.get("--hidden"), config.architecture.hidden); !s) return fail(io, s);
+    if (Status s = parse_hidden_list(o.get("--hidden"), settings.architecture.hidden); !s) return fail(io, s);
   }
   if (o.has("--activation")) {
     auto a = parse_activation(o.get("--activation"));
     if (!a) return fail(io, Status::error("--activation: expected relu, sigmoid, tanh or linear, got '" + o.get("--activation") + "'"));
-    config.architecture.activation = *a;
+    settings.architecture.activation = *a;
   }
   if (o.has("--loss")) {
     auto l = parse_loss(o.get("--loss"));
     if (!l) return fail(io, Status::error("--loss: expected bce or mse, got '" + o.get("--loss") + "'"));
-    config.loss = *l;
+    settings.loss = *l;
   }
   if (o.has("--optimizer")) {
     auto k = parse_optimizer(o.get("--optimizer"));
     if (!k) return fail(io, Status::error("--optimizer: expected adam or sgd, got '" + o.get("--optimizer") + "'"));
-    config.optimizer.kind = *k;
+    settings.optimizer.kind = *k;
   }
   if (o.has("--save")) {
     if (o.get("--save").empty()) return fail(io, Status::error("--save: the file name is empty"));
     if (Status s = check_writable(o.get("--save")); !s) return fail(io, s);  // before, not after, training
   }
 
-  TrainTestData data;
-  if (Status s = select_data(o, data); !s) return fail(io, s);
-  config.architecture.input = data.train.pixels();
-  if (Status s = config.validate(); !s) return fail(io, s);
+  auto data = std::make_shared<TrainTestData>();
+  if (Status s = select_data(o, *data); !s) return fail(io, s);
+  auto split = std::make_shared<const DatasetSplit>(DatasetSplit{std::move(data->train), std::move(data->test)});
+  std::unique_ptr<TrainingSession> session;
+  if (Status s = TrainingSession::create(split, settings, session); !s) return fail(io, s);
+  settings = session->settings();
 
   const bool json = o.flags.count("--json") != 0;
   std::ostream& notes = json ? io.err : io.out;
   if (!json || io.progress) {
-    notes << "training " << config.architecture.describe() << ", " << to_string(config.loss) << ", "
-          << to_string(config.optimizer.kind) << " lr " << config.optimizer.learning_rate << ", batch "
-          << config.batch_size << ", seed " << config.seed << " on " << data.train.size() << " train / "
-          << data.test.size() << " test images (" << data.description << ")\n";
+    notes << "training " << settings.architecture.describe() << ", " << to_string(settings.loss) << ", "
+          << to_string(settings.optimizer.kind) << " lr " << settings.optimizer.learning_rate << ", batch "
+          << settings.batch_size << ", seed " << settings.seed << ", " << settings.threads
+          << (settings.threads == 1 ? " thread" : " threads") << " on " << split->train.size() << " train / "
+          << split->test.size() << " test images (" << data->description << ")\n";
   }
 
-  Trainer trainer(data.train, config);
+  // The session's own loop, in slices of a tenth of a second: the progress bar between them, a line per epoch.
   ProgressBar bar(io.err, io.progress);
+  session->handle(command::Start{});
+  std::size_t reported = 0;
   float test_loss = 0;
-  for (int e = 1; e <= epochs; ++e) {
-    const auto start = Clock::now();
-    std::int64_t samples = 0;
-    bool done = false;
-    while (!done) {
-      const std::int64_t before = trainer.samples_seen();
-      done = trainer.step();
-      samples += trainer.samples_seen() - before;
-      const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-      bar.update(e, epochs, trainer.batch_in_epoch(), trainer.batches_per_epoch(), trainer.epoch_loss(),
-                 elapsed > 0 ? static_cast<double>(samples) / elapsed : 0.0);
+  while (session->training()) {
+    session->run_for(0.1);
+    const Snapshot now = session->snapshot(false);
+    for (; reported < now.epochs.size(); ++reported) {
+      const EpochRecord& e = now.epochs[reported];
+      const double rate = static_cast<double>(e.samples) / std::max(e.train_seconds, 1e-9);
+      test_loss = e.test_loss;
+      bar.clear();
+      if (json) {
+        ordered_json line;
+        line["epoch"] = e.epoch;
+        line["train_loss"] = e.train_loss;
+        line["test_loss"] = e.test_loss;
+        line["samples_per_sec"] = std::round(rate * 10) / 10;
+        line["seconds"] = std::round(e.seconds * 10000) / 10000;
+        io.out << line.dump() << "\n" << std::flush;
+      } else {
+        io.out << "epoch " << e.epoch << "/" << settings.target_epochs << "  train " << fixed(e.train_loss, 4)
+               << "  test " << fixed(e.test_loss, 4) << "  " << with_thousands(rate) << " samples/s  "
+               << fixed(e.seconds, 2) << " s\n" << std::flush;
+      }
     }
-    const double train_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    test_loss = trainer.evaluate(data.test);
-    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    const double rate = static_cast<double>(samples) / std::max(train_seconds, 1e-9);
-    bar.clear();
-    if (json) {
-      ordered_json line;
-      line["epoch"] = e;
-      line["train_loss"] = trainer.epoch_loss();
-      line["test_loss"] = test_loss;
-      line["samples_per_sec"] = std::round(rate * 10) / 10;
-      line["seconds"] = std::round(seconds * 10000) / 10000;
-      io.out << line.dump() << "\n" << std::flush;
-    } else {
-      io.out << "epoch " << e << "/" << epochs << "  train " << fixed(trainer.epoch_loss(), 4) << "  test "
-             << fixed(test_loss, 4) << "  " << with_thousands(rate) << " samples/s  " << fixed(seconds, 2) << " s\n"
-             << std::flush;
+    if (now.training) {
+      bar.update(now.epoch + 1, settings.target_epochs, now.batch_in_epoch, now.batches_per_epoch, now.train_loss,
+                 now.samples_per_sec);
     }
   }
 
   if (o.has("--save")) {
-    const Metadata extra{{"trained_epochs", std::to_string(epochs)},
-                         {"trained_loss", to_string(config.loss)},
-                         {"trained_optimizer", to_string(config.optimizer.kind)},
-                         {"trained_batch", std::to_string(config.batch_size)},
-                         {"trained_seed", std::to_string(config.seed)},
-                         {"trained_data", data.description},
+    const Snapshot last = session->snapshot(true);
+    Autoencoder model(last.settings.architecture);
+    std::copy(last.parameters.begin(), last.parameters.end(), model.parameters().begin());
+    const Metadata extra{{"trained_epochs", std::to_string(last.epoch)},
+                         {"trained_loss", to_string(settings.loss)},
+                         {"trained_optimizer", to_string(settings.optimizer.kind)},
+                         {"trained_batch", std::to_string(settings.batch_size)},
+                         {"trained_seed", std::to_string(settings.seed)},
+                         {"trained_data", data->description},
                          {"test_loss", std::to_string(test_loss)}};
-    if (Status s = save_safetensors(o.get("--save"), trainer.model(), extra); !s) return fail(io, s);
+    if (Status s = save_safetensors(o.get("--save"), model, extra); !s) return fail(io, s);
     notes << "saved weights to " << o.get("--save") << "\n";
   }
   return kExitOk;
@@ -391,44 +397,30 @@ int eval_command(const std::vector<std::string>& args, CliIo io) {
 
 int bench_command(const std::vector<std::string>& args, CliIo io) {
   Options o;
-  if (Status s = parse_options(args, "bench", {"--batch", "--steps"}, {"--json"}, o); !s) return fail(io, s);
+  if (Status s = parse_options(args, "bench", {"--batch", "--steps", "--threads"}, {"--json"}, o); !s) return fail(io, s);
   TrainConfig config;  // the seed model
   int steps = 200;
   if (Status s = parse_int_option(o, "--batch", 1, TrainConfig::kMaxBatch, config.batch_size); !s) return fail(io, s);
   if (Status s = parse_int_option(o, "--steps", 1, 1000000, steps); !s) return fail(io, s);
+  if (Status s = parse_int_option(o, "--threads", 1, TrainConfig::kMaxThreads, config.threads); !s) return fail(io, s);
 
   Dataset all;
   if (Status s = load_bundled_mnist(assets_dir(), all); !s) return fail(io, s);
-  Trainer trainer(all, config);
-  for (int i = 0; i < 5; ++i) trainer.step();  // warm-up: sizes the workspace and the optimizer state
-
-  const std::int64_t before = trainer.samples_seen();
-  const auto start = Clock::now();
-  for (int i = 0; i < steps; ++i) trainer.step();
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  const double samples = static_cast<double>(trainer.samples_seen() - before);
-
-  // Matrix-product flops per sample: each layer's forward product and weight gradient (2 in out each), and
-  // the input gradient of every layer but the first. The seed model: 5 products of 784 x 32.
-  double flops_per_sample = 0;
-  for (std::size_t l = 0; l < trainer.model().layers().size(); ++l) {
-    const DenseLayout& d = trainer.model().layers()[l];
-    flops_per_sample += 2.0 * d.in * d.out * (l == 0 ? 2 : 3);
-  }
-  const double rate = samples / seconds;
-  const double gflops = rate * flops_per_sample / 1e9;
+  const BenchmarkResult r = run_training_benchmark(all, config, steps);
   if (o.flags.count("--json") != 0) {
     ordered_json line;
-    line["samples_per_sec"] = std::round(rate * 10) / 10;
-    line["gflops"] = std::round(gflops * 100) / 100;
+    line["samples_per_sec"] = std::round(r.samples_per_sec * 10) / 10;
+    line["gflops"] = std::round(r.gflops * 100) / 100;
     line["batch"] = config.batch_size;
+    line["threads"] = config.threads;
     line["steps"] = steps;
-    line["seconds"] = std::round(seconds * 10000) / 10000;
+    line["seconds"] = std::round(r.seconds * 10000) / 10000;
     io.out << line.dump() << "\n";
   } else {
-    io.out << "seed model " << config.architecture.describe() << ", batch " << config.batch_size << ": "
-           << with_thousands(rate) << " samples/s, " << fixed(gflops, 1) << " GFLOP/s (" << steps << " steps in "
-           << fixed(seconds, 3) << " s)\n";
+    io.out << "seed model " << config.architecture.describe() << ", batch " << config.batch_size << ", "
+           << config.threads << (config.threads == 1 ? " thread: " : " threads: ") << with_thousands(r.samples_per_sec)
+           << " samples/s, " << fixed(r.gflops, 1) << " GFLOP/s (" << steps << " steps in " << fixed(r.seconds, 3)
+           << " s)\n";
   }
   return kExitOk;
 }

@@ -63,6 +63,7 @@ template <class T> class BasicAutoencoder {
   std::span<T> parameters() { return params_; }
   std::span<const T> parameters() const { return params_; }
   std::span<const T> gradients() const { return grads_; }
+  std::span<T> gradients() { return grads_; }
 
   // Glorot-uniform weights (U(-r, r), r = sqrt(6 / (in + out))), zero biases: Keras' defaults.
   void initialize(std::uint64_t seed);

@@ -34,27 +34,36 @@ void Optimizer::reset() {
 }
 
 void Optimizer::step(std::span<float> params, std::span<const float> grads) {
-  const auto n = static_cast<Eigen::Index>(params.size());
-  auto p = VectorMap<float>(params.data(), n).array();
-  const auto g = ConstVectorMap<float>(grads.data(), n).array();
+  begin_step(params.size());
+  update(params, grads, 0, params.size());
+}
+
+void Optimizer::begin_step(std::size_t parameter_count) {
   ++t_;
+  if (config_.kind == OptimizerKind::SGD) return;
+  if (m_.size() != parameter_count) {
+    m_.assign(parameter_count, 0.0f);
+    v_.assign(parameter_count, 0.0f);
+  }
+  const double t = static_cast<double>(t_);
+  alpha_ = static_cast<float>(config_.learning_rate * std::sqrt(1.0 - std::pow(double(config_.beta2), t)) /
+                              (1.0 - std::pow(double(config_.beta1), t)));
+}
+
+void Optimizer::update(std::span<float> params, std::span<const float> grads, std::size_t first, std::size_t count) {
+  const auto n = static_cast<Eigen::Index>(count);
+  auto p = VectorMap<float>(params.data() + first, n).array();
+  const auto g = ConstVectorMap<float>(grads.data() + first, n).array();
   if (config_.kind == OptimizerKind::SGD) {
     p -= config_.learning_rate * g;
     return;
   }
-  if (m_.size() != params.size()) {
-    m_.assign(params.size(), 0.0f);
-    v_.assign(params.size(), 0.0f);
-  }
-  auto m = VectorMap<float>(m_.data(), n).array();
-  auto v = VectorMap<float>(v_.data(), n).array();
+  auto m = VectorMap<float>(m_.data() + first, n).array();
+  auto v = VectorMap<float>(v_.data() + first, n).array();
   const float b1 = config_.beta1, b2 = config_.beta2;
   m = b1 * m + (1.0f - b1) * g;
   v = b2 * v + (1.0f - b2) * g.square();
-  const double t = static_cast<double>(t_);
-  const auto alpha = static_cast<float>(config_.learning_rate * std::sqrt(1.0 - std::pow(double(b2), t)) /
-                                        (1.0 - std::pow(double(b1), t)));
-  p -= alpha * m / (v.sqrt() + config_.epsilon);
+  p -= alpha_ * m / (v.sqrt() + config_.epsilon);
 }
 
 }  // namespace latent

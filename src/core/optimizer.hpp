@@ -23,6 +23,7 @@ struct OptimizerConfig {
   float beta2 = 0.999f;
   float epsilon = 1e-7f;
   Status validate() const;
+  bool operator==(const OptimizerConfig&) const = default;
 };
 
 class Optimizer {
@@ -35,6 +36,12 @@ class Optimizer {
   // SGD: p -= lr g. The moments are sized on the first call; later calls allocate nothing.
   void step(std::span<float> params, std::span<const float> grads);
 
+  // The same update in parts, so that threads can share it: begin_step() once (counts the step, sizes the
+  // moments), then update() over ranges [first, first + count) that together cover the parameters once. Each
+  // element's update is the same whichever range (or thread) it falls in.
+  void begin_step(std::size_t parameter_count);
+  void update(std::span<float> params, std::span<const float> grads, std::size_t first, std::size_t count);
+
   void reset();  // forgets the moments and the step count
   std::int64_t steps() const { return t_; }
   const OptimizerConfig& config() const { return config_; }
@@ -44,6 +51,7 @@ class Optimizer {
   OptimizerConfig config_;
   AlignedVector<float> m_, v_;
   std::int64_t t_ = 0;
+  float alpha_ = 0;  // this step's Adam step size, lr sqrt(1 - b2^t) / (1 - b1^t)
 };
 
 }  // namespace latent

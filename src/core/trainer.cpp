@@ -14,6 +14,13 @@ Status TrainConfig::validate() const {
     return Status::error("batch size " + std::to_string(batch_size) + " is out of range (1 to " +
                          std::to_string(kMaxBatch) + ")");
   }
+  if (threads < 1 || threads > kMaxThreads) {
+    return Status::error("thread count " + std::to_string(threads) + " is out of range (1 to " +
+                         std::to_string(kMaxThreads) + ")");
+  }
+  if (threads > kThreadsAvailable) {
+    return Status::error("this build cannot start threads (the page is not cross-origin isolated): 1 thread only");
+  }
   return Status::ok();
 }
 
@@ -30,13 +37,31 @@ Trainer::Trainer(const Dataset& train, const TrainConfig& config)
     : train_(train), config_(config), optimizer_(config.optimizer) {
   order_.resize(train_.size());
   batch_data_.resize(static_cast<std::size_t>(config_.architecture.input) * static_cast<std::size_t>(config_.batch_size));
+  const int threads = config_.threads;
+  config_.threads = 1;
+  set_threads(threads);
   reset(config_.seed);
+}
+
+void Trainer::set_threads(int threads) {
+  threads = std::clamp(threads, 1, std::min(TrainConfig::kMaxThreads, kThreadsAvailable));
+  if (threads == config_.threads && (threads == 1) == (pool_ == nullptr)) return;
+  config_.threads = threads;
+  pool_ = threads > 1 ? std::make_unique<WorkerPool>(threads) : nullptr;
+  part_loss_.assign(static_cast<std::size_t>(threads), 0.0f);
+  if (model_) make_replicas();
+}
+
+void Trainer::make_replicas() {
+  replicas_.clear();
+  for (int k = 1; k < config_.threads; ++k) replicas_.push_back(std::make_unique<Autoencoder>(config_.architecture));
 }
 
 void Trainer::reset(std::uint64_t seed) {
   config_.seed = seed;
   model_ = std::make_unique<Autoencoder>(config_.architecture);
   model_->initialize(seed);
+  make_replicas();
   // A separate stream for the batch order, so that weights and order do not depend on each other's use.
   rng_.reseed(seed ^ 0x5eed0fba7c4e5ULL);
   optimizer_.reset();
@@ -50,6 +75,7 @@ void Trainer::reset(std::uint64_t seed) {
 void Trainer::adopt(const Autoencoder& model) {
   config_.architecture = model.architecture();
   model_ = std::make_unique<Autoencoder>(model);
+  make_replicas();
   batch_data_.resize(static_cast<std::size_t>(config_.architecture.input) * static_cast<std::size_t>(config_.batch_size));
   optimizer_.reset();
   epoch_ = 0;
@@ -75,9 +101,13 @@ bool Trainer::step() {
   if (batch_ >= batches_per_epoch()) start_epoch();
   const std::size_t start = static_cast<std::size_t>(batch_) * static_cast<std::size_t>(config_.batch_size);
   const int count = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(config_.batch_size), train_.size() - start));
-  gather_columns(train_, order_.data() + start, count, batch_data_.data());
-  last_batch_loss_ = model_->compute_gradients(batch_data_.data(), count, config_.loss);
-  optimizer_.step(model_->parameters(), model_->gradients());
+  if (pool_) {
+    last_batch_loss_ = parallel_step(order_.data() + start, count);
+  } else {
+    gather_columns(train_, order_.data() + start, count, batch_data_.data());
+    last_batch_loss_ = model_->compute_gradients(batch_data_.data(), count, config_.loss);
+    optimizer_.step(model_->parameters(), model_->gradients());
+  }
 
   epoch_loss_sum_ += static_cast<double>(last_batch_loss_) * count;
   epoch_samples_ += count;
@@ -89,23 +119,91 @@ bool Trainer::step() {
   return true;
 }
 
+// Phase 1, one slice of the batch per thread: gather it, copy the weights into the thread's replica, forward and
+// backward. Phase 2, one range of the parameters per thread: g = sum over slices k, in order, of (n_k / n) g_k,
+// then the optimizer's update of that range. Ranges are whole 64-byte blocks, so no two threads write one line.
+float Trainer::parallel_step(const std::size_t* indices, int count) {
+  const int parts = pool_->parts();
+  const auto input = static_cast<std::size_t>(config_.architecture.input);
+  const auto columns = static_cast<std::size_t>(count);
+  auto forward_backward = [&](int k) {
+    const Range r = split_range(columns, parts, k);
+    part_loss_[static_cast<std::size_t>(k)] = 0.0f;
+    if (r.count == 0) return;
+    float* x = batch_data_.data() + r.first * input;
+    gather_columns(train_, indices + r.first, static_cast<int>(r.count), x);
+    Autoencoder& m = k == 0 ? *model_ : *replicas_[static_cast<std::size_t>(k - 1)];
+    if (k > 0) std::copy(model_->parameters().begin(), model_->parameters().end(), m.parameters().begin());
+    part_loss_[static_cast<std::size_t>(k)] = m.compute_gradients(x, static_cast<int>(r.count), config_.loss);
+  };
+  pool_->run(forward_backward);
+
+  const std::size_t n = model_->parameters().size();
+  optimizer_.begin_step(n);
+  auto reduce_update = [&](int part) {
+    const Range range = split_range(n, parts, part, 16);
+    if (range.count == 0) return;
+    const auto len = static_cast<Eigen::Index>(range.count);
+    auto g = VectorMap<float>(model_->gradients().data() + range.first, len).array();
+    g *= static_cast<float>(split_range(columns, parts, 0).count) / static_cast<float>(count);
+    for (int k = 1; k < parts; ++k) {
+      const float share = static_cast<float>(split_range(columns, parts, k).count) / static_cast<float>(count);
+      if (share == 0.0f) continue;  // an empty slice (a batch smaller than the thread count) has no gradient
+      const Autoencoder& replica = *replicas_[static_cast<std::size_t>(k - 1)];
+      g += share * ConstVectorMap<float>(replica.gradients().data() + range.first, len).array();
+    }
+    optimizer_.update(model_->parameters(), model_->gradients(), range.first, range.count);
+  };
+  pool_->run(reduce_update);
+
+  float loss = 0;
+  for (int k = 0; k < parts; ++k) {
+    loss += static_cast<float>(split_range(columns, parts, k).count) / static_cast<float>(count) *
+            part_loss_[static_cast<std::size_t>(k)];
+  }
+  return loss;
+}
+
 float Trainer::epoch_loss() const {
   return epoch_samples_ > 0 ? static_cast<float>(epoch_loss_sum_ / static_cast<double>(epoch_samples_)) : 0.0f;
 }
 
-float Trainer::evaluate(const Dataset& data) { return mean_loss(*model_, data, config_.loss, config_.batch_size); }
+float Trainer::evaluate(const Dataset& data) {
+  if (!pool_ || data.size() < static_cast<std::size_t>(pool_->parts())) {
+    return mean_loss(*model_, data, config_.loss, config_.batch_size);
+  }
+  // Each thread takes a contiguous part of the data on its own model (replicas get the weights first); the
+  // parts' sums are added in order.
+  const int parts = pool_->parts();
+  std::vector<double> sums(static_cast<std::size_t>(parts), 0.0);
+  auto evaluate_part = [&](int k) {
+    const Range r = split_range(data.size(), parts, k);
+    Autoencoder& m = k == 0 ? *model_ : *replicas_[static_cast<std::size_t>(k - 1)];
+    if (k > 0) std::copy(model_->parameters().begin(), model_->parameters().end(), m.parameters().begin());
+    sums[static_cast<std::size_t>(k)] = sum_loss(m, data, config_.loss, config_.batch_size, r.first, r.count);
+  };
+  pool_->run(evaluate_part);
+  double total = 0;
+  for (double part : sums) total += part;
+  return static_cast<float>(total / static_cast<double>(data.size()));
+}
 
 float mean_loss(Autoencoder& model, const Dataset& data, Loss loss, int chunk) {
+  const double total = sum_loss(model, data, loss, chunk, 0, data.size());
+  return data.size() > 0 ? static_cast<float>(total / static_cast<double>(data.size())) : 0.0f;
+}
+
+double sum_loss(Autoencoder& model, const Dataset& data, Loss loss, int chunk, std::size_t first, std::size_t count) {
   std::vector<std::size_t> idx(static_cast<std::size_t>(chunk));
   AlignedVector<float> x(static_cast<std::size_t>(data.pixels()) * static_cast<std::size_t>(chunk));
   double total = 0;
-  for (std::size_t start = 0; start < data.size(); start += static_cast<std::size_t>(chunk)) {
-    const int n = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(chunk), data.size() - start));
+  for (std::size_t start = first; start < first + count; start += static_cast<std::size_t>(chunk)) {
+    const int n = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(chunk), first + count - start));
     std::iota(idx.begin(), idx.begin() + n, start);
     gather_columns(data, idx.data(), n, x.data());
     total += static_cast<double>(model.loss(x.data(), n, loss)) * n;
   }
-  return data.size() > 0 ? static_cast<float>(total / static_cast<double>(data.size())) : 0.0f;
+  return total;
 }
 
 }  // namespace latent

@@ -1,6 +1,13 @@
 // Trainer: epochs of shuffled mini-batches over a training set, one batch per step() so that a caller can
 // run a bounded slice of work at a time (the browser's frame loop) or loop to the end (the CLI). The last
 // batch of an epoch is the remainder (Keras' fit semantics), so every sample is seen once per epoch.
+//
+// With several threads a step is data-parallel: the batch's columns are split into contiguous slices, one per
+// thread, each computed on its own replica of the model (the weights copied in at the start of the step); the
+// slices' gradients are summed in slice order, each weighted by its share of the batch, and the update is split
+// by parameter range. Each element's arithmetic is fixed by the thread count alone, so the same seed and thread
+// count give bit-identical weights; different thread counts round differently (they agree to float precision).
+// One thread is the plain serial step.
 #pragma once
 
 #include <cstddef>
@@ -12,6 +19,7 @@
 #include "core/dataset.hpp"
 #include "core/optimizer.hpp"
 #include "core/rng.hpp"
+#include "core/worker_pool.hpp"
 
 namespace latent {
 
@@ -21,13 +29,17 @@ struct TrainConfig {
   OptimizerConfig optimizer;
   int batch_size = 256;
   std::uint64_t seed = 1;
+  int threads = 1;  // how many threads share each step (not part of the model)
 
   static constexpr int kMaxBatch = 65536;
+  static constexpr int kMaxThreads = 64;  // and never more than kThreadsAvailable (worker_pool.hpp)
   Status validate() const;
 };
 
 // Mean loss of `model` over all of `data` (forward only), `chunk` images at a time.
 float mean_loss(Autoencoder& model, const Dataset& data, Loss loss, int chunk = 256);
+// The sum of the per-image losses of images [first, first + count) of `data`.
+double sum_loss(Autoencoder& model, const Dataset& data, Loss loss, int chunk, std::size_t first, std::size_t count);
 
 class Trainer {
  public:
@@ -54,8 +66,12 @@ class Trainer {
   // the epoch that just ended.
   float epoch_loss() const;
 
-  // Mean loss over a whole dataset (same pixel count), forward only, in chunks of the batch size.
+  // Mean loss over a whole dataset (same pixel count), forward only, in chunks of the batch size (shared by the
+  // threads: each sums a contiguous part of the data, and the parts are added in order).
   float evaluate(const Dataset& data);
+
+  int threads() const { return config_.threads; }
+  void set_threads(int threads);  // takes effect from the next step; the weights and the optimizer stay
 
   Autoencoder& model() { return *model_; }
   const Autoencoder& model() const { return *model_; }
@@ -68,6 +84,8 @@ class Trainer {
 
  private:
   void start_epoch();
+  void make_replicas();
+  float parallel_step(const std::size_t* indices, int count);
 
   const Dataset& train_;
   TrainConfig config_;
@@ -76,6 +94,9 @@ class Trainer {
   Rng rng_;
   std::vector<std::size_t> order_;
   AlignedVector<float> batch_data_;  // (input, batch_size): the gathered batch
+  std::unique_ptr<WorkerPool> pool_;                   // null with one thread
+  std::vector<std::unique_ptr<Autoencoder>> replicas_; // one per thread but the first (which uses model_)
+  std::vector<float> part_loss_;                       // each thread's share of the batch loss
   int epoch_ = 0;
   int batch_ = 0;
   std::int64_t steps_ = 0;

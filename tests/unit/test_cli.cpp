@@ -138,6 +138,27 @@ TEST_CASE("latent bench --json prints samples per second and GFLOP/s", "[cli]") 
   CHECK(j.at("samples_per_sec").get<double>() > 0);
   CHECK(j.at("gflops").get<double>() > 0);
   CHECK(j.at("batch") == 256);
+  CHECK(j.at("threads") == 1);
+}
+
+TEST_CASE("latent train and bench with --threads: the same seed twice gives the same weights", "[cli][threads]") {
+  TempDir dir;
+  const std::string a = dir.file("a.safetensors"), b = dir.file("b.safetensors");
+  const Run one = run({"train", "--epochs", "2", "--threads", "2", "--json", "--save", a});
+  REQUIRE(one.status == 0);
+  REQUIRE(run({"train", "--epochs", "2", "--threads", "2", "--save", b}).status == 0);
+  std::unique_ptr<latent::Autoencoder> ma, mb;
+  REQUIRE(latent::load_safetensors(a, ma).is_ok());
+  REQUIRE(latent::load_safetensors(b, mb).is_ok());
+  CHECK(std::memcmp(ma->parameters().data(), mb->parameters().data(), ma->parameters().size_bytes()) == 0);
+  const Run single = run({"train", "--epochs", "2", "--json"});
+  const double loss2 = json::parse(one.out.substr(one.out.rfind('{'))).at("test_loss").get<double>();
+  const double loss1 = json::parse(single.out.substr(single.out.rfind('{'))).at("test_loss").get<double>();
+  CHECK(loss2 == Approx(loss1).epsilon(1e-4));
+  const Run bench = run({"bench", "--steps", "3", "--threads", "2", "--json"});
+  REQUIRE(bench.status == 0);
+  CHECK(json::parse(bench.out).at("threads") == 2);
+  expect_bad_input({"train", "--threads", "0"}, "--threads: expected a whole number from 1 to 64, got '0'");
 }
 
 TEST_CASE("bad arguments exit 2 with a one-line message", "[cli][errors]") {

@@ -1,0 +1,33 @@
+// The training benchmark (see benchmark.hpp).
+#include "core/benchmark.hpp"
+
+#include <chrono>
+
+namespace latent {
+
+double training_flops_per_sample(const Architecture& arch) {
+  double flops = 0;
+  const std::vector<int> w = arch.widths();
+  for (std::size_t l = 0; l + 1 < w.size(); ++l) flops += 2.0 * w[l] * w[l + 1] * (l == 0 ? 2 : 3);
+  return flops;
+}
+
+BenchmarkResult run_training_benchmark(const Dataset& data, const TrainConfig& config, int steps, int warmup) {
+  Trainer trainer(data, config);
+  for (int i = 0; i < warmup; ++i) trainer.step();
+  const std::int64_t before = trainer.samples_seen();
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < steps; ++i) trainer.step();
+  BenchmarkResult r;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.steps = steps;
+  const double samples = static_cast<double>(trainer.samples_seen() - before);
+  if (r.seconds > 0) {
+    r.samples_per_sec = samples / r.seconds;
+    r.gflops = r.samples_per_sec * training_flops_per_sample(config.architecture) / 1e9;
+  }
+  r.ms_per_step = steps > 0 ? r.seconds * 1000.0 / steps : 0;
+  return r;
+}
+
+}  // namespace latent

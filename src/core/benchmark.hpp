@@ -1,0 +1,27 @@
+// The one training benchmark, behind `latent bench` and the page's latentCanvas.bench(): times training steps of a
+// model on a data set, after a warm-up that sizes every buffer, and reports the speed.
+#pragma once
+
+#include "core/dataset.hpp"
+#include "core/trainer.hpp"
+
+namespace latent {
+
+// Matrix-product flops of one training sample through `arch`: each layer's forward product and its weight
+// gradient (2 * in * out each), and the input gradient of every layer but the first. The seed model: five
+// 784 x 32 products, 250,880 flops.
+double training_flops_per_sample(const Architecture& arch);
+
+struct BenchmarkResult {
+  double samples_per_sec = 0;
+  double gflops = 0;  // GFLOP/s of the matrix products
+  double ms_per_step = 0;
+  double seconds = 0;
+  int steps = 0;
+};
+
+// Runs `warmup` then `steps` training steps of a model built from `config` (its architecture, batch size and
+// thread count) on `data`; times the latter. `data` must fit the architecture (Trainer::validate_data).
+BenchmarkResult run_training_benchmark(const Dataset& data, const TrainConfig& config, int steps, int warmup = 5);
+
+}  // namespace latent

@@ -1,0 +1,103 @@
+// SessionThread and SlicedSession (see session_host.hpp for what they share and how).
+#include "core/session_host.hpp"
+
+#include <chrono>
+
+namespace latent {
+
+// ---------------------------------------------------------------------------------------------------------
+// SessionThread
+// ---------------------------------------------------------------------------------------------------------
+
+SessionThread::SessionThread(std::unique_ptr<TrainingSession> session) : session_(std::move(session)) {
+  latest_ = std::make_shared<const Snapshot>(session_->snapshot());
+  thread_ = std::thread([this] { run(); });
+}
+
+SessionThread::~SessionThread() {
+  {
+    std::lock_guard lock(commands_mutex_);
+    stop_ = true;
+  }
+  pending_.store(true, std::memory_order_release);
+  wake_.notify_one();
+  thread_.join();
+}
+
+std::uint64_t SessionThread::send(SessionCommand command) {
+  std::uint64_t number = 0;
+  {
+    std::lock_guard lock(commands_mutex_);
+    queue_.push_back(std::move(command));
+    number = ++sent_;
+  }
+  pending_.store(true, std::memory_order_release);
+  wake_.notify_one();
+  return number;
+}
+
+std::shared_ptr<const Snapshot> SessionThread::latest() const {
+  std::lock_guard lock(snapshot_mutex_);
+  return latest_;
+}
+
+void SessionThread::publish() {
+  auto next = std::make_shared<const Snapshot>(session_->snapshot());  // built outside the lock
+  std::lock_guard lock(snapshot_mutex_);
+  latest_ = std::move(next);
+}
+
+// Between steps: take every queued command and carry them out, then publish at once. While training, one step
+// at a time (so a command waits at most one step), publishing every kPublishSeconds. While paused, sleep until a
+// command comes.
+void SessionThread::run() {
+  using Clock = std::chrono::steady_clock;
+  auto published = Clock::now();
+  std::vector<SessionCommand> commands;
+  for (;;) {
+    {
+      std::unique_lock lock(commands_mutex_);
+      if (!session_->training()) wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+      if (stop_) return;
+      commands.swap(queue_);
+      pending_.store(false, std::memory_order_relaxed);
+    }
+    for (const SessionCommand& c : commands) session_->handle(c);
+    const bool had_commands = !commands.empty();
+    commands.clear();
+    if (had_commands) {
+      publish();  // the commands' effect at once; then what they left to do (a test evaluation), published too
+      if (session_->finish()) publish();
+      published = Clock::now();
+    }
+    while (session_->training() && !pending_.load(std::memory_order_acquire)) {
+      session_->run_for(0.0);  // one step
+      if (!session_->training() || std::chrono::duration<double>(Clock::now() - published).count() >= kPublishSeconds) {
+        publish();
+        published = Clock::now();
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// SlicedSession
+// ---------------------------------------------------------------------------------------------------------
+
+SlicedSession::SlicedSession(std::unique_ptr<TrainingSession> session)
+    : session_(std::move(session)), latest_(std::make_shared<const Snapshot>(session_->snapshot())) {}
+
+std::uint64_t SlicedSession::send(SessionCommand command) {
+  session_->handle(command);
+  session_->finish();
+  latest_ = std::make_shared<const Snapshot>(session_->snapshot());
+  return ++sent_;
+}
+
+void SlicedSession::frame(double budget_seconds) {
+  if (!session_->training()) return;
+  session_->run_for(budget_seconds);
+  latest_ = std::make_shared<const Snapshot>(session_->snapshot());
+}
+
+}  // namespace latent

@@ -1,0 +1,299 @@
+// TrainingSession: commands, the training loop, and snapshots (see training_session.hpp).
+#include "core/training_session.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace latent {
+
+// ---------------------------------------------------------------------------------------------------------
+// SessionSettings
+// ---------------------------------------------------------------------------------------------------------
+
+TrainConfig SessionSettings::train_config() const {
+  TrainConfig c;
+  c.architecture = architecture;
+  c.loss = loss;
+  c.optimizer = optimizer;
+  c.batch_size = batch_size;
+  c.seed = seed;
+  c.threads = threads;
+  return c;
+}
+
+Status SessionSettings::validate() const {
+  if (Status s = train_config().validate(); !s) return s;
+  if (target_epochs < 1 || target_epochs > kMaxEpochs) {
+    return Status::error("epoch target " + std::to_string(target_epochs) + " is out of range (1 to " +
+                         std::to_string(kMaxEpochs) + ")");
+  }
+  return Status::ok();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Construction and commands
+// ---------------------------------------------------------------------------------------------------------
+
+Status TrainingSession::create(std::shared_ptr<const DatasetSplit> data, SessionSettings settings,
+                               std::unique_ptr<TrainingSession>& out) {
+  if (!data) return Status::error("no data");
+  settings.architecture.input = data->train.pixels();
+  if (Status s = settings.validate(); !s) return s;
+  const TrainConfig config = settings.train_config();
+  if (Status s = Trainer::validate_data(data->train, config, "training"); !s) return s;
+  if (Status s = Trainer::validate_data(data->test, config, "test"); !s) return s;
+  out.reset(new TrainingSession(std::move(data), std::move(settings)));
+  return Status::ok();
+}
+
+TrainingSession::TrainingSession(std::shared_ptr<const DatasetSplit> data, SessionSettings settings)
+    : data_(std::move(data)), settings_(std::move(settings)) {
+  new_trainer(nullptr);
+  after_model_change("random weights (seed " + std::to_string(settings_.seed) + ")", false);
+  finish();
+}
+
+bool TrainingSession::finish() {
+  if (!evaluating_) return false;
+  test_loss_ = trainer_->evaluate(data_->test);
+  test_curve_.assign(1, {0.0, test_loss_});
+  evaluating_ = false;
+  return true;
+}
+
+void TrainingSession::handle(const SessionCommand& command) {
+  ++commands_;
+  error_.clear();
+  std::visit(
+      [this](const auto& c) {
+        using C = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<C, command::Start>) {
+          if (trainer_->epoch() >= settings_.target_epochs) {
+            settings_.target_epochs = std::min(SessionSettings::kMaxEpochs, trainer_->epoch() + SessionSettings::kEpochsPerExtension);
+          }
+          if (!training_) {
+            rate_start_ = Clock::now();
+            rate_samples_ = 0;
+          }
+          training_ = true;
+        } else if constexpr (std::is_same_v<C, command::Pause>) {
+          training_ = false;
+          samples_per_sec_ = 0;
+        } else if constexpr (std::is_same_v<C, command::Reset>) {
+          settings_.seed = c.seed;
+          new_trainer(nullptr);
+          after_model_change("random weights (seed " + std::to_string(c.seed) + ")", false);
+        } else if constexpr (std::is_same_v<C, command::Apply>) {
+          apply(c);
+        } else if constexpr (std::is_same_v<C, command::SetTarget>) {
+          command::Apply a{settings_};
+          a.settings.target_epochs = c.epochs;
+          apply(a);
+        } else if constexpr (std::is_same_v<C, command::Adopt>) {
+          adopt(c);
+        } else if constexpr (std::is_same_v<C, command::Bench>) {
+          bench(c);
+        }
+      },
+      command);
+}
+
+void TrainingSession::refuse(const Status& why) { error_ = why.message(); }
+
+void TrainingSession::apply(const command::Apply& c) {
+  SessionSettings wanted = c.settings;
+  wanted.architecture.input = data_->train.pixels();
+  if (Status s = wanted.validate(); !s) return refuse(s);
+  const bool new_model = !wanted.same_model_as(settings_);
+  const bool new_trainer_needed = wanted.batch_size != settings_.batch_size || wanted.loss != settings_.loss ||
+                                  wanted.optimizer.kind != settings_.optimizer.kind ||
+                                  wanted.optimizer.beta1 != settings_.optimizer.beta1 ||
+                                  wanted.optimizer.beta2 != settings_.optimizer.beta2 ||
+                                  wanted.optimizer.epsilon != settings_.optimizer.epsilon;
+  const SessionSettings before = settings_;
+  settings_ = wanted;
+  if (new_model) {
+    new_trainer(nullptr);
+    after_model_change("random weights (seed " + std::to_string(settings_.seed) + ")", false);
+    return;
+  }
+  settings_.seed = before.seed;  // the seed only matters for a new model
+  if (new_trainer_needed) {
+    // The weights stay; a trainer for the new batch size (or loss, or optimizer) takes them over. Its counters
+    // and the optimizer's moments restart, so the curves restart too.
+    const bool was_training = training_;
+    const bool trained = inherited_training_ || trainer_->total_steps() > 0;
+    const Autoencoder current = trainer_->model();
+    const std::optional<float> same_loss = evaluating_ ? std::nullopt : std::optional<float>(test_loss_);
+    new_trainer(&current);
+    after_model_change(origin_, trained, same_loss);  // the same weights: the same test loss
+    training_ = was_training;
+    if (training_) {
+      rate_start_ = Clock::now();
+      rate_samples_ = 0;
+    }
+    return;
+  }
+  trainer_->set_learning_rate(settings_.optimizer.learning_rate);
+  trainer_->set_threads(settings_.threads);
+}
+
+void TrainingSession::adopt(const command::Adopt& c) {
+  if (!c.model) return refuse(Status::error("no weights to adopt"));
+  const Architecture& a = c.model->architecture();
+  if (a.input != data_->train.pixels()) {
+    return refuse(Status::error("the weights take " + std::to_string(a.input) + " inputs; the images have " +
+                                std::to_string(data_->train.pixels()) + " pixels"));
+  }
+  SessionSettings wanted = settings_;
+  wanted.architecture = a;
+  if (Status s = wanted.validate(); !s) return refuse(s);
+  settings_ = wanted;
+  new_trainer(c.model.get());
+  after_model_change(c.origin, true);
+}
+
+void TrainingSession::bench(const command::Bench& c) {
+  SessionSettings s = c.settings;
+  s.architecture.input = data_->train.pixels();
+  if (Status v = s.validate(); !v) return refuse(v);
+  if (c.steps < 1 || c.steps > 1000000) {
+    return refuse(Status::error("benchmark steps " + std::to_string(c.steps) + " is out of range (1 to 1000000)"));
+  }
+  bench_ = run_training_benchmark(data_->train, s.train_config(), c.steps);
+  ++bench_id_;
+  if (training_) {  // the benchmark's time is not training time
+    rate_start_ = Clock::now();
+    rate_samples_ = 0;
+  }
+}
+
+void TrainingSession::new_trainer(const Autoencoder* weights) {
+  trainer_ = std::make_unique<Trainer>(data_->train, settings_.train_config());
+  if (weights != nullptr) trainer_->adopt(*weights);
+}
+
+void TrainingSession::after_model_change(std::string origin, bool inherited_training, std::optional<float> known_test_loss) {
+  training_ = false;
+  origin_ = std::move(origin);
+  inherited_training_ = inherited_training;
+  ++weights_revision_;
+  train_curve_.clear();
+  test_curve_.clear();
+  epochs_.clear();
+  curve_stride_ = 1;
+  smoothed_loss_ = 0;
+  train_loss_ = 0;
+  samples_per_sec_ = 0;
+  epoch_train_seconds_ = 0;
+  evaluating_ = !known_test_loss.has_value();
+  test_loss_ = known_test_loss.value_or(std::numeric_limits<float>::quiet_NaN());
+  if (known_test_loss) test_curve_.push_back({0.0, test_loss_});
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The training loop
+// ---------------------------------------------------------------------------------------------------------
+
+int TrainingSession::run_for(double budget_seconds) {
+  finish();
+  if (!training_) return 0;
+  const auto start = Clock::now();
+  const std::int64_t samples_before = trainer_->samples_seen();
+  int steps = 0;
+  do {
+    const auto step_start = Clock::now();
+    const bool epoch_done = trainer_->step();
+    epoch_train_seconds_ += std::chrono::duration<double>(Clock::now() - step_start).count();
+    ++steps;
+    add_train_point(trainer_->last_batch_loss());
+    train_loss_ = trainer_->epoch_loss();
+    if (epoch_done) {
+      end_epoch();
+      if (trainer_->epoch() >= settings_.target_epochs) {
+        training_ = false;
+        break;
+      }
+    }
+  } while (std::chrono::duration<double>(Clock::now() - start).count() < budget_seconds);
+  ++weights_revision_;
+
+  // Samples per wall-clock second (whatever else the machine did meanwhile), over windows of a quarter second.
+  rate_samples_ += trainer_->samples_seen() - samples_before;
+  const double window = std::chrono::duration<double>(Clock::now() - rate_start_).count();
+  if (window >= 0.25 || !training_) {
+    if (window > 0) samples_per_sec_ = static_cast<double>(rate_samples_) / window;
+    rate_start_ = Clock::now();
+    rate_samples_ = 0;
+  }
+  if (!training_) samples_per_sec_ = 0;
+  return steps;
+}
+
+void TrainingSession::end_epoch() {
+  const auto eval_start = Clock::now();
+  test_loss_ = trainer_->evaluate(data_->test);
+  const double eval_seconds = std::chrono::duration<double>(Clock::now() - eval_start).count();
+  test_curve_.push_back({static_cast<double>(trainer_->total_steps()), test_loss_});
+  EpochRecord r;
+  r.epoch = trainer_->epoch();
+  r.train_loss = trainer_->epoch_loss();
+  r.test_loss = test_loss_;
+  r.samples = static_cast<std::int64_t>(data_->train.size());
+  r.train_seconds = epoch_train_seconds_;
+  r.seconds = epoch_train_seconds_ + eval_seconds;
+  epochs_.push_back(r);
+  epoch_train_seconds_ = 0;
+}
+
+void TrainingSession::add_train_point(float batch_loss) {
+  smoothed_loss_ = train_curve_.empty() && trainer_->total_steps() <= 1 ? batch_loss : 0.9f * smoothed_loss_ + 0.1f * batch_loss;
+  if (trainer_->total_steps() % curve_stride_ != 0) return;
+  train_curve_.push_back({static_cast<double>(trainer_->total_steps()), smoothed_loss_});
+  if (train_curve_.size() > 4000) {  // keep the chart cheap on long runs: halve the resolution
+    std::vector<ChartPoint> half;
+    half.reserve(2001);
+    for (std::size_t i = 0; i < train_curve_.size(); i += 2) half.push_back(train_curve_[i]);
+    train_curve_ = std::move(half);
+    curve_stride_ *= 2;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Snapshots
+// ---------------------------------------------------------------------------------------------------------
+
+Snapshot TrainingSession::snapshot(bool with_parameters) {
+  Snapshot s;
+  s.revision = ++revision_;
+  s.commands = commands_;
+  s.weights_revision = weights_revision_;
+  s.settings = settings_;
+  s.origin = origin_;
+  s.inherited_training = inherited_training_;
+  s.error = error_;
+  s.training = training_;
+  s.epoch = trainer_->epoch();
+  s.batch_in_epoch = trainer_->batch_in_epoch();
+  s.batches_per_epoch = trainer_->batches_per_epoch();
+  s.step = trainer_->total_steps();
+  s.samples_seen = trainer_->samples_seen();
+  s.train_loss = train_loss_;
+  s.test_loss = test_loss_;
+  s.evaluating = evaluating_;
+  s.samples_per_sec = samples_per_sec_;
+  s.train_curve = train_curve_;
+  s.test_curve = test_curve_;
+  s.epochs = epochs_;
+  s.bench_id = bench_id_;
+  s.bench = bench_;
+  if (with_parameters) {
+    const auto p = trainer_->model().parameters();
+    s.parameters.assign(p.begin(), p.end());
+  }
+  s.taken = Clock::now();
+  return s;
+}
+
+}  // namespace latent

@@ -1,0 +1,186 @@
+// TrainingSession: the one owner of training state. It holds the data split (shared, read-only), the trainer (the
+// model, the optimizer, the batch order) and what has been learned so far (losses, curves, epoch records). It
+// takes commands, runs the steps and the end-of-epoch test evaluation, and describes itself in immutable
+// snapshots. It has no UI and no threads of its own: SessionThread (session_host.hpp) runs one on a thread for the
+// desktop and the page, the page's fallback runs it in slices of its frames, and `latent train` runs it to the end.
+//
+// Commands travel one way, as values. A command the session cannot carry out (settings out of range, weights
+// that do not fit the data) changes nothing and leaves its reason in the next snapshot's `error`.
+//
+// A command that makes new weights (Reset, Apply with a new shape, Adopt) takes effect at once; the test loss of
+// those weights is work that follows (finish(), or the next run_for()), so that a host can publish the change
+// first: the snapshot in between says `evaluating`, with the test loss not yet known (NaN).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/benchmark.hpp"
+#include "core/trainer.hpp"
+
+namespace latent {
+
+// Everything about a training run that a person chooses. The one mapping to the trainer's config is
+// train_config(): the CLI, the page and the desktop window all go through it.
+struct SessionSettings {
+  Architecture architecture;  // architecture.input is set by the data
+  Loss loss = Loss::BinaryCrossEntropy;
+  OptimizerConfig optimizer;
+  int batch_size = 256;
+  int target_epochs = 20;
+  int threads = 1;
+  std::uint64_t seed = 1;
+
+  static constexpr int kMaxEpochs = 100000;
+  static constexpr int kEpochsPerExtension = 20;  // what Start adds when the target is already reached
+
+  TrainConfig train_config() const;
+  Status validate() const;
+  bool same_model_as(const SessionSettings& other) const { return architecture == other.architecture; }
+  bool operator==(const SessionSettings&) const = default;
+};
+
+namespace command {
+struct Start {};                 // train; at or past the target, the target grows by kEpochsPerExtension first
+struct Pause {};
+struct Reset {                   // fresh random weights (Glorot, from `seed`) for the current architecture
+  std::uint64_t seed = 1;
+};
+struct Apply {                   // a new architecture makes a new model (random weights from settings.seed);
+  SessionSettings settings;      // otherwise learning rate, batch, loss, optimizer, target and threads apply to
+};                               // the current weights
+struct SetTarget {
+  int epochs = 20;
+};
+struct Adopt {                   // these weights, and their architecture; the counters and curves restart
+  std::shared_ptr<const Autoencoder> model;
+  std::string origin;            // how the interface names them, e.g. "pretrained, 50 epochs, test BCE 0.1059"
+};
+struct Bench {                   // times `steps` steps of a fresh model of `settings` (run_training_benchmark);
+  SessionSettings settings;      // training pauses meanwhile. The result is in the next snapshot.
+  int steps = 200;
+};
+}  // namespace command
+using SessionCommand = std::variant<command::Start, command::Pause, command::Reset, command::Apply,
+                                    command::SetTarget, command::Adopt, command::Bench>;
+
+struct ChartPoint {
+  double step = 0;  // training steps since the model was made
+  float loss = 0;
+};
+
+struct EpochRecord {
+  int epoch = 0;
+  float train_loss = 0;      // the epoch's running mean
+  float test_loss = 0;
+  std::int64_t samples = 0;
+  double train_seconds = 0;  // in training steps
+  double seconds = 0;        // with the test evaluation
+};
+
+// What the session was doing at one moment. Immutable once published; share it freely between threads.
+struct Snapshot {
+  std::uint64_t revision = 0;          // one more at every snapshot
+  std::uint64_t commands = 0;          // how many commands the session has taken so far
+  std::uint64_t weights_revision = 0;  // changes whenever the parameters do
+  SessionSettings settings;            // in effect (the architecture is the model's)
+  std::string origin;                  // where the weights came from: "random weights (seed 1)", "pretrained, ..."
+  bool inherited_training = false;     // the weights carry training from before these counters (adopted, or
+                                       // kept through a change of batch size, loss or optimizer)
+  std::string error;                   // why the last refused command was refused, else empty
+
+  bool training = false;
+  int epoch = 0;                       // completed epochs
+  int batch_in_epoch = 0;
+  int batches_per_epoch = 0;
+  std::int64_t step = 0;
+  std::int64_t samples_seen = 0;
+  float train_loss = 0;                // running mean of the epoch in progress, else the last one's; 0 before any step
+  float test_loss = 0;                 // after the last epoch, or of the weights as they came; NaN while evaluating
+  bool evaluating = false;             // new weights whose test loss is still being computed
+  double samples_per_sec = 0;          // training, over the last quarter second or so; 0 while paused
+  std::vector<ChartPoint> train_curve; // smoothed batch loss, at most ~4000 points (halved in resolution as it grows)
+  std::vector<ChartPoint> test_curve;  // test loss per epoch
+  std::vector<EpochRecord> epochs;     // since the model was made
+
+  std::uint64_t bench_id = 0;          // how many Bench commands have finished
+  BenchmarkResult bench;               // the last one's result
+
+  AlignedVector<float> parameters;     // the weights, in the arena layout (empty when not asked for)
+  std::chrono::steady_clock::time_point taken{};
+
+  bool has_training() const { return step > 0 || inherited_training; }
+};
+
+class TrainingSession {
+ public:
+  // `data` (split into train and test) must fit settings.architecture (input = the images' pixels) and is shared
+  // read-only: nothing may change it while the session lives. Starts with random weights from settings.seed.
+  static Status create(std::shared_ptr<const DatasetSplit> data, SessionSettings settings,
+                       std::unique_ptr<TrainingSession>& out);
+
+  void handle(const SessionCommand& command);
+  // Does the work a command left (the test loss of new weights). Returns whether there was any.
+  bool finish();
+  bool unfinished() const { return evaluating_; }
+
+  // While training: runs steps until `budget_seconds` have passed (at least one), with the test evaluation at
+  // each epoch's end, and stops at the target. Returns the number of steps run.
+  int run_for(double budget_seconds);
+
+  bool training() const { return training_; }
+  const SessionSettings& settings() const { return settings_; }
+  const DatasetSplit& data() const { return *data_; }
+  std::uint64_t weights_revision() const { return weights_revision_; }
+
+  // The session as it is now. Copying the weights is the expensive part; ask for them only when needed.
+  Snapshot snapshot(bool with_parameters = true);
+
+ private:
+  TrainingSession(std::shared_ptr<const DatasetSplit> data, SessionSettings settings);
+  void apply(const command::Apply& c);
+  void adopt(const command::Adopt& c);
+  void bench(const command::Bench& c);
+  void new_trainer(const Autoencoder* weights);  // from settings_; keeps `weights` if given, else random
+  // New weights: counters and curves restart. The test loss is `known`, or left to finish().
+  void after_model_change(std::string origin, bool inherited_training, std::optional<float> known_test_loss = std::nullopt);
+  void end_epoch();
+  void add_train_point(float batch_loss);
+  void refuse(const Status& why);
+
+  using Clock = std::chrono::steady_clock;
+
+  std::shared_ptr<const DatasetSplit> data_;
+  SessionSettings settings_;
+  std::unique_ptr<Trainer> trainer_;
+  std::string origin_;
+  bool inherited_training_ = false;
+  std::string error_;
+  bool training_ = false;
+  std::uint64_t revision_ = 0;
+  std::uint64_t commands_ = 0;
+  std::uint64_t weights_revision_ = 0;
+
+  float train_loss_ = 0;
+  float test_loss_ = 0;
+  bool evaluating_ = false;
+  double samples_per_sec_ = 0;
+  Clock::time_point rate_start_{};
+  std::int64_t rate_samples_ = 0;
+  double epoch_train_seconds_ = 0;
+
+  std::vector<ChartPoint> train_curve_, test_curve_;
+  std::vector<EpochRecord> epochs_;
+  float smoothed_loss_ = 0;
+  int curve_stride_ = 1;
+
+  std::uint64_t bench_id_ = 0;
+  BenchmarkResult bench_;
+};
+
+}  // namespace latent

@@ -1,0 +1,389 @@
+// TrainingSession: its commands and snapshots; data-parallel steps that are bit-identical for a thread count;
+// SessionThread publishing while it trains; and a storm of commands sent while it trains (run under
+// ThreadSanitizer by the tsan preset).
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include "core/session_host.hpp"
+#include "core/training_session.hpp"
+
+using namespace latent;
+
+namespace {
+
+// The bundled digits' split, loaded once per process (ctest runs each case alone).
+std::shared_ptr<const DatasetSplit> bundled_split() {
+  static std::shared_ptr<const DatasetSplit> split = [] {
+    Dataset all;
+    REQUIRE(load_bundled_mnist(LATENT_ASSETS_DIR, all).is_ok());
+    return std::make_shared<const DatasetSplit>(split_stratified(all));
+  }();
+  return split;
+}
+
+// A smaller split for the threaded tests: 1,200 training and 300 test digits.
+std::shared_ptr<const DatasetSplit> small_split() {
+  static std::shared_ptr<const DatasetSplit> split = [] {
+    const DatasetSplit& all = *bundled_split();
+    std::vector<std::size_t> train(1200), test(300);
+    for (std::size_t i = 0; i < train.size(); ++i) train[i] = i;
+    for (std::size_t i = 0; i < test.size(); ++i) test[i] = i;
+    return std::make_shared<const DatasetSplit>(DatasetSplit{all.train.subset(train), all.test.subset(test)});
+  }();
+  return split;
+}
+
+std::unique_ptr<TrainingSession> make_session(SessionSettings settings = {},
+                                              std::shared_ptr<const DatasetSplit> data = bundled_split()) {
+  std::unique_ptr<TrainingSession> s;
+  REQUIRE(TrainingSession::create(std::move(data), settings, s).is_ok());
+  return s;
+}
+
+void train_steps(TrainingSession& s, int steps) {
+  s.handle(command::Start{});
+  for (int i = 0; i < steps; ++i) REQUIRE(s.run_for(0.0) == 1);
+  s.handle(command::Pause{});
+}
+
+template <class Ready> bool wait_for(Ready ready, double seconds = 60) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (std::chrono::steady_clock::now() < end) {
+    if (ready()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return ready();
+}
+
+}  // namespace
+
+TEST_CASE("a new session: random weights from the seed, nothing trained, a snapshot of it all", "[session]") {
+  auto s = make_session();
+  const Snapshot a = s->snapshot();
+  CHECK(a.origin == "random weights (seed 1)");
+  CHECK_FALSE(a.training);
+  CHECK_FALSE(a.has_training());
+  CHECK(a.step == 0);
+  CHECK(a.commands == 0);
+  CHECK(a.batches_per_epoch == 32);
+  CHECK(a.settings.architecture.input == 784);
+  CHECK(a.test_loss > 0.6f);
+  CHECK(a.test_curve.size() == 1);
+  CHECK(a.parameters.size() == Autoencoder(a.settings.architecture).parameters().size());
+  CHECK(s->snapshot(false).parameters.empty());
+  CHECK(s->snapshot().revision > a.revision);
+
+  SessionSettings bad;
+  bad.architecture.latent = 1000;
+  std::unique_ptr<TrainingSession> none;
+  const Status st = TrainingSession::create(bundled_split(), bad, none);
+  CHECK_FALSE(st.is_ok());
+  CHECK(st.message() == "latent size 1000 is out of range (2 to 256)");
+}
+
+TEST_CASE("start, steps, pause; the target stops training and Start extends it", "[session]") {
+  SessionSettings settings;
+  settings.target_epochs = 2;
+  auto s = make_session(settings);
+  const std::uint64_t w0 = s->weights_revision();
+  CHECK(s->run_for(1.0) == 0);  // paused: nothing
+  s->handle(command::Start{});
+  CHECK(s->run_for(0.0) == 1);
+  CHECK(s->weights_revision() != w0);
+  Snapshot a = s->snapshot();
+  CHECK(a.training);
+  CHECK(a.step == 1);
+  CHECK(a.commands == 1);
+  CHECK(a.train_loss > 0.0f);
+  while (s->training()) s->run_for(0.05);
+  a = s->snapshot();
+  CHECK(a.epoch == 2);
+  CHECK(a.step == 64);
+  CHECK(a.samples_seen == 16000);
+  REQUIRE(a.epochs.size() == 2);
+  CHECK(a.epochs[1].epoch == 2);
+  CHECK(a.epochs[1].samples == 8000);
+  CHECK(a.epochs[1].test_loss == a.test_loss);
+  CHECK(a.epochs[1].seconds >= a.epochs[1].train_seconds);
+  CHECK(a.test_curve.size() == 3);
+  CHECK(a.test_loss < a.test_curve.front().loss);
+  CHECK(a.samples_per_sec == 0.0);  // not training
+
+  s->handle(command::Start{});  // at the target: 20 more epochs
+  CHECK(s->snapshot().settings.target_epochs == 22);
+  CHECK(s->training());
+  s->handle(command::SetTarget{3});
+  CHECK(s->snapshot().settings.target_epochs == 3);
+  s->handle(command::Pause{});
+  CHECK_FALSE(s->training());
+  CHECK(s->run_for(1.0) == 0);
+}
+
+TEST_CASE("reset gives the seed's weights; apply keeps or replaces the model; bad commands change nothing", "[session]") {
+  auto s = make_session();
+  train_steps(*s, 5);
+  s->handle(command::Reset{7});
+  const Snapshot fresh = s->snapshot();
+  CHECK(fresh.origin == "random weights (seed 7)");
+  CHECK(fresh.step == 0);
+  CHECK(fresh.settings.seed == 7);
+  SessionSettings seven;
+  seven.seed = 7;
+  CHECK(make_session(seven)->snapshot().parameters == fresh.parameters);
+
+  // The learning rate applies to the current weights and keeps the counters.
+  train_steps(*s, 3);
+  SessionSettings lr = s->settings();
+  lr.optimizer.learning_rate = 0.01f;
+  s->handle(command::Apply{lr});
+  Snapshot a = s->snapshot();
+  CHECK(a.step == 3);
+  CHECK(a.settings.optimizer.learning_rate == 0.01f);
+
+  // A batch size keeps the weights (and so their test loss); the counters restart, but the weights still carry
+  // their training.
+  SessionSettings batch = a.settings;
+  batch.batch_size = 64;
+  s->handle(command::Apply{batch});
+  const Snapshot b = s->snapshot();
+  CHECK_FALSE(b.evaluating);
+  CHECK(b.test_loss == a.test_loss);
+  CHECK(b.parameters == a.parameters);
+  CHECK(b.step == 0);
+  CHECK(b.batches_per_epoch == 125);
+  CHECK(b.has_training());
+
+  // A new shape is a new model.
+  SessionSettings shape = b.settings;
+  shape.architecture.latent = 16;
+  shape.architecture.hidden = {64};
+  s->handle(command::Apply{shape});
+  const Snapshot c = s->snapshot();
+  CHECK(c.settings.architecture.describe() == "784-64-16-64-784 relu");
+  CHECK_FALSE(c.has_training());
+  CHECK(c.error.empty());
+
+  // Refused: out-of-range settings and weights that do not fit. Nothing changes but the error.
+  SessionSettings bad = c.settings;
+  bad.batch_size = 0;
+  s->handle(command::Apply{bad});
+  Snapshot d = s->snapshot();
+  CHECK(d.error == "batch size 0 is out of range (1 to 65536)");
+  CHECK(d.parameters == c.parameters);
+  CHECK(d.settings == c.settings);
+  Architecture wrong;
+  wrong.input = 100;
+  s->handle(command::Adopt{std::make_shared<const Autoencoder>(wrong), "elsewhere"});
+  d = s->snapshot();
+  CHECK(d.error == "the weights take 100 inputs; the images have 784 pixels");
+  CHECK(d.parameters == c.parameters);
+  s->handle(command::Adopt{nullptr, "nothing"});
+  CHECK(s->snapshot().error == "no weights to adopt");
+  s->handle(command::SetTarget{0});
+  CHECK(s->snapshot().error == "epoch target 0 is out of range (1 to 100000)");
+  s->handle(command::Pause{});
+  CHECK(s->snapshot().error.empty());  // the next command clears it
+}
+
+TEST_CASE("adopted weights are the model's from then on, with their architecture and origin", "[session]") {
+  auto s = make_session();
+  Architecture a;
+  a.latent = 8;
+  auto model = std::make_shared<Autoencoder>(a);
+  model->initialize(42);
+  s->handle(command::Adopt{model, "pretrained here"});
+  // The new weights at once; their test loss is work that follows.
+  const Snapshot first = s->snapshot();
+  CHECK(first.evaluating);
+  CHECK(std::isnan(first.test_loss));
+  CHECK(first.test_curve.empty());
+  CHECK(s->finish());
+  CHECK_FALSE(s->finish());
+  const Snapshot snap = s->snapshot();
+  CHECK_FALSE(snap.evaluating);
+  CHECK(snap.test_curve.size() == 1);
+  CHECK(snap.origin == "pretrained here");
+  CHECK(snap.settings.architecture.latent == 8);
+  CHECK(snap.has_training());
+  CHECK(std::equal(snap.parameters.begin(), snap.parameters.end(), model->parameters().begin()));
+  CHECK(snap.test_loss == Approx(mean_loss(*model, bundled_split()->test, Loss::BinaryCrossEntropy)));
+}
+
+TEST_CASE("the benchmark command times steps of a fresh model and reports it", "[session]") {
+  auto s = make_session();
+  SessionSettings b;
+  b.batch_size = 128;
+  s->handle(command::Bench{b, 10});
+  const Snapshot snap = s->snapshot();
+  CHECK(snap.bench_id == 1);
+  CHECK(snap.bench.steps == 10);
+  CHECK(snap.bench.samples_per_sec > 0);
+  CHECK(snap.bench.gflops == Approx(snap.bench.samples_per_sec * training_flops_per_sample(b.architecture) / 1e9));
+  CHECK(snap.step == 0);  // the session's own model is untouched
+  s->handle(command::Bench{b, 0});
+  CHECK(s->snapshot().error == "benchmark steps 0 is out of range (1 to 1000000)");
+  CHECK(training_flops_per_sample(Architecture{}) == 5.0 * 2 * 784 * 32);
+}
+
+TEST_CASE("data-parallel steps: bit-identical for a thread count, and close across thread counts", "[session][threads]") {
+  const auto weights = [](int threads, int batch) {
+    SessionSettings settings;
+    settings.threads = threads;
+    settings.batch_size = batch;
+    auto s = make_session(settings);
+    train_steps(*s, 40);  // includes the end of the first epoch for batch 200 (40 steps = 8,000 digits)
+    return s->snapshot();
+  };
+  for (int threads : {2, 3}) {
+    INFO(threads << " threads");
+    const Snapshot a = weights(threads, 200), b = weights(threads, 200);
+    CHECK(a.parameters == b.parameters);
+    CHECK(a.test_loss == b.test_loss);
+    const Snapshot one = weights(1, 200);
+    double worst = 0;
+    for (std::size_t i = 0; i < a.parameters.size(); ++i) {
+      worst = std::max(worst, static_cast<double>(std::abs(a.parameters[i] - one.parameters[i])));
+    }
+    CHECK(worst < 1e-3);
+    CHECK(a.test_loss == Approx(one.test_loss).epsilon(1e-3));
+  }
+  // More threads than a batch has samples: the empty slices add nothing.
+  SessionSettings tiny;
+  tiny.threads = 4;
+  tiny.batch_size = 3;
+  auto s = make_session(tiny, small_split());
+  train_steps(*s, 5);
+  CHECK(std::isfinite(s->snapshot().train_loss));
+}
+
+TEST_CASE("a session thread trains off the caller's thread and publishes as it goes", "[session][threads]") {
+  SessionSettings settings;
+  settings.target_epochs = 3;
+  SessionThread host(make_session(settings, small_split()));
+  CHECK(host.off_main_thread());
+  CHECK(host.latest()->revision >= 1);
+  const std::uint64_t n = host.send(command::Start{});
+  REQUIRE(wait_for([&] { return host.latest()->commands >= n; }));
+  // Published while training (every 50 ms at least): revisions climb and steps advance between them.
+  std::vector<std::int64_t> steps;
+  REQUIRE(wait_for([&] {
+    auto snap = host.latest();
+    if (steps.empty() || steps.back() != snap->step) steps.push_back(snap->step);
+    return !snap->training && snap->epoch == 3;
+  }));
+  CHECK(steps.size() >= 2);
+  const auto done = host.latest();
+  CHECK(done->epochs.size() == 3);
+  CHECK(done->test_loss < done->test_curve.front().loss);
+
+  // Pause takes effect before the next step; the snapshot says so.
+  const std::uint64_t start = host.send(command::Start{});
+  REQUIRE(wait_for([&] { return host.latest()->commands >= start && host.latest()->step > done->step; }));
+  const std::uint64_t pause = host.send(command::Pause{});
+  REQUIRE(wait_for([&] { return host.latest()->commands >= pause; }));
+  const auto paused = host.latest();
+  CHECK_FALSE(paused->training);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(host.latest()->step == paused->step);
+}
+
+TEST_CASE("commands in a tight loop while training leave a consistent session whose loss still falls", "[session][threads]") {
+  SessionSettings settings;
+  settings.threads = 2;
+  settings.target_epochs = 1000;
+  SessionThread host(make_session(settings, small_split()));
+  Architecture small;
+  small.latent = 16;
+  auto weights = std::make_shared<Autoencoder>(small);
+  weights->initialize(3);
+
+  // A reader on another thread, as the interface is: every snapshot it sees is whole.
+  std::atomic<bool> done{false};
+  std::atomic<int> bad{0};
+  std::thread reader([&] {
+    while (!done.load()) {
+      auto snap = host.latest();
+      const std::size_t expected = Autoencoder(snap->settings.architecture).parameters().size();
+      if (snap->parameters.size() != expected || snap->batch_in_epoch > snap->batches_per_epoch ||
+          std::isfinite(snap->test_loss) == snap->evaluating) {
+        ++bad;
+      }
+    }
+  });
+  std::uint64_t last = 0;
+  for (int i = 0; i < 400; ++i) {
+    SessionSettings s = settings;
+    switch (i % 7) {
+      case 0: last = host.send(command::Start{}); break;
+      case 1: last = host.send(command::Pause{}); break;
+      case 2: last = host.send(command::Reset{static_cast<std::uint64_t>(i)}); break;
+      case 3:
+        s.batch_size = 32 + i % 5 * 16;
+        s.threads = 1 + i % 3;
+        last = host.send(command::Apply{s});
+        break;
+      case 4: last = host.send(command::Adopt{weights, "adopted"}); break;
+      case 5: last = host.send(command::SetTarget{5 + i}); break;
+      default: last = host.send(command::Start{}); break;
+    }
+    if (i % 50 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  REQUIRE(wait_for([&] { return host.latest()->commands == last; }));
+  done = true;
+  reader.join();
+  CHECK(bad.load() == 0);
+  const auto after = host.latest();
+  CHECK(after->commands == 400);
+  CHECK(after->error.empty());
+
+  // And it still learns: from fresh weights, two epochs lower the test loss.
+  const std::uint64_t reset = host.send(command::Reset{11});
+  host.send(command::SetTarget{2});
+  const std::uint64_t go = host.send(command::Start{});
+  REQUIRE(wait_for([&] { return host.latest()->commands >= go; }));
+  REQUIRE(wait_for([&] { return !host.latest()->training; }));
+  const auto trained = host.latest();
+  CHECK(reset < go);
+  CHECK(trained->epoch == 2);
+  CHECK(trained->test_loss < trained->test_curve.front().loss - 0.1f);
+}
+
+TEST_CASE("a sliced session trains in the slices it is given, on the caller's thread", "[session]") {
+  SlicedSession host(make_session({}, small_split()));
+  CHECK_FALSE(host.off_main_thread());
+  CHECK(host.send(command::Start{}) == 1);
+  CHECK(host.latest()->training);  // carried out at once
+  const auto before = host.latest()->step;
+  host.frame(0.0);
+  CHECK(host.latest()->step == before + 1);
+  host.send(command::Pause{});
+  host.frame(1.0);
+  CHECK(host.latest()->step == before + 1);
+}
+
+TEST_CASE("a worker pool runs every part once per job, and its ranges cover everything once", "[threads]") {
+  for (int parts : {1, 2, 5}) {
+    WorkerPool pool(parts);
+    CHECK(pool.parts() == parts);
+    std::vector<int> hits(static_cast<std::size_t>(parts), 0);  // each part writes only its own element
+    auto job = [&](int part) { ++hits[static_cast<std::size_t>(part)]; };
+    for (int run = 0; run < 200; ++run) pool.run(job);
+    for (int h : hits) CHECK(h == 200);
+  }
+  for (std::size_t n : {0u, 1u, 17u, 1000u, 25450u}) {
+    for (int parts : {1, 2, 3, 7}) {
+      std::size_t next = 0;
+      for (int k = 0; k < parts; ++k) {
+        const Range r = split_range(n, parts, k, 16);
+        CHECK(r.first == next);
+        if (r.count > 0 && k > 0) CHECK(r.first % 16 == 0);
+        next = r.first + r.count;
+      }
+      CHECK(next == n);
+    }
+  }
+}
