@@ -93,14 +93,9 @@ bool App::configure(float pixel_ratio) {
 }
 
 void App::update(double training_budget_seconds) {
-  using Clock = std::chrono::steady_clock;
-  const auto start = Clock::now();
-  lab_.run_training_slice(training_budget_seconds);
-  const auto trained = Clock::now();
-  lab_.refresh_views();
-  timings_.training_seconds = std::chrono::duration<double>(trained - start).count();
-  const double views = std::chrono::duration<double>(Clock::now() - trained).count();
-  timings_.views_seconds = 0.9 * timings_.views_seconds + 0.1 * views;
+  lab_.update(training_budget_seconds);
+  timings_.training_seconds = lab_.training_seconds();
+  timings_.views_seconds = 0.9 * timings_.views_seconds + 0.1 * lab_.views_seconds();
 }
 
 void App::draw(TextureStore& textures) {

@@ -23,7 +23,8 @@ class App {
   // down). Returns true when the font atlas was rebuilt, so the renderer must upload it again.
   bool configure(float pixel_ratio);
 
-  // Trains for at most `training_budget_seconds` (if training), then refreshes the derived views.
+  // The frame's update: the sliced session trains for at most `training_budget_seconds` (a session on its own
+  // thread ignores it), then the snapshot is taken and the views refreshed.
   void update(double training_budget_seconds);
 
   // The interface, inside the current ImGui frame.
@@ -31,7 +32,7 @@ class App {
 
   // Where the last frames' time went (moving averages, seconds), for the page's state() and benchmarks.
   struct Timings {
-    double training_seconds = 0;   // training steps in the last frame
+    double training_seconds = 0;   // training steps in the last frame (0 when training has its own thread)
     double views_seconds = 0;      // gallery and drawing refresh, averaged
     double interface_seconds = 0;  // building and submitting the interface, averaged
   };

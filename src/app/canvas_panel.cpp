@@ -91,7 +91,7 @@ void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
   const float rx = top.x + image + font * 3;
   draw->AddText(ImVec2(rx, top.y), IM_COL32(215, 220, 230, 255), "Reconstruction");
   ImGui::SetCursorScreenPos(ImVec2(rx, top.y + label_h));
-  ui::digit_image(textures, kSlotCanvasRecon, lab.canvas_reconstruction().data(), image);
+  ui::digit_image(textures, kSlotCanvasRecon, lab.views().canvas_reconstruction().data(), image);
   // An arrow between the two: encode, then decode.
   const float ay = top.y + label_h + image * 0.5f;
   draw->AddLine(ImVec2(top.x + image + font * 0.6f, ay), ImVec2(rx - font * 0.6f, ay), dim, 2.0f);
@@ -101,7 +101,7 @@ void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
   float y = top.y + label_h + image + 4;
   if (!lab.canvas_input().empty) {
     char text[64];
-    std::snprintf(text, sizeof text, "reconstruction BCE %.4f", static_cast<double>(lab.canvas_loss()));
+    std::snprintf(text, sizeof text, "reconstruction BCE %.4f", static_cast<double>(lab.views().canvas_loss()));
     draw->AddText(ImVec2(rx, y), dim, text);
   }
   y += font + font * 0.8f;
@@ -113,7 +113,7 @@ void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
   ImGui::SetCursorScreenPos(ImVec2(top.x, y));
   const float bars_h = std::max(font * 5, top.y + side + controls_h - y - ImGui::GetStyle().ItemSpacing.y * 2);
   const ImVec2 bars_at = ImGui::GetCursorScreenPos();
-  ui::code_bars("##code", lab.canvas_code().data(), lab.latent_size(), lab.code_scale(), ImVec2(right_w, bars_h));
+  ui::code_bars("##code", lab.views().canvas_code().data(), lab.latent_size(), lab.views().code_scale(), ImVec2(right_w, bars_h));
   if (lab.canvas_input().empty) {
     const char* hint = "One bar per number of the code: draw to see them";
     const ImVec2 ts = ImGui::CalcTextSize(hint);

@@ -14,8 +14,9 @@ void draw_gallery_panel(Lab& lab, UiState& ui, TextureStore& textures) {
   ui::section_title(ui.title_font, "Test digits",
                     "Ten digits the model never trains on, the code each one is squeezed into, and what the decoder "
                     "rebuilds from that code alone.");
-  const int n = Lab::kGalleryCount;
-  const int k = lab.latent_size();
+  const ModelViews& views = lab.views();
+  const int n = ModelViews::kGalleryCount;
+  const int k = views.latent_size();
   const int columns = ui::code_grid_columns(k);
   const float code_rows = std::ceil(static_cast<float>(k) / static_cast<float>(columns));
   const float font = ImGui::GetFontSize();
@@ -36,7 +37,7 @@ void draw_gallery_panel(Lab& lab, UiState& ui, TextureStore& textures) {
   float y = origin.y;
   for (int i = 0; i < n; ++i) {  // the labels of the digits
     char text[8];
-    std::snprintf(text, sizeof text, "%d", lab.gallery_label(i));
+    std::snprintf(text, sizeof text, "%d", views.gallery_label(i));
     const float x = origin.x + label_w + static_cast<float>(i) * step;
     draw->AddText(ImVec2(x + (cell - ImGui::CalcTextSize(text).x) * 0.5f, y), dim, text);
   }
@@ -48,7 +49,7 @@ void draw_gallery_panel(Lab& lab, UiState& ui, TextureStore& textures) {
   row_label("Original", y, cell);
   for (int i = 0; i < n; ++i) {
     ImGui::SetCursorScreenPos(ImVec2(origin.x + label_w + static_cast<float>(i) * step, y));
-    ui::digit_image(textures, kSlotGalleryInput + i, lab.gallery_input(i), cell);
+    ui::digit_image(textures, kSlotGalleryInput + i, views.gallery_input(i), cell);
   }
   y += cell + gap;
 
@@ -59,7 +60,7 @@ void draw_gallery_panel(Lab& lab, UiState& ui, TextureStore& textures) {
   for (int i = 0; i < n; ++i) {
     const float grid_w = code_cell * static_cast<float>(columns);
     ImGui::SetCursorScreenPos(ImVec2(origin.x + label_w + static_cast<float>(i) * step + (cell - grid_w) * 0.5f, y));
-    ui::code_grid(lab.gallery_code(i), k, lab.code_scale(), columns, code_cell);
+    ui::code_grid(views.gallery_code(i), k, views.code_scale(), columns, code_cell);
   }
   y += code_h + gap;
 
@@ -67,10 +68,10 @@ void draw_gallery_panel(Lab& lab, UiState& ui, TextureStore& textures) {
   for (int i = 0; i < n; ++i) {
     const float x = origin.x + label_w + static_cast<float>(i) * step;
     ImGui::SetCursorScreenPos(ImVec2(x, y));
-    ui::digit_image(textures, kSlotGalleryRecon + i, lab.gallery_reconstruction(i), cell);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("binary cross-entropy %.4f", static_cast<double>(lab.gallery_loss(i)));
+    ui::digit_image(textures, kSlotGalleryRecon + i, views.gallery_reconstruction(i), cell);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("binary cross-entropy %.4f", static_cast<double>(views.gallery_loss(i)));
     char text[16];
-    std::snprintf(text, sizeof text, "%.3f", static_cast<double>(lab.gallery_loss(i)));
+    std::snprintf(text, sizeof text, "%.3f", static_cast<double>(views.gallery_loss(i)));
     const float tw = ImGui::CalcTextSize(text).x * 0.85f;
     if (tw < cell + gap) draw->AddText(ImGui::GetFont(), font * 0.85f, ImVec2(x + (cell - tw) * 0.5f, y + cell + 3), dim, text);
   }

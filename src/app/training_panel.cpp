@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <thread>
 
 #include "core/format.hpp"
 #include "app/ui_state.hpp"
@@ -34,14 +35,6 @@ int preset_index(const std::vector<int>& hidden) {
   return -1;
 }
 
-
-std::string describe(int latent, const std::vector<int>& hidden, Activation activation) {
-  Architecture a;
-  a.latent = latent;
-  a.hidden = hidden;
-  a.activation = activation;
-  return a.describe();
-}
 
 void stat(UiState& ui, const char* label, const std::string& value, ImU32 color) {
   ImGui::BeginGroup();
@@ -84,14 +77,37 @@ bool confirm(const char* id, bool& ask, const std::string& what) {
   return confirmed;
 }
 
+// Threads: how many cores share each training step. Shown and changeable when the session has a thread of its
+// own; in the page's fallback (no threads), the row says why there is only one.
+void threads_row(Lab& lab, SessionSettings& s) {
+  if (!lab.off_main_thread()) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Threads: 1");
+    ui::help_marker("Training shares this page's own thread, in slices of each frame: threads need the page to be "
+                    "cross-origin isolated, and this server does not send the headers for it (see the README).");
+    return;
+  }
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  int threads = s.threads;
+  if (ImGui::SliderInt("Threads", &threads, 1, std::max(cores, s.threads))) {
+    s.threads = std::clamp(threads, 1, TrainConfig::kMaxThreads);
+    lab.apply(s);
+  }
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("Each training step is split across this many threads (this device has %d cores; the interface "
+                      "draws with one of them).", cores);
+  }
+}
+
 }  // namespace
 
 void draw_training_panel(Lab& lab, UiState& ui) {
-  const LabSettings& current = lab.settings();
+  const Snapshot& snap = lab.snapshot();
+  const SessionSettings& current = lab.settings();
   if (ui.pending_from_model) {
-    ui.pending_latent = current.latent;
-    ui.pending_hidden = std::max(0, preset_index(current.hidden));
-    ui.pending_activation = current.activation;
+    ui.pending_latent = current.architecture.latent;
+    ui.pending_hidden = std::max(0, preset_index(current.architecture.hidden));
+    ui.pending_activation = current.architecture.activation;
     ui.pending_from_model = false;
   }
   ui::section_title(ui.title_font, "Training",
@@ -99,19 +115,19 @@ void draw_training_panel(Lab& lab, UiState& ui) {
 
   // --- Commands ---
   const float full = ImGui::GetContentRegionAvail().x;
-  const bool training = lab.training();
+  const bool training = snap.training;
   ImGui::PushStyleColor(ImGuiCol_Button, training ? ImVec4(0.55f, 0.30f, 0.10f, 1) : ImVec4(0.14f, 0.42f, 0.78f, 1));
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered, training ? ImVec4(0.68f, 0.38f, 0.14f, 1) : ImVec4(0.20f, 0.50f, 0.88f, 1));
   if (ImGui::Button(training ? "Pause" : "Train", ImVec2(full * 0.32f, ImGui::GetFrameHeight() * 1.3f))) {
     lab.set_training(!training);
   }
   ImGui::PopStyleColor(2);
-  if (ImGui::IsItemHovered() && !training && lab.trainer().epoch() >= current.target_epochs) {
-    ImGui::SetTooltip("The target is reached: training adds %d more epochs.", Lab::kEpochsPerExtension);
+  if (ImGui::IsItemHovered() && !training && snap.epoch >= current.target_epochs) {
+    ImGui::SetTooltip("The target is reached: training adds %d more epochs.", SessionSettings::kEpochsPerExtension);
   }
   ImGui::SameLine();
   if (ImGui::Button("Train from scratch", ImVec2(0, ImGui::GetFrameHeight() * 1.3f))) {
-    if (lab.model_has_training()) {
+    if (snap.has_training()) {
       ui.ask_reset = true;
     } else {
       lab.reset(static_cast<std::uint64_t>(ui.seed));
@@ -122,7 +138,7 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   if (lab.has_pretrained()) {
     ImGui::SameLine();
     if (ImGui::Button("Pretrained", ImVec2(0, ImGui::GetFrameHeight() * 1.3f))) {
-      if (lab.trainer().total_steps() > 0) {
+      if (snap.step > 0) {
         ui.ask_pretrained = true;
       } else {
         lab.restore_pretrained();
@@ -131,9 +147,9 @@ void draw_training_panel(Lab& lab, UiState& ui) {
     }
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Go back to the weights the page started with.");
   }
-  const std::string trained = with_thousands(static_cast<double>(lab.trainer().total_steps())) + " steps";
+  const std::string trained = with_thousands(static_cast<double>(snap.step)) + " steps";
   if (confirm("Start from scratch?", ui.ask_reset,
-              "The current model (" + lab.model_origin() + ", " + trained + " here) will be replaced by random weights.")) {
+              "The current model (" + snap.origin + ", " + trained + " here) will be replaced by random weights.")) {
     lab.reset(static_cast<std::uint64_t>(ui.seed));
     ui.pending_from_model = true;
   }
@@ -144,25 +160,29 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   }
 
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ui::palette::kTextDim));
-  ImGui::TextWrapped("Model %s, started from %s", lab.architecture().describe().c_str(), lab.model_origin().c_str());
+  ImGui::TextWrapped("Model %s, started from %s", snap.settings.architecture.describe().c_str(), snap.origin.c_str());
   ImGui::PopStyleColor();
+  if (!snap.error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ui::palette::kError));
+    ImGui::TextWrapped("Not done: %s", snap.error.c_str());
+    ImGui::PopStyleColor();
+  }
   ImGui::Spacing();
 
   // --- Progress ---
-  const Trainer& t = lab.trainer();
-  const int batches = t.batches_per_epoch();
-  const bool epoch_finished = t.batch_in_epoch() >= batches && t.epoch() > 0;
-  const int shown_epoch = epoch_finished ? t.epoch() : t.epoch() + 1;
-  const float epoch_fraction = epoch_finished ? 1.0f : static_cast<float>(t.batch_in_epoch()) / static_cast<float>(batches);
+  const int batches = snap.batches_per_epoch;
+  const bool epoch_finished = snap.batch_in_epoch >= batches && snap.epoch > 0;
+  const int shown_epoch = epoch_finished ? snap.epoch : snap.epoch + 1;
+  const float epoch_fraction = epoch_finished ? 1.0f : static_cast<float>(snap.batch_in_epoch) / static_cast<float>(batches);
   char text[96];
-  std::snprintf(text, sizeof text, "%d / %d batches", epoch_finished ? batches : t.batch_in_epoch(), batches);
+  std::snprintf(text, sizeof text, "%d / %d batches", epoch_finished ? batches : snap.batch_in_epoch, batches);
   ImGui::AlignTextToFramePadding();
   ImGui::Text("Epoch %d", shown_epoch);
   ImGui::SameLine(full * 0.28f);
   ImGui::ProgressBar(epoch_fraction, ImVec2(-1, 0), text);
-  const float overall = std::min(1.0f, (static_cast<float>(t.epoch()) + (epoch_finished ? 0.0f : epoch_fraction)) /
-                                           static_cast<float>(current.target_epochs));
-  std::snprintf(text, sizeof text, "%d of %d epochs", t.epoch(), current.target_epochs);
+  const float overall = std::min(1.0f, (static_cast<float>(snap.epoch) + (epoch_finished ? 0.0f : epoch_fraction)) /
+                                           static_cast<float>(snap.settings.target_epochs));
+  std::snprintf(text, sizeof text, "%d of %d epochs", snap.epoch, snap.settings.target_epochs);
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Overall");
   ImGui::SameLine(full * 0.28f);
@@ -176,13 +196,13 @@ void draw_training_panel(Lab& lab, UiState& ui) {
     std::snprintf(buffer, sizeof buffer, "%.4f", static_cast<double>(v));
     return std::string(buffer);
   };
-  stat(ui, "train loss", lab.train_loss() > 0 ? loss_text(lab.train_loss()) : "-", ui::palette::kTrain);
+  stat(ui, "train loss", snap.train_loss > 0 ? loss_text(snap.train_loss) : "-", ui::palette::kTrain);
   ImGui::SameLine(column);
-  stat(ui, "test loss", loss_text(lab.test_loss()), ui::palette::kTest);
+  stat(ui, "test loss", snap.evaluating ? "..." : loss_text(snap.test_loss), ui::palette::kTest);
   ImGui::SameLine(column * 2);
-  stat(ui, "samples/s", training ? with_thousands(lab.samples_per_sec()) : "-", IM_COL32(230, 232, 240, 255));
+  stat(ui, "samples/s", training ? with_thousands(snap.samples_per_sec) : "-", IM_COL32(230, 232, 240, 255));
   ImGui::SameLine(column * 3);
-  stat(ui, "steps", with_thousands(static_cast<double>(t.total_steps())), IM_COL32(230, 232, 240, 255));
+  stat(ui, "steps", with_thousands(static_cast<double>(snap.step)), IM_COL32(230, 232, 240, 255));
   ImGui::Spacing();
 
   // --- Chart: whatever height the settings below leave (measured on the previous frame) ---
@@ -190,7 +210,7 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   const float settings_h = ui.settings_height > 0 ? ui.settings_height : ImGui::GetFrameHeightWithSpacing() * 11;
   const float chart_h = std::clamp(ImGui::GetContentRegionAvail().y - settings_h - spacing * 2,
                                    ImGui::GetFontSize() * 8, ImGui::GetFontSize() * 18);
-  ui::loss_chart("##loss", lab.train_curve(), lab.test_curve(), ImVec2(full, chart_h));
+  ui::loss_chart("##loss", snap.train_curve, snap.test_curve, ImVec2(full, chart_h));
   ImGui::Spacing();
   const float settings_top = ImGui::GetCursorPosY();
 
@@ -200,10 +220,10 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   ImGui::TextUnformatted("Optimisation");
   ui::help_marker("Adam with Keras' defaults; binary cross-entropy averaged over pixels. These apply to the current "
                   "model at once; a new batch size restarts the optimizer's moments.");
-  LabSettings s = current;
-  float lr = s.learning_rate;
+  SessionSettings s = current;
+  float lr = s.optimizer.learning_rate;
   if (ImGui::SliderFloat("Learning rate", &lr, 1e-4f, 1e-1f, "%.4f", ImGuiSliderFlags_Logarithmic)) {
-    s.learning_rate = std::clamp(lr, 1e-4f, 1e-1f);
+    s.optimizer.learning_rate = std::clamp(lr, 1e-4f, 1e-1f);
     lab.apply(s);
   }
   std::snprintf(text, sizeof text, "%d", s.batch_size);
@@ -222,6 +242,7 @@ void draw_training_panel(Lab& lab, UiState& ui) {
     s.target_epochs = std::clamp(epochs, 1, 200);
     lab.apply(s);
   }
+  threads_row(lab, s);
 
   // --- Settings that need a new model ---
   ImGui::Separator();
@@ -247,17 +268,17 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   ui.seed = std::max(ui.seed, 0);
   ImGui::PopItemWidth();
 
-  LabSettings wanted = current;
-  wanted.latent = ui.pending_latent;
-  wanted.hidden = kHiddenPresets[static_cast<std::size_t>(ui.pending_hidden)].widths;
-  wanted.activation = ui.pending_activation;
+  SessionSettings wanted = current;
+  wanted.architecture.latent = ui.pending_latent;
+  wanted.architecture.hidden = kHiddenPresets[static_cast<std::size_t>(ui.pending_hidden)].widths;
+  wanted.architecture.activation = ui.pending_activation;
+  wanted.seed = static_cast<std::uint64_t>(ui.seed);
   const bool changed = !wanted.same_model_as(current);
   ImGui::BeginDisabled(!changed);
   if (ImGui::Button("Build new model")) {
-    if (lab.model_has_training()) {
+    if (snap.has_training()) {
       ui.ask_rebuild = true;
     } else {
-      lab.set_seed(static_cast<std::uint64_t>(ui.seed));
       lab.apply(wanted);
       ui.pending_from_model = true;
     }
@@ -268,15 +289,13 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   if (changed) {
     ImGui::SameLine();
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ui::palette::kTest));
-    ImGui::TextWrapped("%s", describe(wanted.latent, wanted.hidden, wanted.activation).c_str());
+    ImGui::TextWrapped("%s", wanted.architecture.describe().c_str());
     ImGui::PopStyleColor();
   }
   ui.settings_height = ImGui::GetCursorPosY() - settings_top;
   if (confirm("Build a new model?", ui.ask_rebuild,
-              "The new shape (" + describe(wanted.latent, wanted.hidden, wanted.activation) +
-                  ") needs new random weights. The current model (" + lab.model_origin() + ", " + trained +
-                  " here) will be discarded.")) {
-    lab.set_seed(static_cast<std::uint64_t>(ui.seed));
+              "The new shape (" + wanted.architecture.describe() + ") needs new random weights. The current model (" +
+                  snap.origin + ", " + trained + " here) will be discarded.")) {
     lab.apply(wanted);
     ui.pending_from_model = true;
   }

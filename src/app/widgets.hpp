@@ -19,6 +19,7 @@ inline constexpr ImU32 kPaper = IM_COL32(10, 12, 17, 255);     // behind digits 
 inline constexpr ImU32 kFrame = IM_COL32(58, 64, 80, 255);     // thin frames around images
 inline constexpr ImU32 kGrid = IM_COL32(255, 255, 255, 22);
 inline constexpr ImU32 kTextDim = IM_COL32(150, 158, 175, 255);
+inline constexpr ImU32 kError = IM_COL32(255, 140, 140, 255);
 }  // namespace palette
 
 ImU32 ink_color(float v);                   // digits: paper (0) to ink (1)

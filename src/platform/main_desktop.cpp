@@ -87,7 +87,7 @@ bool load_assets(App& app) {
     report_error(s.message());
     return false;
   }
-  if (Status s = app.lab().init(std::move(all)); !s) {
+  if (Status s = app.lab().init(std::move(all), SessionMode::Thread); !s) {
     report_error(s.message());
     return false;
   }

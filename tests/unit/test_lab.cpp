@@ -1,6 +1,11 @@
-// Lab, the state behind the interface: loading, pretrained weights, time-sliced training that stops at its
-// target, settings that keep or replace the model, and the drawing's path to a code and a reconstruction.
+// Lab, what the interface works with: loading, pretrained weights, commands that reach the session, the frame's
+// snapshot, views computed from snapshots only, the drawing's path to a code and a reconstruction, and the same
+// with the session on its own thread while the drawing is being changed.
 #include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <thread>
 
 #include "app/lab.hpp"
 #include "core/files.hpp"
@@ -15,16 +20,34 @@ std::vector<std::uint8_t> pretrained_bytes() {
   return bytes;
 }
 
-// The bundled digits and the shipped weights, loaded once per process (ctest runs each case alone).
+Dataset bundled() {
+  Dataset all;
+  REQUIRE(load_bundled_mnist(LATENT_ASSETS_DIR, all).is_ok());
+  return all;
+}
+
+// The bundled digits and the shipped weights, with the session in frame slices (so each command is carried out
+// at once), loaded once per process (ctest runs each case alone).
 Lab& loaded_lab() {
   static Lab lab;
   if (!lab.ready()) {
-    Dataset all;
-    REQUIRE(load_bundled_mnist(LATENT_ASSETS_DIR, all).is_ok());
-    REQUIRE(lab.init(std::move(all)).is_ok());
+    SessionSettings settings;
+    settings.threads = 1;
+    REQUIRE(lab.init(bundled(), SessionMode::Sliced, settings).is_ok());
     REQUIRE(lab.load_pretrained(pretrained_bytes(), "seed.safetensors").is_ok());
+    lab.update(0);
   }
   return lab;
+}
+
+double cosine(const float* a, const float* b, std::size_t n) {
+  double ab = 0, aa = 0, bb = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    ab += double(a[i]) * b[i];
+    aa += double(a[i]) * a[i];
+    bb += double(b[i]) * b[i];
+  }
+  return ab / std::sqrt(aa * bb);
 }
 
 }  // namespace
@@ -32,37 +55,44 @@ Lab& loaded_lab() {
 TEST_CASE("a new lab: random weights, one gallery digit per label, a test loss", "[lab]") {
   Lab& lab = loaded_lab();
   lab.reset(3);
-  CHECK(lab.model_origin() == "random weights (seed 3)");
-  CHECK_FALSE(lab.model_has_training());
-  CHECK(lab.test_loss() > 0.6f);
-  for (int k = 0; k < Lab::kGalleryCount; ++k) CHECK(lab.gallery_label(k) == k);
-  CHECK(lab.test_curve().size() == 1);
+  lab.update(0);
+  CHECK(lab.snapshot().origin == "random weights (seed 3)");
+  CHECK_FALSE(lab.snapshot().has_training());
+  CHECK(lab.snapshot().test_loss > 0.6f);
+  for (int k = 0; k < ModelViews::kGalleryCount; ++k) CHECK(lab.views().gallery_label(k) == k);
+  CHECK(lab.snapshot().test_curve.size() == 1);
+  CHECK(lab.settings().seed == 3);
 }
 
 TEST_CASE("the shipped pretrained weights load and are good", "[lab]") {
   Lab& lab = loaded_lab();
   const auto bytes = pretrained_bytes();
   REQUIRE(lab.load_pretrained(bytes, "seed.safetensors").is_ok());
+  lab.update(0);
   CHECK(lab.has_pretrained());
-  CHECK(lab.model_has_training());
-  CHECK_THAT(lab.model_origin(), Catch::StartsWith("pretrained, 50 epochs"));
-  CHECK(lab.test_loss() < 0.11f);
+  CHECK(lab.snapshot().has_training());
+  CHECK_THAT(lab.snapshot().origin, Catch::StartsWith("pretrained, 50 epochs"));
+  CHECK(lab.snapshot().test_loss < 0.11f);
   lab.reset(1);
-  CHECK(lab.test_loss() > 0.6f);
+  lab.update(0);
+  CHECK(lab.snapshot().test_loss > 0.6f);
   lab.restore_pretrained();
-  CHECK(lab.test_loss() < 0.11f);
+  lab.update(0);
+  CHECK(lab.snapshot().test_loss < 0.11f);
 }
 
 TEST_CASE("bad weights are refused and the current model stays", "[lab][errors]") {
   Lab& lab = loaded_lab();
   lab.reset(5);
-  const float before = lab.test_loss();
+  lab.update(0);
+  const float before = lab.snapshot().test_loss;
   auto bytes = pretrained_bytes();
   bytes.resize(bytes.size() - 10);
   const Status s = lab.load_pretrained(bytes, "cut.safetensors");
   CHECK_THAT(s.message(), Catch::Contains("cut.safetensors"));
-  CHECK(lab.test_loss() == before);
-  CHECK(lab.model_origin() == "random weights (seed 5)");
+  lab.update(0);
+  CHECK(lab.snapshot().test_loss == before);
+  CHECK(lab.snapshot().origin == "random weights (seed 5)");
 }
 
 TEST_CASE("data that is not 28x28 digits is refused", "[lab][errors]") {
@@ -72,57 +102,72 @@ TEST_CASE("data that is not 28x28 digits is refused", "[lab][errors]") {
   d.images.assign(100 * 50, 0);
   d.labels.assign(50, 1);
   Lab lab;
-  CHECK_THAT(lab.init(std::move(d)).message(), Catch::Contains("the digits are 10x10; Latent Canvas needs 28x28"));
+  CHECK_THAT(lab.init(std::move(d), SessionMode::Sliced).message(),
+             Catch::Contains("the digits are 10x10; Latent Canvas needs 28x28"));
   CHECK_FALSE(lab.ready());
 }
 
-TEST_CASE("training runs in slices, lowers the loss and stops at its target", "[lab]") {
+TEST_CASE("training runs in frame slices, lowers the loss and stops at its target", "[lab]") {
   Lab& lab = loaded_lab();
   lab.reset(2);
-  LabSettings s = lab.settings();
+  SessionSettings s = lab.settings();
   s.target_epochs = 2;
-  s.batch_size = 256;
   lab.apply(s);
-  const float start = lab.test_loss();
-  lab.run_training_slice(0.01);  // paused: nothing happens
-  CHECK(lab.trainer().total_steps() == 0);
+  lab.update(0.01);  // paused: nothing happens
+  const float start = lab.snapshot().test_loss;
+  CHECK(lab.snapshot().step == 0);
   lab.set_training(true);
-  lab.run_training_slice(0.0);  // a zero budget still makes progress: one step
-  CHECK(lab.trainer().total_steps() == 1);
-  for (int i = 0; i < 1000 && lab.training(); ++i) lab.run_training_slice(0.005);
-  CHECK_FALSE(lab.training());
-  CHECK(lab.trainer().epoch() == 2);
-  CHECK(lab.test_curve().size() == 3);  // the start and two epochs
-  CHECK(lab.test_loss() < start - 0.3f);
-  CHECK(lab.train_curve().size() == static_cast<std::size_t>(lab.trainer().total_steps()));
+  lab.update(0.0);  // a zero budget still makes progress: one step
+  CHECK(lab.snapshot().step == 1);
+  CHECK(lab.training_seconds() > 0);
+  for (int i = 0; i < 1000 && lab.snapshot().training; ++i) lab.update(0.005);
+  const Snapshot& done = lab.snapshot();
+  CHECK_FALSE(done.training);
+  CHECK(done.epoch == 2);
+  CHECK(done.test_curve.size() == 3);  // the start and two epochs
+  CHECK(done.test_loss < start - 0.3f);
+  CHECK(done.train_curve.size() == static_cast<std::size_t>(done.step));
   lab.set_training(true);  // at the target: starting again extends it
-  CHECK(lab.settings().target_epochs == 2 + Lab::kEpochsPerExtension);
+  lab.update(0);
+  CHECK(lab.snapshot().settings.target_epochs == 2 + SessionSettings::kEpochsPerExtension);
   lab.set_training(false);
+  lab.update(0);
 }
 
 TEST_CASE("settings: the learning rate keeps the model, the shape replaces it", "[lab]") {
   Lab& lab = loaded_lab();
   lab.restore_pretrained();
-  const std::vector<float> weights(lab.trainer().model().parameters().begin(), lab.trainer().model().parameters().end());
-  LabSettings s = lab.settings();
-  s.learning_rate = 0.01f;
+  lab.update(0);
+  const AlignedVector<float> weights = lab.snapshot().parameters;
+  SessionSettings s = lab.settings();
+  s.optimizer.learning_rate = 0.01f;
   lab.apply(s);
-  CHECK(std::equal(weights.begin(), weights.end(), lab.trainer().model().parameters().begin()));
-  CHECK(lab.trainer().config().optimizer.learning_rate == 0.01f);
+  lab.update(0);
+  CHECK(lab.snapshot().parameters == weights);
+  CHECK(lab.snapshot().settings.optimizer.learning_rate == 0.01f);
   s.batch_size = 64;
   lab.apply(s);
-  CHECK(lab.trainer().config().batch_size == 64);
-  CHECK(std::equal(weights.begin(), weights.end(), lab.trainer().model().parameters().begin()));
-  CHECK(lab.model_has_training());  // still the pretrained weights
-  s.latent = 16;
-  s.hidden = {128};
+  lab.update(0);
+  CHECK(lab.snapshot().settings.batch_size == 64);
+  CHECK(lab.snapshot().parameters == weights);
+  CHECK(lab.snapshot().has_training());  // still the pretrained weights
+  s.architecture.latent = 16;
+  s.architecture.hidden = {128};
   lab.apply(s);
-  CHECK(lab.architecture().describe() == "784-128-16-128-784 relu");
+  lab.update(0);
+  CHECK(lab.snapshot().settings.architecture.describe() == "784-128-16-128-784 relu");
   CHECK(lab.latent_size() == 16);
-  CHECK_FALSE(lab.model_has_training());
-  CHECK(lab.test_loss() > 0.6f);
-  s = LabSettings{};
-  lab.apply(s);
+  CHECK_FALSE(lab.snapshot().has_training());
+  CHECK(lab.snapshot().test_loss > 0.6f);
+  // A refused setting: the session says why, and the settings shown snap back to the session's.
+  SessionSettings bad = lab.settings();
+  bad.optimizer.learning_rate = -1.0f;
+  lab.apply(bad);
+  lab.update(0);
+  CHECK_THAT(lab.snapshot().error, Catch::StartsWith("learning rate -1"));
+  CHECK(lab.settings().optimizer.learning_rate == 0.01f);
+  lab.apply(SessionSettings{});
+  lab.update(0);
 }
 
 TEST_CASE("the drawing becomes an input, a code and a reconstruction", "[lab]") {
@@ -130,26 +175,96 @@ TEST_CASE("the drawing becomes an input, a code and a reconstruction", "[lab]") 
   lab.restore_pretrained();
   Drawing& drawing = lab.drawing();
   drawing.clear();
-  lab.refresh_views();
+  lab.update(0);
   CHECK(lab.canvas_input().empty);
-  CHECK(lab.canvas_loss() == 0.0f);
+  CHECK(lab.views().canvas_loss() == 0.0f);
   // A "1": one vertical stroke, by pointer events on a drawing area placed at (100, 50), 280 px wide.
   drawing.place(100.f, 50.f, 280.f, true);
   REQUIRE(drawing.pointer_down(1, PointerKind::Mouse, {240.f, 90.f}));
   drawing.pointer_up(1, {235.f, 290.f});
-  lab.refresh_views();
+  lab.update(0);
   REQUIRE_FALSE(lab.canvas_input().empty);
   const InkStats ink = ink_stats(lab.canvas_input().pixels.data(), 28, 28);
   CHECK(ink.box_height() == 20);
-  CHECK(lab.canvas_code().size() == 32);
-  double ab = 0, aa = 0, bb = 0;
-  for (int i = 0; i < 784; ++i) {
-    const double a = lab.canvas_input().pixels[static_cast<std::size_t>(i)], b = lab.canvas_reconstruction()[static_cast<std::size_t>(i)];
-    ab += a * b;
-    aa += a * a;
-    bb += b * b;
-  }
-  CHECK(ab / std::sqrt(aa * bb) > 0.8);  // the pretrained model rebuilds a clean "1" well
-  CHECK(lab.code_scale() > 0.0f);
+  CHECK(lab.views().canvas_code().size() == 32);
+  // The pretrained model rebuilds a clean "1" well.
+  CHECK(cosine(lab.canvas_input().pixels.data(), lab.views().canvas_reconstruction().data(), 784) > 0.8);
+  CHECK(lab.views().code_scale() > 0.0f);
   drawing.clear();
+}
+
+TEST_CASE("views are computed from a snapshot's weights alone", "[lab][views]") {
+  Lab& lab = loaded_lab();
+  lab.restore_pretrained();
+  lab.update(0);
+  // A snapshot made by hand with other weights: the views follow it, and nothing else.
+  Snapshot other = lab.snapshot();
+  Autoencoder model(other.settings.architecture);
+  model.initialize(99);
+  other.parameters.assign(model.parameters().begin(), model.parameters().end());
+  other.weights_revision += 1000;
+  ModelViews views;
+  views.init(lab.data().test);
+  Drawing none;
+  views.update(other, none);
+  std::vector<float> expected(784), code(32);
+  model.reconstruct(views.gallery_input(3), 1, expected.data(), code.data());
+  for (std::size_t i = 0; i < 784; ++i) REQUIRE(views.gallery_reconstruction(3)[i] == Approx(expected[i]).margin(1e-6));
+  for (std::size_t i = 0; i < 32; ++i) REQUIRE(views.gallery_code(3)[i] == Approx(code[i]).margin(1e-6));
+  // A snapshot without parameters (not asked for) leaves them as they were.
+  Snapshot bare = other;
+  bare.parameters.clear();
+  bare.weights_revision += 1;
+  views.update(bare, none);
+  CHECK(views.weights_revision() == other.weights_revision);
+}
+
+TEST_CASE("the lab with a session thread: the interface draws while training runs and commands arrive", "[lab][threads]") {
+  Lab lab;
+  SessionSettings settings;
+  settings.threads = 2;
+  settings.target_epochs = 1000;
+  REQUIRE(lab.init(bundled(), SessionMode::Thread, settings).is_ok());
+  REQUIRE(lab.off_main_thread());
+  lab.set_training(true);
+  Drawing& drawing = lab.drawing();
+  drawing.place(0.f, 0.f, 280.f, true);
+  // The interface's loop, sped up: frames that draw, clear and command, while the session trains.
+  std::uint64_t last = 0;
+  for (int frame = 0; frame < 300; ++frame) {
+    if (drawing.pointer_down(1, PointerKind::Mouse, {100.f, 60.f})) drawing.pointer_up(1, {120.f, 200.f + frame % 40});
+    if (frame % 3 == 0) drawing.clear();
+    if (frame % 25 == 0) last = lab.set_training(frame % 50 == 0);
+    if (frame % 40 == 0) last = lab.reset(static_cast<std::uint64_t>(frame));
+    if (frame % 60 == 0) {
+      SessionSettings s = lab.settings();
+      s.batch_size = frame % 120 == 0 ? 128 : 256;
+      last = lab.apply(s);
+    }
+    lab.update(0.005);
+    CHECK(lab.views().latent_size() == 32);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (lab.latest()->commands < last && std::chrono::steady_clock::now() < end) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  lab.update(0);
+  CHECK(lab.snapshot().commands == last);
+  // Training on from a fresh model, the views follow the snapshots and the loss falls.
+  lab.reset(4);
+  const std::uint64_t go = lab.set_training(true);
+  while ((lab.latest()->commands < go || lab.latest()->evaluating) && std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  lab.update(0);
+  REQUIRE(lab.snapshot().origin == "random weights (seed 4)");
+  REQUIRE_FALSE(lab.snapshot().test_curve.empty());
+  const float start = lab.snapshot().test_curve.front().loss;
+  while (lab.latest()->epoch < 1 && std::chrono::steady_clock::now() < end + std::chrono::seconds(30)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  lab.set_training(false);
+  lab.update(0);
+  CHECK(lab.snapshot().epoch >= 1);
+  CHECK(lab.snapshot().test_loss < start - 0.2f);
+  CHECK(lab.views().weights_revision() == lab.snapshot().weights_revision);
 }
