@@ -26,17 +26,23 @@ set(emscripten_version "${EMSCRIPTEN_VERSION}")
 if(NOT emscripten_version)
   set(emscripten_version "${CMAKE_CXX_COMPILER_VERSION}")
 endif()
-set(prefix "${LATENT_CACHE_DIR}/web-deps/sdl2-2.26.5_imgui-1.86_emscripten-${emscripten_version}_${recipe_hash}")
+if(LATENT_WEB_THREADS)
+  set(variant mt)
+else()
+  set(variant st)
+endif()
+set(prefix "${LATENT_CACHE_DIR}/web-deps/sdl2-2.26.5_imgui-1.86_emscripten-${emscripten_version}_${recipe_hash}_${variant}")
 
 file(MAKE_DIRECTORY "${LATENT_CACHE_DIR}/web-deps")
 file(LOCK "${LATENT_CACHE_DIR}/web-deps/.lock" GUARD FILE TIMEOUT 1800)
 if(NOT EXISTS "${prefix}/.complete")
-  message(STATUS "Compiling SDL2 2.26.5 and Dear ImGui 1.86 for the web into ${prefix} (once; under a minute)")
+  message(STATUS "Compiling SDL2 2.26.5 and Dear ImGui 1.86 for the web (${variant}) into ${prefix} (once; under a minute)")
   file(REMOVE_RECURSE "${prefix}" "${prefix}.build")
   execute_process(
     COMMAND "${CMAKE_COMMAND}" -S "${PROJECT_SOURCE_DIR}/cmake/web-deps" -B "${prefix}.build" -G "${CMAKE_GENERATOR}"
             "-DCMAKE_TOOLCHAIN_FILE=${CMAKE_TOOLCHAIN_FILE}" -DCMAKE_BUILD_TYPE=Release
             "-DCMAKE_INSTALL_PREFIX=${prefix}" "-DLATENT_SDL_DIR=${LATENT_SDL_DIR}" "-DLATENT_IMGUI_DIR=${LATENT_IMGUI_DIR}"
+            "-DLATENT_WEB_THREADS=${LATENT_WEB_THREADS}"
     RESULT_VARIABLE rc OUTPUT_VARIABLE log ERROR_VARIABLE log)
   if(rc EQUAL 0)
     execute_process(COMMAND "${CMAKE_COMMAND}" --build "${prefix}.build" --target install

@@ -1,77 +1,135 @@
 #!/usr/bin/env node
-// Benchmarks the built page (build/web) in a browser and prints one JSON object:
-//   load_ms          from navigation to window.latentCanvas.ready
-//   idle_fps         animation frames per second, not training
-//   training_fps     frames per second while training (and the page's own samples/s, ms per frame)
-//   drawing_fps      frames per second while training and drawing with the mouse
-//   wasm             latentCanvas.bench(): training steps of the seed model, batch 256, nothing else running
+// Benchmarks the built page (build/web) in a browser and prints one JSON object per run:
+//   server            ours (isolation headers) or plain (python3 -m http.server, isolated by the service worker)
+//   load              ready_ms (navigation to latentCanvas.ready, a fresh profile), transferred_bytes (every
+//                     response of the load, from the Resource Timing API), threads (off the main thread or not)
+//   idle              frames per second and the 95th percentile frame time, not training
+//   training          the same while the seed model trains (batch 256), and samples/s trained meanwhile
+//   drawing           the same while training and drawing with the mouse, and how many drawing frames showed
+//                     the drawing's new input and reconstruction in the frame right after the pointer events
+//   big_model         frames while 784-512-256-128-32 trains at batch 1024
+//   engine            latentCanvas.bench(): the seed model at batch 256, frames paused, 1 and 2 threads
 // Needs the browser-test packages (scripts/setup.sh browser-tests) and a built page; Firefox needs an X display
 // (xvfb-run -a node scripts/bench-web.mjs --browser firefox).
-//   node scripts/bench-web.mjs [--browser chromium|firefox] [--width 1440 --height 900] [--seconds 6]
+//   node scripts/bench-web.mjs [--browser chromium|firefox] [--server ours|plain] [--width 1440 --height 900]
+//                              [--seconds 6]
 import { launch } from '../tests/browser/browsers.mjs';
-import { loadApp, pageRoot } from '../tests/browser/helpers.mjs';
+import { loadApp, pageRoot, startPlainServer } from '../tests/browser/helpers.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : fallback;
 };
 const browser = arg('--browser', 'chromium');
+const serverKind = arg('--server', 'ours');
 const width = Number(arg('--width', 1440)), height = Number(arg('--height', 900)), seconds = Number(arg('--seconds', 6));
+const round = (v, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 
-const session = await launch(browser, { root: pageRoot });
+const session = await launch(browser, { root: pageRoot, serve: serverKind === 'plain' ? startPlainServer : undefined });
 try {
   const tab = await session.open({ width, height });
   const t0 = Date.now();
   await loadApp(session, tab);
-  const loadMs = Date.now() - t0;
-  const fps = (ms) => tab.evaluate((ms) => new Promise((done) => {
-    let frames = 0;
-    const start = performance.now();
-    const tick = () => {
-      frames++;
-      if (performance.now() - start < ms) requestAnimationFrame(tick);
-      else done((frames * 1000) / (performance.now() - start));
+  const readyMs = Date.now() - t0;
+  const load = await tab.evaluate(() => {
+    const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+    return {
+      transferred: entries.reduce((sum, e) => sum + (e.transferSize || 0), 0),
+      decoded: entries.reduce((sum, e) => sum + (e.decodedBodySize || 0), 0),
     };
-    requestAnimationFrame(tick);
+  });
+
+  // Frame times from requestAnimationFrame over `ms`, and the samples trained meanwhile.
+  const frames = (ms) => tab.evaluate((ms) => new Promise((done) => {
+    const times = [];
+    const s0 = window.latentCanvas.state().samplesSeen;
+    const start = performance.now();
+    let last = start;
+    const tick = (now) => {
+      times.push(now - last);
+      last = now;
+      if (now - start < ms) { requestAnimationFrame(tick); return; }
+      const sorted = times.slice(1).sort((a, b) => a - b);
+      const elapsed = (performance.now() - start) / 1000;
+      done({ fps: (times.length - 1) / elapsed, p95_ms: sorted[Math.floor(0.95 * (sorted.length - 1))],
+        samples_per_sec: (window.latentCanvas.state().samplesSeen - s0) / elapsed });
+    };
+    requestAnimationFrame((now) => { last = now; requestAnimationFrame(tick); });
   }), ms);
+  const summary = (f) => ({ fps: round(f.fps), p95_ms: round(f.p95_ms), samples_per_sec: Math.round(f.samples_per_sec) });
   const pause = (ms) => new Promise((done) => setTimeout(done, ms));
+  const api = (fn, a) => tab.evaluate(fn, a);
 
   await pause(1000);
-  const idle = await fps(seconds * 1000);
+  const idle = summary(await frames(seconds * 1000));
 
-  await tab.evaluate(() => window.latentCanvas.reset(1));
-  await tab.evaluate(() => window.latentCanvas.setTraining(true));
+  await api(() => window.latentCanvas.reset(1));
+  await api(() => window.latentCanvas.apply({ targetEpochs: 100000 }));
+  await api(() => window.latentCanvas.setTraining(true));
   await pause(1000);
-  const training = await fps(seconds * 1000);
-  const state = await tab.evaluate(() => window.latentCanvas.state());
+  const training = summary(await frames(seconds * 1000));
+  const state = await api(() => window.latentCanvas.state());
 
-  // Training and drawing: the mouse circles inside the drawing area while frames are counted.
-  const r = await tab.evaluate(() => window.latentCanvas.canvasRect());
-  await tab.mouse.move(r.x + r.width / 2, r.y + r.height / 4);
-  await tab.mouse.down();
-  const drawing = fps(seconds * 1000);
-  const end = Date.now() + seconds * 1000;
-  for (let a = 0; Date.now() < end; a += 0.3) {
-    await tab.mouse.move(r.x + r.width * (0.5 + 0.3 * Math.sin(a)), r.y + r.height * (0.5 - 0.3 * Math.cos(a)));
+  // Training and drawing: synthetic pointer moves in circles, a burst per frame, and after each frame a look at
+  // whether the views show the drawing as it was after the previous frame's events.
+  const r = await api(() => window.latentCanvas.canvasRect());
+  const drawing = await tab.evaluate(({ r, ms }) => new Promise((done) => {
+    const canvas = document.getElementById('canvas');
+    const at = (a) => ({ clientX: r.x + r.width * (0.5 + 0.3 * Math.sin(a)), clientY: r.y + r.height * (0.5 - 0.3 * Math.cos(a)) });
+    const fire = (type, a) => canvas.dispatchEvent(new PointerEvent(type, { bubbles: true, pointerId: 77, pointerType: 'mouse',
+      isPrimary: true, button: type === 'pointermove' ? -1 : 0, buttons: type === 'pointerup' ? 0 : 1, ...at(a) }));
+    let angle = 0, shown = 0, looked = 0, expected = null;
+    const times = [];
+    const start = performance.now();
+    let last = start;
+    fire('pointerdown', angle);
+    const tick = (now) => {
+      times.push(now - last);
+      last = now;
+      if (expected !== null) {
+        const s = window.latentCanvas.state();
+        looked++;
+        if (s.viewsDrawingRevision >= expected) shown++;
+      }
+      for (let i = 0; i < 4; i++) fire('pointermove', (angle += 0.05));
+      expected = window.latentCanvas.state().drawingRevision;
+      if (now - start < ms) { requestAnimationFrame(tick); return; }
+      fire('pointerup', angle);
+      const sorted = times.slice(1).sort((a, b) => a - b);
+      done({ fps: (times.length - 1) / ((performance.now() - start) / 1000), p95_ms: sorted[Math.floor(0.95 * (sorted.length - 1))],
+        frames_showing_the_last_events: `${shown}/${looked}` });
+    };
+    requestAnimationFrame((now) => { last = now; requestAnimationFrame(tick); });
+  }), { r, ms: seconds * 1000 });
+  await api(() => window.latentCanvas.setTraining(false));
+
+  // The big model: its steps take far longer than a frame; the frames must not wait for them.
+  await api(() => window.latentCanvas.apply({ hidden: [512, 256, 128], latent: 32, batchSize: 1024, targetEpochs: 100000 }));
+  await api(() => window.latentCanvas.setTraining(true));
+  await pause(1500);
+  const big = summary(await frames(seconds * 1000));
+  await api(() => window.latentCanvas.setTraining(false));
+  await api(() => window.latentCanvas.apply({ hidden: [], latent: 32, batchSize: 256 }));
+
+  const engine = {};
+  for (const threads of [1, 2]) {
+    const b = await api((t) => window.latentCanvas.bench({ steps: 300, threads: t }), threads);
+    engine[`threads_${threads}`] = { samples_per_sec: Math.round(b.samplesPerSec), gflops: round(b.gflops, 2), ms_per_step: round(b.msPerStep, 2) };
   }
-  const drawingFps = await drawing;
-  await tab.mouse.up();
-  await tab.evaluate(() => window.latentCanvas.setTraining(false));
+  engine.speedup = round(engine.threads_2.samples_per_sec / engine.threads_1.samples_per_sec, 2);
 
-  const wasm = await tab.evaluate(() => window.latentCanvas.bench(300));
-  const round = (v, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
   console.log(JSON.stringify({
     browser,
+    server: serverKind,
     viewport: `${width}x${height}`,
-    load_ms: loadMs,
-    idle_fps: round(idle),
-    training_fps: round(training),
-    training_samples_per_sec: Math.round(state.samplesPerSec),
-    training_ms_per_frame: round(state.trainMsPerFrame, 2),
-    interface_ms_per_frame: round(state.interfaceMsPerFrame, 2),
-    views_ms_per_frame: round(state.viewsMsPerFrame, 2),
-    drawing_fps: round(drawingFps),
-    wasm: { samples_per_sec: Math.round(wasm.samplesPerSec), gflops: round(wasm.gflops, 2), ms_per_step: round(wasm.msPerStep, 2) },
+    load: { ready_ms: readyMs, transferred_bytes: load.transferred, decoded_bytes: load.decoded,
+      isolation: await api(() => window.latentCanvas.isolation), off_main_thread: state.offMainThread,
+      training_threads: state.trainingThreads },
+    idle,
+    training,
+    drawing: { ...drawing, fps: round(drawing.fps), p95_ms: round(drawing.p95_ms) },
+    big_model: big,
+    engine,
   }));
 } finally {
   await session.close();

@@ -1,11 +1,18 @@
-// Latent Canvas' loader and script interface. It checks the browser, downloads the WebAssembly and the assets
-// (all from this page's own origin) with progress, hands them to the C++ side, starts the interface, and
-// exposes window.latentCanvas for scripts and tests. Anything that goes wrong is said on the page.
+// Latent Canvas' loader and script interface. It checks the browser, makes sure the page can have threads (or
+// says why not), downloads the WebAssembly and the assets (all from this page's own origin) with progress, hands
+// them to the C++ side, starts the interface, and exposes window.latentCanvas for scripts and tests. Anything
+// that goes wrong is said on the page.
+//
+// Two builds of the program ship: latent-canvas (training on its own threads: Emscripten pthreads, which need
+// SharedArrayBuffer, which browsers give only to cross-origin isolated pages) and latent-canvas-st (no threads:
+// training runs in slices of the page's frames). Isolation comes from the server's headers (scripts/start.sh's
+// server sends them) or, on a server that does not send them, from a service worker (isolation.js) that adds
+// them, after one reload. Where neither works (a page over plain http from another machine, a private window
+// without service workers, or ?threads=off), the page uses the build without threads and says so.
 'use strict';
 (() => {
   const $ = (id) => document.getElementById(id);
   const ASSETS = [
-    { key: 'wasm', url: 'latent-canvas.wasm', what: 'the model code' },
     { key: 'images', url: 'assets/mnist/images-idx3-ubyte.gz', what: 'the digits', gzip: true },
     { key: 'labels', url: 'assets/mnist/labels-idx1-ubyte.gz', what: 'their labels', gzip: true },
     { key: 'weights', url: 'assets/weights/seed-784-32.safetensors', what: 'the pretrained weights', optional: true },
@@ -138,9 +145,51 @@
     });
   }
 
+  // Resolves to how the page is isolated: 'headers' (the server's), 'service-worker', or 'none' (with the
+  // reason in api.threadsUnavailable); or to 'reloading' when the service worker has just been installed and the
+  // page reloads to come under it.
+  async function isolate() {
+    const attempt = 'latent-canvas-isolation-reload';
+    if (self.crossOriginIsolated) {
+      const viaWorker = !!navigator.serviceWorker?.controller;
+      sessionStorage.removeItem(attempt);
+      return viaWorker ? 'service-worker' : 'headers';
+    }
+    const none = (why) => { api.threadsUnavailable = why; return 'none'; };
+    if (new URLSearchParams(location.search).get('threads') === 'off') return none('threads are switched off (?threads=off)');
+    if (!self.isSecureContext || !('serviceWorker' in navigator)) {
+      return none('the server does not send the cross-origin isolation headers, and this page cannot add them ' +
+        '(service workers need https or localhost)');
+    }
+    if (sessionStorage.getItem(attempt)) {
+      sessionStorage.removeItem(attempt);
+      return none('the server does not send the cross-origin isolation headers, and the service worker that adds them did not take effect');
+    }
+    try {
+      await navigator.serviceWorker.register('isolation.js');
+      await navigator.serviceWorker.ready;
+    } catch (e) {
+      return none(`the server does not send the cross-origin isolation headers, and the service worker that adds them could not start (${e.message})`);
+    }
+    sessionStorage.setItem(attempt, '1');
+    $('status').textContent = 'Enabling threads for training (one reload)\u2026';
+    location.reload();
+    return 'reloading';
+  }
+
   async function start() {
+    if (location.protocol === 'file:') {
+      fail('This page was opened straight from disk (file://), and browsers do not let such pages load their ' +
+        'WebAssembly or data. Serve the folder instead: run scripts/start.sh and open http://127.0.0.1:8080/, or ' +
+        'run any static server in build/web (for example python3 -m http.server) and open the address it prints.');
+      return;
+    }
     const missing = missingFeature();
     if (missing) { fail(missing); return; }
+    api.isolation = await isolate();
+    if (api.isolation === 'reloading') return;
+    const program = api.isolation === 'none' ? 'latent-canvas-st' : 'latent-canvas';
+    const assets = [{ key: 'wasm', url: `${program}.wasm.gz`, what: 'the model code', gzip: true }, ...ASSETS];
 
     const progress = {
       got: {}, total: {},
@@ -152,11 +201,11 @@
       },
     };
     const files = {};
-    const results = await Promise.allSettled(ASSETS.map(async (a) => { files[a.key] = await download(a, progress); }));
+    const results = await Promise.allSettled(assets.map(async (a) => { files[a.key] = await download(a, progress); }));
     for (const [i, r] of results.entries()) {
       if (r.status === 'fulfilled') continue;
-      if (!ASSETS[i].optional) { fail(r.reason.message); return; }
-      warn(`${r.reason.message} Continuing without ${ASSETS[i].what}.`);
+      if (!assets[i].optional) { fail(r.reason.message); return; }
+      warn(`${r.reason.message} Continuing without ${assets[i].what}.`);
     }
 
     $('status').textContent = 'Starting the model\u2026';
@@ -173,7 +222,7 @@
       };
     });
     try {
-      await loadScript('latent-canvas.js');
+      await loadScript(`${program}.js`);
     } catch (e) {
       fail(`${e.message} The page is incomplete; rebuild it with the README's command.`);
       return;
@@ -181,9 +230,12 @@
     await ready;
     const M = window.Module;
 
+    // The wasm memory as bytes. In the threaded build another thread may have grown it since this thread last
+    // looked, which leaves M.HEAPU8 on the old, shorter buffer.
+    const heap = () => (M.wasmMemory && M.HEAPU8.buffer !== M.wasmMemory.buffer ? new Uint8Array(M.wasmMemory.buffer) : M.HEAPU8);
     const withBytes = (bytes, fn) => {
       const p = M._malloc(bytes.length);
-      M.HEAPU8.set(bytes, p);
+      heap().set(bytes, p);
       try { return fn(p, bytes.length); } finally { M._free(p); }
     };
     const initError = withBytes(files.images, (pi, ni) => withBytes(files.labels, (pl, nl) =>
@@ -196,18 +248,41 @@
         M.UTF8ToString(M._lc_load_weights(p, n, pn))));
       if (weightsError) warn(`The pretrained weights could not be loaded (${weightsError}); starting from random weights.`);
     }
+    if (api.isolation === 'none') {
+      warn(`Training runs in this page's own thread, between frames, because ${api.threadsUnavailable}. ` +
+        'For training on separate threads, serve the page with scripts/start.sh (see the README).');
+    }
 
     const floats = (count, fill) => {
       const p = M._malloc(count * 4);
       try {
         const n = fill(p);
-        return Array.from(new Float32Array(M.HEAPU8.buffer, p, Math.min(n, count)));
+        return Array.from(new Float32Array(heap().buffer, p, Math.min(n, count)));
       } finally { M._free(p); }
     };
+    const state = () => ({ ...JSON.parse(M.UTF8ToString(M._lc_state())), isolated: self.crossOriginIsolated === true });
+    // Commands return a promise of the state once the session has carried them out (within a frame or so; a
+    // training step at most, on the session's thread), and evaluated new weights on the test set. Callers that
+    // do not wait may ignore it.
+    const applied = (n) => new Promise((resolve) => {
+      const check = () => {
+        const s = state();
+        if (s.commandsApplied >= n && !s.evaluating) resolve(s);
+        else setTimeout(check, 2);
+      };
+      check();
+    });
     Object.assign(api, {
-      state: () => JSON.parse(M.UTF8ToString(M._lc_state())),
-      setTraining: (on) => M._lc_set_training(on ? 1 : 0),
-      reset: (seed = 1) => M._lc_reset(Number(seed)),
+      state,
+      setTraining: (on) => applied(M._lc_set_training(on ? 1 : 0)),
+      reset: (seed = 1) => applied(M._lc_reset(Number(seed))),
+      // Settings that apply to the current model at once (learningRate, batchSize, targetEpochs, threads), or
+      // make a new one (latent, hidden, activation, with seed). Rejects when the argument is not such an object.
+      apply: (settings) => {
+        const text = new TextEncoder().encode(`${JSON.stringify(settings ?? null)}\0`);
+        const n = withBytes(text, (p) => M._lc_apply(p));
+        return n === 0 ? Promise.reject(new Error(`apply: ${M.UTF8ToString(M._lc_last_error())}`)) : applied(n);
+      },
       canvasRect: () => {
         const [x, y, width, height] = floats(4, (p) => { M._lc_canvas_rect(p); return 4; });
         const r = M.canvas.getBoundingClientRect();
@@ -225,11 +300,23 @@
         const p = M._malloc(size * size);
         try {
           M._lc_drawing_raster(p);
-          return { size, pixels: Array.from(new Uint8Array(M.HEAPU8.buffer, p, size * size)) };
+          return { size, pixels: Array.from(new Uint8Array(heap().buffer, p, size * size)) };
         } finally { M._free(p); }
       },
-      // Benchmark: times `steps` training steps of a fresh seed model; blocks while it runs.
-      bench: (steps = 200) => JSON.parse(M.UTF8ToString(M._lc_bench(steps))),
+      // Benchmark: `steps` training steps of a fresh seed model at `batch` and `threads`, on the session's
+      // thread, with the interface's frames paused (nothing else running). bench(300) still means 300 steps.
+      // Resolves to { samplesPerSec, gflops, msPerStep, steps, threads, batch }.
+      bench: async (options = {}) => {
+        const o = typeof options === 'number' ? { steps: options } : options;
+        const steps = o.steps ?? 200, batch = o.batch ?? 256, threads = o.threads ?? 1;
+        M.pauseMainLoop();
+        try {
+          await applied(M._lc_bench(steps, batch, threads));
+        } finally { M.resumeMainLoop(); }
+        const r = JSON.parse(M.UTF8ToString(M._lc_bench_result()));
+        if (r.error) throw new Error(`bench: ${r.error}`);
+        return { samplesPerSec: r.samplesPerSec, gflops: r.gflops, msPerStep: r.msPerStep, steps: r.steps, threads, batch };
+      },
     });
 
     wireDrawing(M, M.canvas);

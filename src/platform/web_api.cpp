@@ -1,9 +1,12 @@
-// The page's script interface: web/main.js wraps these in window.latentCanvas. They read the App's state or
-// send it the same commands as the interface does; none of them touches the model directly.
+// The page's script interface: web/main.js wraps these in window.latentCanvas. They read the latest snapshot and
+// the views, command the Drawing, and send the session the same commands the interface does; none of them touches
+// the model. A command returns its number: state().commandsApplied reaches it once the session has carried it out.
 #include <emscripten/emscripten.h>
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
+#include <chrono>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <span>
@@ -20,6 +23,28 @@ const char* result(std::string text) {
   return g_result.c_str();
 }
 
+latent::Lab& lab() { return latent::app_instance().lab(); }
+
+constexpr latent::SessionMode kMode =
+#if defined(__EMSCRIPTEN_PTHREADS__)
+    latent::SessionMode::Thread;
+#else
+    latent::SessionMode::Sliced;
+#endif
+
+// A whole number from a JSON field, if it is one and lies in [lo, hi]; otherwise the field is an error.
+bool read_int(const nlohmann::json& j, const char* key, int lo, int hi, int& out, std::string& error) {
+  if (!j.contains(key)) return true;
+  const auto& v = j[key];
+  if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() != std::floor(v.get<double>()) ||
+      v.get<double>() < lo || v.get<double>() > hi) {
+    error = std::string(key) + ": expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
+    return false;
+  }
+  out = static_cast<int>(v.get<double>());
+  return true;
+}
+
 }  // namespace
 
 extern "C" {
@@ -32,13 +57,13 @@ EMSCRIPTEN_KEEPALIVE const char* lc_init(const std::uint8_t* images, int images_
                                           "assets/mnist/images-idx3-ubyte.gz",
                                           std::span(labels, static_cast<std::size_t>(labels_len)),
                                           "assets/mnist/labels-idx1-ubyte.gz", all);
-  if (s) s = latent::app_instance().lab().init(std::move(all));
+  if (s) s = lab().init(std::move(all), kMode);
   return result(s ? "" : s.message());
 }
 
 // Pretrained weights: a safetensors file's bytes. Returns "" or an error message.
 EMSCRIPTEN_KEEPALIVE const char* lc_load_weights(const std::uint8_t* bytes, int len, const char* name) {
-  const latent::Status s = latent::app_instance().lab().load_pretrained(std::span(bytes, static_cast<std::size_t>(len)), name);
+  const latent::Status s = lab().load_pretrained(std::span(bytes, static_cast<std::size_t>(len)), name);
   return result(s ? "" : s.message());
 }
 
@@ -46,29 +71,43 @@ EMSCRIPTEN_KEEPALIVE void lc_set_font(const std::uint8_t* bytes, int len) {
   latent::app_instance().set_font(std::vector<std::uint8_t>(bytes, bytes + len));
 }
 
+// The latest snapshot (newer than the last frame's, if the session has published since), as JSON.
 EMSCRIPTEN_KEEPALIVE const char* lc_state() {
-  const latent::Lab& lab = latent::app_instance().lab();
   nlohmann::json state = nlohmann::json::object();
-  state["ready"] = lab.ready();
-  if (lab.ready()) {
-    const latent::Trainer& t = lab.trainer();
-    state["epoch"] = t.epoch();
-    state["step"] = t.total_steps();
-    state["training"] = lab.training();
-    state["trainLoss"] = lab.train_loss();
-    state["testLoss"] = lab.test_loss();
-    state["samplesPerSec"] = lab.samples_per_sec();
-    state["latentDim"] = lab.latent_size();
-    state["batchInEpoch"] = t.batch_in_epoch();
-    state["batchesPerEpoch"] = t.batches_per_epoch();
-    state["targetEpochs"] = lab.settings().target_epochs;
-    state["architecture"] = lab.architecture().describe();
-    state["origin"] = lab.model_origin();
-    const latent::Drawing& drawing = lab.drawing();
+  state["ready"] = lab().ready();
+  if (lab().ready()) {
+    const auto snap = lab().latest();
+    state["epoch"] = snap->epoch;
+    state["step"] = snap->step;
+    state["samplesSeen"] = snap->samples_seen;
+    state["training"] = snap->training;
+    state["trainLoss"] = snap->train_loss;
+    state["testLoss"] = snap->test_loss;  // null while evaluating
+    state["evaluating"] = snap->evaluating;
+    state["samplesPerSec"] = snap->samples_per_sec;
+    state["latentDim"] = snap->settings.architecture.latent;
+    state["batchInEpoch"] = snap->batch_in_epoch;
+    state["batchesPerEpoch"] = snap->batches_per_epoch;
+    state["targetEpochs"] = snap->settings.target_epochs;
+    state["batchSize"] = snap->settings.batch_size;
+    state["learningRate"] = snap->settings.optimizer.learning_rate;
+    state["seed"] = snap->settings.seed;
+    state["architecture"] = snap->settings.architecture.describe();
+    state["origin"] = snap->origin;
+    state["trainingThreads"] = snap->settings.threads;
+    state["offMainThread"] = lab().off_main_thread();
+    state["snapshotAgeMs"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - snap->taken).count();
+    state["snapshotRevision"] = snap->revision;
+    state["commandsApplied"] = snap->commands;
+    state["commandsSent"] = lab().commands_sent();
+    state["error"] = snap->error;
+    const latent::Drawing& drawing = lab().drawing();
     state["strokes"] = drawing.stroke_count();
     state["strokePoints"] = drawing.last_stroke_points();
     state["lastPointerType"] = drawing.stroke_count() > 0 ? latent::to_string(drawing.last_stroke_kind()) : "";
     state["drawing"] = drawing.stroke_active();
+    state["drawingRevision"] = drawing.revision();
+    state["viewsDrawingRevision"] = lab().views().drawing_revision();  // equal once a frame has shown the drawing
     state["brush"] = drawing.brush();
     state["fps"] = ImGui::GetCurrentContext() != nullptr ? ImGui::GetIO().Framerate : 0.0f;
     const latent::App::Timings& timing = latent::app_instance().timings();
@@ -79,11 +118,63 @@ EMSCRIPTEN_KEEPALIVE const char* lc_state() {
   return result(state.dump());
 }
 
-EMSCRIPTEN_KEEPALIVE void lc_set_training(int on) { latent::app_instance().lab().set_training(on != 0); }
+EMSCRIPTEN_KEEPALIVE double lc_set_training(int on) { return static_cast<double>(lab().set_training(on != 0)); }
 
-EMSCRIPTEN_KEEPALIVE void lc_reset(double seed) {
-  latent::app_instance().lab().reset(static_cast<std::uint64_t>(std::max(0.0, seed)));
+EMSCRIPTEN_KEEPALIVE double lc_reset(double seed) {
+  const double s = std::isfinite(seed) ? std::clamp(std::floor(seed), 0.0, 9007199254740991.0) : 1.0;
+  return static_cast<double>(lab().reset(static_cast<std::uint64_t>(s)));
 }
+
+// Settings as JSON, any of: {"learningRate", "batchSize", "targetEpochs", "threads", "latent", "hidden" (a list of
+// widths), "activation", "seed"}; the rest stay. Returns the command's number, or 0 when the text is not such an object (lc_last_error says why). Values
+// the session refuses (a learning rate of 0, say) come back as the snapshot's "error".
+EMSCRIPTEN_KEEPALIVE double lc_apply(const char* json) {
+  const auto j = nlohmann::json::parse(json, nullptr, false);
+  latent::SessionSettings s = lab().settings();
+  std::string error;
+  if (j.is_discarded() || !j.is_object()) {
+    error = "expected an object of settings";
+  } else {
+    if (j.contains("learningRate")) {
+      const auto& v = j["learningRate"];
+      if (!v.is_number()) error = "learningRate: expected a number";
+      else s.optimizer.learning_rate = v.get<float>();
+    }
+    int seed = static_cast<int>(std::min<std::uint64_t>(s.seed, 2147483647));
+    if (error.empty()) read_int(j, "batchSize", 1, latent::TrainConfig::kMaxBatch, s.batch_size, error);
+    if (error.empty()) read_int(j, "targetEpochs", 1, latent::SessionSettings::kMaxEpochs, s.target_epochs, error);
+    if (error.empty()) read_int(j, "threads", 1, latent::TrainConfig::kMaxThreads, s.threads, error);
+    if (error.empty()) read_int(j, "latent", latent::Architecture::kMinLatent, latent::Architecture::kMaxLatent, s.architecture.latent, error);
+    if (error.empty()) read_int(j, "seed", 0, 2147483647, seed, error);
+    s.seed = static_cast<std::uint64_t>(seed);
+    if (error.empty() && j.contains("hidden")) {
+      const auto& h = j["hidden"];
+      std::vector<int> widths;
+      if (!h.is_array() || h.size() > static_cast<std::size_t>(latent::Architecture::kMaxHiddenLayers)) {
+        error = "hidden: expected a list of up to " + std::to_string(latent::Architecture::kMaxHiddenLayers) + " widths";
+      }
+      for (std::size_t i = 0; error.empty() && i < h.size(); ++i) {
+        int w = 0;
+        nlohmann::json one = {{"width", h[i]}};
+        if (read_int(one, "width", 1, latent::Architecture::kMaxWidth, w, error)) widths.push_back(w);
+      }
+      if (error.empty()) s.architecture.hidden = widths;
+    }
+    if (error.empty() && j.contains("activation")) {
+      const auto a = j["activation"].is_string() ? latent::parse_activation(j["activation"].get<std::string>()) : std::nullopt;
+      if (!a) error = "activation: expected relu, sigmoid, tanh or linear";
+      else s.architecture.activation = *a;
+    }
+  }
+  if (!error.empty()) {
+    result(error);
+    return 0;
+  }
+  return static_cast<double>(lab().apply(s));
+}
+
+// The reason the last lc_apply returned 0.
+EMSCRIPTEN_KEEPALIVE const char* lc_last_error() { return g_result.c_str(); }
 
 // x, y, width, height of the drawing area in the canvas's CSS pixels.
 EMSCRIPTEN_KEEPALIVE void lc_canvas_rect(float* out) {
@@ -95,54 +186,56 @@ EMSCRIPTEN_KEEPALIVE void lc_canvas_rect(float* out) {
 }
 
 EMSCRIPTEN_KEEPALIVE int lc_input(float* out) {
-  latent::app_instance().lab().refresh_views();  // reflect a change made since the last frame
-  const auto& pixels = latent::app_instance().lab().canvas_input().pixels;
+  const auto& pixels = lab().canvas_input().pixels;
   std::copy(pixels.begin(), pixels.end(), out);
   return static_cast<int>(pixels.size());
 }
 
 EMSCRIPTEN_KEEPALIVE int lc_latent(float* out, int capacity) {
-  latent::app_instance().lab().refresh_views();  // reflect a change made since the last frame
-  const auto& code = latent::app_instance().lab().canvas_code();
+  lab().refresh_views();  // reflect a change made since the last frame
+  const auto& code = lab().views().canvas_code();
   const int n = std::min(capacity, static_cast<int>(code.size()));
   std::copy_n(code.begin(), n, out);
   return static_cast<int>(code.size());
 }
 
 EMSCRIPTEN_KEEPALIVE int lc_reconstruction(float* out) {
-  latent::app_instance().lab().refresh_views();  // reflect a change made since the last frame
-  const auto& recon = latent::app_instance().lab().canvas_reconstruction();
+  lab().refresh_views();  // reflect a change made since the last frame
+  const auto& recon = lab().views().canvas_reconstruction();
   std::copy(recon.begin(), recon.end(), out);
   return static_cast<int>(recon.size());
 }
 
-// Times `steps` training steps of a fresh seed model (batch 256) on the training digits, after 5 warm-up steps,
-// like `latent bench`. Blocks for the duration. Returns {"samplesPerSec":..,"gflops":..,"msPerStep":..}.
-EMSCRIPTEN_KEEPALIVE const char* lc_bench(int steps) {
-  const latent::Lab& lab = latent::app_instance().lab();
-  if (!lab.ready() || steps < 1) return result("{}");
-  latent::Trainer trainer(lab.data().train, latent::TrainConfig{});
-  for (int i = 0; i < 5; ++i) trainer.step();
-  const double start = emscripten_get_now();
-  for (int i = 0; i < steps; ++i) trainer.step();
-  const double seconds = (emscripten_get_now() - start) / 1000.0;
-  const double samples = static_cast<double>(steps) * trainer.config().batch_size;
-  const double flops_per_sample = 2.0 * 784 * 32 * 5;  // five 784 x 32 products, as in `latent bench`
-  nlohmann::json out = {{"samplesPerSec", samples / seconds},
-                        {"gflops", samples * flops_per_sample / seconds / 1e9},
-                        {"msPerStep", seconds * 1000 / steps}};
+// The benchmark: `steps` training steps of a fresh model (the seed architecture unless the session's is asked
+// for) at `batch` and `threads`, on the session's thread (run_training_benchmark). Returns the command's number;
+// lc_bench_result has the outcome once state().commandsApplied reaches it.
+EMSCRIPTEN_KEEPALIVE double lc_bench(int steps, int batch, int threads) {
+  latent::SessionSettings s;
+  s.batch_size = batch;
+  s.threads = threads;
+  return static_cast<double>(lab().bench(s, steps));
+}
+
+EMSCRIPTEN_KEEPALIVE const char* lc_bench_result() {
+  const auto snap = lab().latest();
+  const nlohmann::json out = {{"id", snap->bench_id},
+                              {"samplesPerSec", snap->bench.samples_per_sec},
+                              {"gflops", snap->bench.gflops},
+                              {"msPerStep", snap->bench.ms_per_step},
+                              {"steps", snap->bench.steps},
+                              {"error", snap->error}};
   return result(out.dump());
 }
 
-EMSCRIPTEN_KEEPALIVE void lc_clear_canvas() { latent::app_instance().lab().drawing().clear(); }
+EMSCRIPTEN_KEEPALIVE void lc_clear_canvas() { lab().drawing().clear(); }
 
-EMSCRIPTEN_KEEPALIVE int lc_undo() { return latent::app_instance().lab().drawing().undo() ? 1 : 0; }
+EMSCRIPTEN_KEEPALIVE int lc_undo() { return lab().drawing().undo() ? 1 : 0; }
 
 // One pointer event from the page (web/main.js), in the canvas's CSS pixels. phase: 0 down, 1 move, 2 up,
 // 3 cancel; kind: 0 mouse, 1 pen, 2 touch; pressure: 0..1, or negative when the device has none. Returns 1 when
 // a press started a stroke (the page then captures that pointer), else 0.
 EMSCRIPTEN_KEEPALIVE int lc_pointer(int phase, int pointer, int kind, float x, float y, float pressure) {
-  latent::Drawing& drawing = latent::app_instance().lab().drawing();
+  latent::Drawing& drawing = lab().drawing();
   const latent::PointerKind k = kind == 1 ? latent::PointerKind::Pen
                                 : kind == 2 ? latent::PointerKind::Touch
                                             : latent::PointerKind::Mouse;
@@ -160,11 +253,11 @@ EMSCRIPTEN_KEEPALIVE int lc_pointer(int phase, int pointer, int kind, float x, f
 // Returns the side; with a null `out`, only that.
 EMSCRIPTEN_KEEPALIVE int lc_drawing_raster(std::uint8_t* out) {
   if (out == nullptr) return latent::Sketch::kSize;
-  const auto& raster = latent::app_instance().lab().drawing().sketch().raster();
+  const auto& raster = lab().drawing().sketch().raster();
   for (std::size_t i = 0; i < raster.size(); ++i) out[i] = static_cast<std::uint8_t>(raster[i] * 255.0f + 0.5f);
   return latent::Sketch::kSize;
 }
 
-EMSCRIPTEN_KEEPALIVE void lc_set_brush(float radius) { latent::app_instance().lab().drawing().set_brush(radius); }
+EMSCRIPTEN_KEEPALIVE void lc_set_brush(float radius) { lab().drawing().set_brush(radius); }
 
 }  // extern "C"

@@ -30,9 +30,10 @@ export function forEachBrowser(title, body, options = {}) {
   }
 }
 
-// Loads the app and waits until window.latentCanvas.ready (or its error, which fails the test).
-export async function loadApp(session, tab, timeout = 60000) {
-  const response = await tab.goto(session.url);
+// Loads the app (at `path` under the server's root, e.g. '?threads=off') and waits until window.latentCanvas.ready
+// (or its error, which fails the test).
+export async function loadApp(session, tab, timeout = 60000, path = '') {
+  const response = await tab.goto(session.url + path);
   await tab.waitFor(() => window.latentCanvas && (window.latentCanvas.ready || window.latentCanvas.error), null, timeout);
   const error = await tab.evaluate(() => window.latentCanvas.error);
   if (error) throw new Error(`the page reported: ${error}`);
@@ -85,4 +86,29 @@ export function cosine(a, b) {
   let ab = 0, aa = 0, bb = 0;
   for (let i = 0; i < a.length; i++) { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
   return ab / Math.sqrt(aa * bb);
+}
+
+// A plain static file server without isolation headers, as people host demos: Debian's `python3 -m http.server`
+// on a free loopback port. Resolves to { server: { close(done) }, url } like startServer().
+export async function startPlainServer({ root }) {
+  const { spawn } = await import('node:child_process');
+  const net = await import('node:net');
+  const port = await new Promise((resolve, reject) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address();
+      probe.close(() => resolve(free));
+    }).on('error', reject);
+  });
+  const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const child = spawn(python, ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', root],
+    { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(url)).ok) break;
+    } catch { /* not listening yet */ }
+    if (i > 100) { child.kill(); throw new Error(`${python} -m http.server did not start on port ${port}`); }
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  return { server: { close: (done) => { child.once('exit', () => done()); child.kill(); } }, url };
 }

@@ -18,7 +18,7 @@ forEachBrowser('the page', (session) => {
     assert.deepEqual(tab.log.failed, []);
     assert.deepEqual(tab.log.errors, []);
     assert.deepEqual(tab.log.console.filter((m) => m.type === 'error'), []);
-    assert.ok(tab.log.requests.some((u) => u.endsWith('/latent-canvas.wasm')));
+    assert.ok(tab.log.requests.some((u) => u.endsWith('/latent-canvas.wasm.gz')), 'the threaded program was loaded');
     const s = await state(tab);
     assert.equal(s.latentDim, 32);
     assert.match(s.origin, /^pretrained/);
@@ -36,7 +36,7 @@ forEachBrowser('the page', (session) => {
     assert.equal(before.training, false);
     assert.ok(before.testLoss > 0.5, `random weights should give a high loss, got ${before.testLoss}`);
     await tab.evaluate(() => window.latentCanvas.setTraining(true));
-    await tab.waitFor(() => window.latentCanvas.state().epoch >= 2);
+    await tab.waitFor(() => window.latentCanvas.state().epoch >= 2 && window.latentCanvas.state().samplesPerSec > 0);
     const during = await state(tab);
     await tab.evaluate(() => window.latentCanvas.setTraining(false));
     assert.equal(during.training, true);
