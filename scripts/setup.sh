@@ -18,8 +18,9 @@ for group in "${groups[@]}"; do
     desktop) packages+=(libsdl2-dev libimgui-dev libgl-dev fonts-roboto-unhinted xvfb xauth libgl1-mesa-dri) ;;
     web) packages+=(emscripten node-acorn nodejs xz-utils ca-certificates libeigen3-dev nlohmann-json3-dev cmake ninja-build
                     fonts-roboto-unhinted) ;;
-    # Firefox runs with a window on a virtual X display (Xvfb), where Mesa gives it WebGL2.
-    browser-tests) packages+=(chromium firefox-esr xvfb xauth libgl1-mesa-dri nodejs npm) ;;
+    # Firefox runs with a window on a virtual X display (Xvfb), where Mesa gives it WebGL2. python3 serves the
+    # page as a plain static server does (python3 -m http.server), for the tests that need one.
+    browser-tests) packages+=(chromium firefox-esr xvfb xauth libgl1-mesa-dri python3 nodejs npm) ;;
     test-data) packages+=(dataset-fashion-mnist) ;;
     *) echo "setup.sh: unknown group '$group' (native, desktop, web, browser-tests, test-data)" >&2; exit 2 ;;
   esac

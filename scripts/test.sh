@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The README's test command: installs what is missing, builds everything, and runs every test:
-# the native unit tests (ctest), then the web page's tests in Chromium and Firefox. Exits non-zero if any fails.
+# The README's test command: installs what is missing, builds everything, and runs every test: the native unit
+# tests (ctest), the ones that start threads again under ThreadSanitizer, then the web page's tests in Chromium
+# and Firefox. Exits non-zero if any fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +12,12 @@ cmake --preset native
 cmake --build --preset native
 ctest --preset native -j "$(nproc)"
 
-echo "== web build"
+echo "== the tests that start threads, under ThreadSanitizer"
+cmake --preset tsan
+cmake --build --preset tsan
+ctest --preset tsan -j "$(nproc)"
+
+echo "== web build (the program with threads, and without)"
 cmake --preset web
 cmake --build --preset web
 
