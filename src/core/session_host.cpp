@@ -52,12 +52,15 @@ void SessionThread::publish() {
 // command comes.
 void SessionThread::run() {
   using Clock = std::chrono::steady_clock;
+  const TrainingSession::Interrupt interrupted = [this] { return pending_.load(std::memory_order_acquire); };
   auto published = Clock::now();
   std::vector<SessionCommand> commands;
   for (;;) {
     {
       std::unique_lock lock(commands_mutex_);
-      if (!session_->training()) wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+      if (!session_->training() && !session_->unfinished()) {
+        wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+      }
       if (stop_) return;
       commands.swap(queue_);
       pending_.store(false, std::memory_order_relaxed);
@@ -66,12 +69,16 @@ void SessionThread::run() {
     const bool had_commands = !commands.empty();
     commands.clear();
     if (had_commands) {
-      publish();  // the commands' effect at once; then what they left to do (a test evaluation), published too
-      if (session_->finish()) publish();
+      publish();  // the commands' effect at once
       published = Clock::now();
     }
-    while (session_->training() && !pending_.load(std::memory_order_acquire)) {
-      session_->run_for(0.0);  // one step
+    // What is left to do (a test evaluation, of new weights or of the last epoch), unless a command is waiting.
+    if (session_->finish(interrupted)) {
+      publish();
+      published = Clock::now();
+    }
+    while (session_->training() && !interrupted()) {
+      session_->run_for(0.0, interrupted);  // one step (with the epoch's evaluation, if it ends one)
       if (!session_->training() || std::chrono::duration<double>(Clock::now() - published).count() >= kPublishSeconds) {
         publish();
         published = Clock::now();
@@ -84,8 +91,10 @@ void SessionThread::run() {
 // SlicedSession
 // ---------------------------------------------------------------------------------------------------------
 
-SlicedSession::SlicedSession(std::unique_ptr<TrainingSession> session)
-    : session_(std::move(session)), latest_(std::make_shared<const Snapshot>(session_->snapshot())) {}
+SlicedSession::SlicedSession(std::unique_ptr<TrainingSession> session) : session_(std::move(session)) {
+  session_->finish();
+  latest_ = std::make_shared<const Snapshot>(session_->snapshot());
+}
 
 std::uint64_t SlicedSession::send(SessionCommand command) {
   session_->handle(command);

@@ -169,23 +169,31 @@ float Trainer::epoch_loss() const {
 }
 
 float Trainer::evaluate(const Dataset& data) {
-  if (!pool_ || data.size() < static_cast<std::size_t>(pool_->parts())) {
-    return mean_loss(*model_, data, config_.loss, config_.batch_size);
+  double total = 0;
+  for (std::size_t first = 0; first < data.size(); first += kEvaluationBlock) {
+    total += evaluate_sum(data, first, std::min(kEvaluationBlock, data.size() - first));
   }
-  // Each thread takes a contiguous part of the data on its own model (replicas get the weights first); the
-  // parts' sums are added in order.
+  return data.size() > 0 ? static_cast<float>(total / static_cast<double>(data.size())) : 0.0f;
+}
+
+double Trainer::evaluate_sum(const Dataset& data, std::size_t first, std::size_t count) {
+  if (!pool_ || count < static_cast<std::size_t>(pool_->parts())) {
+    return sum_loss(*model_, data, config_.loss, config_.batch_size, first, count);
+  }
+  // Each thread takes a contiguous part on its own model (replicas get the weights first); the parts' sums are
+  // added in order.
   const int parts = pool_->parts();
   std::vector<double> sums(static_cast<std::size_t>(parts), 0.0);
   auto evaluate_part = [&](int k) {
-    const Range r = split_range(data.size(), parts, k);
+    const Range r = split_range(count, parts, k);
     Autoencoder& m = k == 0 ? *model_ : *replicas_[static_cast<std::size_t>(k - 1)];
     if (k > 0) std::copy(model_->parameters().begin(), model_->parameters().end(), m.parameters().begin());
-    sums[static_cast<std::size_t>(k)] = sum_loss(m, data, config_.loss, config_.batch_size, r.first, r.count);
+    sums[static_cast<std::size_t>(k)] = sum_loss(m, data, config_.loss, config_.batch_size, first + r.first, r.count);
   };
   pool_->run(evaluate_part);
   double total = 0;
   for (double part : sums) total += part;
-  return static_cast<float>(total / static_cast<double>(data.size()));
+  return total;
 }
 
 float mean_loss(Autoencoder& model, const Dataset& data, Loss loss, int chunk) {

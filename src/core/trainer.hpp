@@ -66,9 +66,13 @@ class Trainer {
   // the epoch that just ended.
   float epoch_loss() const;
 
-  // Mean loss over a whole dataset (same pixel count), forward only, in chunks of the batch size (shared by the
-  // threads: each sums a contiguous part of the data, and the parts are added in order).
+  // Mean loss over a whole dataset (same pixel count), forward only: the sum of evaluate_sum() over consecutive
+  // blocks of kEvaluationBlock images, in order, over the count.
+  static constexpr std::size_t kEvaluationBlock = 500;
   float evaluate(const Dataset& data);
+  // The summed per-image loss of images [first, first + count), shared by the threads (each sums a contiguous
+  // part in chunks of the batch size; the parts are added in order).
+  double evaluate_sum(const Dataset& data, std::size_t first, std::size_t count);
 
   int threads() const { return config_.threads; }
   void set_threads(int threads);  // takes effect from the next step; the weights and the optimizer stay

@@ -36,30 +36,22 @@ Status SessionSettings::validate() const {
 // ---------------------------------------------------------------------------------------------------------
 
 Status TrainingSession::create(std::shared_ptr<const DatasetSplit> data, SessionSettings settings,
-                               std::unique_ptr<TrainingSession>& out) {
+                               std::unique_ptr<TrainingSession>& out, bool evaluate) {
   if (!data) return Status::error("no data");
   settings.architecture.input = data->train.pixels();
   if (Status s = settings.validate(); !s) return s;
   const TrainConfig config = settings.train_config();
   if (Status s = Trainer::validate_data(data->train, config, "training"); !s) return s;
   if (Status s = Trainer::validate_data(data->test, config, "test"); !s) return s;
-  out.reset(new TrainingSession(std::move(data), std::move(settings)));
+  out.reset(new TrainingSession(std::move(data), std::move(settings), evaluate));
   return Status::ok();
 }
 
-TrainingSession::TrainingSession(std::shared_ptr<const DatasetSplit> data, SessionSettings settings)
+TrainingSession::TrainingSession(std::shared_ptr<const DatasetSplit> data, SessionSettings settings, bool evaluate)
     : data_(std::move(data)), settings_(std::move(settings)) {
   new_trainer(nullptr);
   after_model_change("random weights (seed " + std::to_string(settings_.seed) + ")", false);
-  finish();
-}
-
-bool TrainingSession::finish() {
-  if (!evaluating_) return false;
-  test_loss_ = trainer_->evaluate(data_->test);
-  test_curve_.assign(1, {0.0, test_loss_});
-  evaluating_ = false;
-  return true;
+  if (evaluate) finish();
 }
 
 void TrainingSession::handle(const SessionCommand& command) {
@@ -125,9 +117,8 @@ void TrainingSession::apply(const command::Apply& c) {
     const bool was_training = training_;
     const bool trained = inherited_training_ || trainer_->total_steps() > 0;
     const Autoencoder current = trainer_->model();
-    const std::optional<float> same_loss = evaluating_ ? std::nullopt : std::optional<float>(test_loss_);
     new_trainer(&current);
-    after_model_change(origin_, trained, same_loss);  // the same weights: the same test loss
+    after_model_change(origin_, trained);
     training_ = was_training;
     if (training_) {
       rate_start_ = Clock::now();
@@ -174,7 +165,7 @@ void TrainingSession::new_trainer(const Autoencoder* weights) {
   if (weights != nullptr) trainer_->adopt(*weights);
 }
 
-void TrainingSession::after_model_change(std::string origin, bool inherited_training, std::optional<float> known_test_loss) {
+void TrainingSession::after_model_change(std::string origin, bool inherited_training) {
   training_ = false;
   origin_ = std::move(origin);
   inherited_training_ = inherited_training;
@@ -187,17 +178,66 @@ void TrainingSession::after_model_change(std::string origin, bool inherited_trai
   train_loss_ = 0;
   samples_per_sec_ = 0;
   epoch_train_seconds_ = 0;
-  evaluating_ = !known_test_loss.has_value();
-  test_loss_ = known_test_loss.value_or(std::numeric_limits<float>::quiet_NaN());
-  if (known_test_loss) test_curve_.push_back({0.0, test_loss_});
+  evaluating_ = true;
+  test_loss_ = std::numeric_limits<float>::quiet_NaN();
+  start_evaluation(false);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Evaluation of the test set, in blocks
+// ---------------------------------------------------------------------------------------------------------
+
+void TrainingSession::start_evaluation(bool epoch_end) {
+  eval_ = Evaluation{};
+  eval_.active = true;
+  eval_.epoch_end = epoch_end;
+}
+
+bool TrainingSession::finish(const Interrupt& interrupted) {
+  const Dataset& test = data_->test;
+  while (eval_.active) {
+    if (eval_.next >= test.size()) {
+      complete_evaluation();
+      return true;
+    }
+    if (interrupted && interrupted()) return false;
+    const auto start = Clock::now();
+    const std::size_t count = std::min(Trainer::kEvaluationBlock, test.size() - eval_.next);
+    eval_.sum += trainer_->evaluate_sum(test, eval_.next, count);
+    eval_.next += count;
+    eval_.seconds += std::chrono::duration<double>(Clock::now() - start).count();
+  }
+  return false;
+}
+
+void TrainingSession::complete_evaluation() {
+  eval_.active = false;
+  const std::size_t n = data_->test.size();
+  test_loss_ = n > 0 ? static_cast<float>(eval_.sum / static_cast<double>(n)) : 0.0f;
+  if (!eval_.epoch_end) {
+    evaluating_ = false;
+    test_curve_.assign(1, {0.0, test_loss_});
+    return;
+  }
+  test_curve_.push_back({static_cast<double>(trainer_->total_steps()), test_loss_});
+  EpochRecord r;
+  r.epoch = trainer_->epoch();
+  r.train_loss = trainer_->epoch_loss();
+  r.test_loss = test_loss_;
+  r.samples = static_cast<std::int64_t>(data_->train.size());
+  r.train_seconds = epoch_train_seconds_;
+  r.seconds = epoch_train_seconds_ + eval_.seconds;
+  epochs_.push_back(r);
+  epoch_train_seconds_ = 0;
+  if (trainer_->epoch() >= settings_.target_epochs) training_ = false;
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // The training loop
 // ---------------------------------------------------------------------------------------------------------
 
-int TrainingSession::run_for(double budget_seconds) {
-  finish();
+int TrainingSession::run_for(double budget_seconds, const Interrupt& interrupted) {
+  if (eval_.active && !finish(interrupted)) return 0;  // a command is waiting
   if (!training_) return 0;
   const auto start = Clock::now();
   const std::int64_t samples_before = trainer_->samples_seen();
@@ -210,11 +250,9 @@ int TrainingSession::run_for(double budget_seconds) {
     add_train_point(trainer_->last_batch_loss());
     train_loss_ = trainer_->epoch_loss();
     if (epoch_done) {
-      end_epoch();
-      if (trainer_->epoch() >= settings_.target_epochs) {
-        training_ = false;
-        break;
-      }
+      start_evaluation(true);
+      if (!finish(interrupted)) break;  // a command is waiting: the evaluation goes on after it
+      if (!training_) break;            // the target is reached
     }
   } while (std::chrono::duration<double>(Clock::now() - start).count() < budget_seconds);
   ++weights_revision_;
@@ -229,22 +267,6 @@ int TrainingSession::run_for(double budget_seconds) {
   }
   if (!training_) samples_per_sec_ = 0;
   return steps;
-}
-
-void TrainingSession::end_epoch() {
-  const auto eval_start = Clock::now();
-  test_loss_ = trainer_->evaluate(data_->test);
-  const double eval_seconds = std::chrono::duration<double>(Clock::now() - eval_start).count();
-  test_curve_.push_back({static_cast<double>(trainer_->total_steps()), test_loss_});
-  EpochRecord r;
-  r.epoch = trainer_->epoch();
-  r.train_loss = trainer_->epoch_loss();
-  r.test_loss = test_loss_;
-  r.samples = static_cast<std::int64_t>(data_->train.size());
-  r.train_seconds = epoch_train_seconds_;
-  r.seconds = epoch_train_seconds_ + eval_seconds;
-  epochs_.push_back(r);
-  epoch_train_seconds_ = 0;
 }
 
 void TrainingSession::add_train_point(float batch_loss) {

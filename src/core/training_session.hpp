@@ -7,15 +7,17 @@
 // Commands travel one way, as values. A command the session cannot carry out (settings out of range, weights
 // that do not fit the data) changes nothing and leaves its reason in the next snapshot's `error`.
 //
-// A command that makes new weights (Reset, Apply with a new shape, Adopt) takes effect at once; the test loss of
-// those weights is work that follows (finish(), or the next run_for()), so that a host can publish the change
-// first: the snapshot in between says `evaluating`, with the test loss not yet known (NaN).
+// A command that makes new weights (Reset, Apply with a new shape or batch, Adopt) takes effect at once; the test
+// loss of those weights is work that follows, so that a host can publish the change first: the snapshot in
+// between says `evaluating`, with the test loss not yet known (NaN). Every evaluation of the test set (of new
+// weights, or at the end of an epoch) runs in blocks of Trainer::kEvaluationBlock images and stops between blocks
+// when the host says a command is waiting, so no command waits for more than one block (or one training step).
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -120,18 +122,25 @@ struct Snapshot {
 class TrainingSession {
  public:
   // `data` (split into train and test) must fit settings.architecture (input = the images' pixels) and is shared
-  // read-only: nothing may change it while the session lives. Starts with random weights from settings.seed.
+  // read-only: nothing may change it while the session lives. Starts with random weights from settings.seed,
+  // evaluated at once, or (evaluate = false) by the first finish() or run_for(): on the session's own thread.
   static Status create(std::shared_ptr<const DatasetSplit> data, SessionSettings settings,
-                       std::unique_ptr<TrainingSession>& out);
+                       std::unique_ptr<TrainingSession>& out, bool evaluate = true);
 
   void handle(const SessionCommand& command);
-  // Does the work a command left (the test loss of new weights). Returns whether there was any.
-  bool finish();
-  bool unfinished() const { return evaluating_; }
 
-  // While training: runs steps until `budget_seconds` have passed (at least one), with the test evaluation at
-  // each epoch's end, and stops at the target. Returns the number of steps run.
-  int run_for(double budget_seconds);
+  // Tells the session, between blocks of work, whether a command is waiting (then it stops and resumes later).
+  // Called on the session's thread; an empty one never interrupts.
+  using Interrupt = std::function<bool()>;
+
+  // Goes on with an unfinished evaluation of the test set. Returns true when one completed.
+  bool finish(const Interrupt& interrupted = {});
+  bool unfinished() const { return eval_.active; }
+
+  // Finishes an unfinished evaluation, then, while training, runs steps until `budget_seconds` have passed (at
+  // least one), with the test evaluation at each epoch's end, and stops at the target. Stops early when
+  // `interrupted` says a command is waiting. Returns the number of steps run.
+  int run_for(double budget_seconds, const Interrupt& interrupted = {});
 
   bool training() const { return training_; }
   const SessionSettings& settings() const { return settings_; }
@@ -142,14 +151,15 @@ class TrainingSession {
   Snapshot snapshot(bool with_parameters = true);
 
  private:
-  TrainingSession(std::shared_ptr<const DatasetSplit> data, SessionSettings settings);
+  TrainingSession(std::shared_ptr<const DatasetSplit> data, SessionSettings settings, bool evaluate);
   void apply(const command::Apply& c);
   void adopt(const command::Adopt& c);
   void bench(const command::Bench& c);
   void new_trainer(const Autoencoder* weights);  // from settings_; keeps `weights` if given, else random
-  // New weights: counters and curves restart. The test loss is `known`, or left to finish().
-  void after_model_change(std::string origin, bool inherited_training, std::optional<float> known_test_loss = std::nullopt);
-  void end_epoch();
+  // New weights: counters and curves restart, and their test evaluation starts.
+  void after_model_change(std::string origin, bool inherited_training);
+  void start_evaluation(bool epoch_end);
+  void complete_evaluation();
   void add_train_point(float batch_loss);
   void refuse(const Status& why);
 
@@ -168,7 +178,15 @@ class TrainingSession {
 
   float train_loss_ = 0;
   float test_loss_ = 0;
-  bool evaluating_ = false;
+  bool evaluating_ = false;  // new weights whose test loss is not known yet
+
+  struct Evaluation {        // of the test set, in blocks
+    bool active = false;
+    bool epoch_end = false;  // for the epoch just finished (else: for new weights)
+    std::size_t next = 0;    // the first image of the next block
+    double sum = 0;
+    double seconds = 0;
+  } eval_;
   double samples_per_sec_ = 0;
   Clock::time_point rate_start_{};
   std::int64_t rate_samples_ = 0;

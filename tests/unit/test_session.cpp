@@ -144,14 +144,12 @@ TEST_CASE("reset gives the seed's weights; apply keeps or replaces the model; ba
   CHECK(a.step == 3);
   CHECK(a.settings.optimizer.learning_rate == 0.01f);
 
-  // A batch size keeps the weights (and so their test loss); the counters restart, but the weights still carry
-  // their training.
+  // A batch size keeps the weights; the counters restart, but the weights still carry their training.
   SessionSettings batch = a.settings;
   batch.batch_size = 64;
   s->handle(command::Apply{batch});
+  s->finish();
   const Snapshot b = s->snapshot();
-  CHECK_FALSE(b.evaluating);
-  CHECK(b.test_loss == a.test_loss);
   CHECK(b.parameters == a.parameters);
   CHECK(b.step == 0);
   CHECK(b.batches_per_epoch == 125);
@@ -211,6 +209,40 @@ TEST_CASE("adopted weights are the model's from then on, with their architecture
   CHECK(snap.has_training());
   CHECK(std::equal(snap.parameters.begin(), snap.parameters.end(), model->parameters().begin()));
   CHECK(snap.test_loss == Approx(mean_loss(*model, bundled_split()->test, Loss::BinaryCrossEntropy)));
+}
+
+TEST_CASE("test evaluations stop between blocks when a command waits, and resume to the same result", "[session]") {
+  auto s = make_session();
+  const float whole = s->snapshot().test_loss;  // evaluated in one go by create()
+  s->handle(command::Reset{1});                 // the same weights again, evaluated anew
+  int asked = 0;
+  const TrainingSession::Interrupt after_one_block = [&] { return ++asked > 1; };
+  CHECK_FALSE(s->finish(after_one_block));      // one block of 500, then "a command is waiting"
+  CHECK(s->unfinished());
+  CHECK(s->snapshot().evaluating);
+  CHECK(s->run_for(1.0, after_one_block) == 0);  // no steps while a command waits
+  CHECK(s->finish());
+  CHECK_FALSE(s->unfinished());
+  CHECK(s->snapshot().test_loss == whole);
+
+  // At an epoch's end: the epoch's record waits for its evaluation; training goes on after it.
+  SessionSettings two;
+  two.target_epochs = 2;
+  s->handle(command::Apply{two});
+  s->handle(command::Start{});
+  bool waiting = false;
+  const TrainingSession::Interrupt when_told = [&] { return waiting; };
+  while (s->snapshot(false).batch_in_epoch < 31) s->run_for(0.0, when_told);
+  waiting = true;
+  CHECK(s->run_for(0.0, when_told) == 1);  // the epoch's last step; its evaluation is interrupted
+  CHECK(s->unfinished());
+  CHECK(s->snapshot(false).epochs.empty());
+  waiting = false;
+  CHECK(s->finish(when_told));
+  const Snapshot done = s->snapshot(false);
+  REQUIRE(done.epochs.size() == 1);
+  CHECK(done.training);
+  CHECK(done.test_curve.size() == 2);
 }
 
 TEST_CASE("the benchmark command times steps of a fresh model and reports it", "[session]") {
