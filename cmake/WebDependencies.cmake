@@ -1,4 +1,4 @@
-# The web build's SDL2 and Dear ImGui: Debian's source packages (scripts/fetch-web-sources.sh), compiled by
+# The web build's SDL2, Dear ImGui and zlib: Debian's source packages (scripts/fetch-web-sources.sh), compiled by
 # cmake/web-deps with this Emscripten once, into a cache outside the build tree, keyed by the library versions,
 # the compiler and the recipe. Later configures, in this or any build folder, reuse it.
 if(DEFINED ENV{LATENT_CACHE_DIR} AND NOT "$ENV{LATENT_CACHE_DIR}" STREQUAL "")
@@ -19,6 +19,7 @@ endif()
 string(REPLACE "\n" ";" fetched "${fetched}")
 list(GET fetched 0 LATENT_IMGUI_DIR)
 list(GET fetched 1 LATENT_SDL_DIR)
+list(GET fetched 2 LATENT_ZLIB_DIR)
 
 file(SHA256 "${PROJECT_SOURCE_DIR}/cmake/web-deps/CMakeLists.txt" recipe_hash)
 string(SUBSTRING "${recipe_hash}" 0 10 recipe_hash)
@@ -31,7 +32,7 @@ if(LATENT_WEB_THREADS)
 else()
   set(variant st)
 endif()
-set(prefix "${LATENT_CACHE_DIR}/web-deps/sdl2-2.26.5_imgui-1.86_emscripten-${emscripten_version}_${recipe_hash}_${variant}")
+set(prefix "${LATENT_CACHE_DIR}/web-deps/sdl2-2.26.5_imgui-1.86_zlib-1.2.13_emscripten-${emscripten_version}_${recipe_hash}_${variant}")
 
 file(MAKE_DIRECTORY "${LATENT_CACHE_DIR}/web-deps")
 file(LOCK "${LATENT_CACHE_DIR}/web-deps/.lock" GUARD FILE TIMEOUT 1800)
@@ -41,7 +42,7 @@ if(NOT EXISTS "${prefix}/.complete")
   execute_process(
     COMMAND "${CMAKE_COMMAND}" -S "${PROJECT_SOURCE_DIR}/cmake/web-deps" -B "${prefix}.build" -G "${CMAKE_GENERATOR}"
             "-DCMAKE_TOOLCHAIN_FILE=${CMAKE_TOOLCHAIN_FILE}" -DCMAKE_BUILD_TYPE=Release
-            "-DCMAKE_INSTALL_PREFIX=${prefix}" "-DLATENT_SDL_DIR=${LATENT_SDL_DIR}" "-DLATENT_IMGUI_DIR=${LATENT_IMGUI_DIR}"
+            "-DCMAKE_INSTALL_PREFIX=${prefix}" "-DLATENT_SDL_DIR=${LATENT_SDL_DIR}" "-DLATENT_IMGUI_DIR=${LATENT_IMGUI_DIR}" "-DLATENT_ZLIB_DIR=${LATENT_ZLIB_DIR}"
             "-DLATENT_WEB_THREADS=${LATENT_WEB_THREADS}"
     RESULT_VARIABLE rc OUTPUT_VARIABLE log ERROR_VARIABLE log)
   if(rc EQUAL 0)
@@ -65,4 +66,8 @@ set_target_properties(latent_web_imgui PROPERTIES
   IMPORTED_LOCATION "${prefix}/lib/libimgui.a"
   INTERFACE_INCLUDE_DIRECTORIES "${prefix}/include/imgui"
   INTERFACE_LINK_LIBRARIES latent_web_sdl2)
+add_library(latent_web_zlib STATIC IMPORTED)
+set_target_properties(latent_web_zlib PROPERTIES
+  IMPORTED_LOCATION "${prefix}/lib/libz.a"
+  INTERFACE_INCLUDE_DIRECTORIES "${prefix}/include/zlib")
 set(LATENT_THIRD_PARTY_LICENSES "${prefix}/share/licenses")

@@ -13,8 +13,8 @@
 (() => {
   const $ = (id) => document.getElementById(id);
   const ASSETS = [
-    { key: 'images', url: 'assets/mnist/images-idx3-ubyte.gz', what: 'the digits', gzip: true },
-    { key: 'labels', url: 'assets/mnist/labels-idx1-ubyte.gz', what: 'their labels', gzip: true },
+    { key: 'images', url: 'assets/mnist/images-idx3-ubyte.gz', what: 'the digits' },
+    { key: 'labels', url: 'assets/mnist/labels-idx1-ubyte.gz', what: 'their labels' },
     { key: 'weights', url: 'assets/weights/seed-784-32.safetensors', what: 'the pretrained weights', optional: true },
     { key: 'font', url: 'assets/fonts/Roboto-Medium.ttf', what: 'the font', optional: true },
   ];
@@ -23,7 +23,9 @@
     ready: false,
     error: null,
     warnings: [],
+    loadTimings: {},  // milliseconds since navigation at which each step of the start finished
   };
+  const mark = (step) => { api.loadTimings[step] = Math.round(performance.now()); };
   window.latentCanvas = api;
 
   function fail(message) {
@@ -57,12 +59,15 @@
         'Latent Canvas draws with WebGL2.';
     }
     if (typeof DecompressionStream !== 'function') {
-      return 'This browser has no DecompressionStream, which Latent Canvas uses to unpack its digits. ' +
+      return 'This browser has no DecompressionStream, which Latent Canvas uses to unpack its program. ' +
         'Chrome 80, Firefox 113, Safari 16.4 and later have it.';
     }
     return null;
   }
 
+  // Downloads an asset, reporting progress in bytes transferred. With `unzip`, the bytes are gzip and are unpacked
+  // by the browser as they arrive (the program); other gzipped assets (the digits) go to the core as they are,
+  // which inflates them with zlib.
   async function download(asset, progress) {
     let response;
     try {
@@ -74,29 +79,22 @@
       throw new Error(`Could not download ${asset.what} (${asset.url}): the server answered ${response.status} ${response.statusText}.`);
     }
     progress.total[asset.key] = Number(response.headers.get('Content-Length')) || 0;
-    const reader = response.body.getReader();
-    const chunks = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.length;
-      progress.got[asset.key] = size;
-      progress.update();
+    let got = 0;
+    const counted = response.body.pipeThrough(new TransformStream({
+      transform(chunk, out) {
+        got += chunk.length;
+        progress.got[asset.key] = got;
+        progress.update();
+        out.enqueue(chunk);
+      },
+    }));
+    try {
+      const stream = asset.unzip ? counted.pipeThrough(new DecompressionStream('gzip')) : counted;
+      return new Uint8Array(await new Response(stream).arrayBuffer());
+    } catch (e) {
+      throw new Error(asset.unzip ? `${asset.url} is not valid gzip data (${e.message}).`
+        : `Could not download ${asset.what} (${asset.url}): ${e.message}.`);
     }
-    let bytes = new Uint8Array(size);
-    let at = 0;
-    for (const c of chunks) { bytes.set(c, at); at += c.length; }
-    if (asset.gzip) {
-      try {
-        const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-        bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-      } catch (e) {
-        throw new Error(`${asset.url} is not valid gzip data (${e.message}).`);
-      }
-    }
-    return bytes;
   }
 
   // Every pointer event the browser reports over the drawing goes straight to the C++ Drawing (lc_pointer), not
@@ -184,12 +182,11 @@
         'run any static server in build/web (for example python3 -m http.server) and open the address it prints.');
       return;
     }
-    const missing = missingFeature();
-    if (missing) { fail(missing); return; }
     api.isolation = await isolate();
     if (api.isolation === 'reloading') return;
+    mark('isolated');
     const program = api.isolation === 'none' ? 'latent-canvas-st' : 'latent-canvas';
-    const assets = [{ key: 'wasm', url: `${program}.wasm.gz`, what: 'the model code', gzip: true }, ...ASSETS];
+    const assets = [{ key: 'wasm', url: `${program}.wasm.gz`, what: 'the model code', unzip: true }, ...ASSETS];
 
     const progress = {
       got: {}, total: {},
@@ -200,19 +197,25 @@
         $('status').textContent = `Downloading ${(got / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB\u2026`;
       },
     };
-    const files = {};
-    const results = await Promise.allSettled(assets.map(async (a) => { files[a.key] = await download(a, progress); }));
-    for (const [i, r] of results.entries()) {
-      if (r.status === 'fulfilled') continue;
-      if (!assets[i].optional) { fail(r.reason.message); return; }
-      warn(`${r.reason.message} Continuing without ${assets[i].what}.`);
-    }
-
-    $('status').textContent = 'Starting the model\u2026';
+    // Everything downloads at once, while the browser's features are checked; the program compiles as soon as it
+    // has arrived, while the rest still downloads.
+    const pending = assets.map((a) => download(a, progress));
+    const compiled = pending[0].then((bytes) => WebAssembly.compile(bytes));
+    compiled.catch(() => {});  // its failure is reported below, with the download's
+    const missing = missingFeature();
+    if (missing) { fail(missing); return; }
+    // The runtime starts meanwhile too (its script, and in the threaded build its pool of workers); it waits
+    // for the compiled program.
     const ready = new Promise((resolve) => {
       window.Module = {
         canvas: $('canvas'),
-        wasmBinary: files.wasm,
+        // The compiled program, instantiated with the imports the runtime offers (the pthread workers get the
+        // same compiled module from the runtime).
+        instantiateWasm: (imports, receive) => {
+          compiled.then((module) => WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module)))
+            .catch((e) => fail(`The model code could not start: ${e.message}`));
+          return {};
+        },
         noInitialRun: true,
         print: (text) => console.log(text),
         printErr: (text) => console.warn(text),
@@ -221,13 +224,26 @@
         onRuntimeInitialized: resolve,
       };
     });
+    const script = loadScript(`${program}.js`);
+    script.catch(() => {});  // reported below
+    const files = {};
+    const results = await Promise.allSettled(pending);
+    for (const [i, r] of results.entries()) {
+      if (r.status === 'fulfilled') { files[assets[i].key] = r.value; continue; }
+      if (!assets[i].optional) { fail(r.reason.message); return; }
+      warn(`${r.reason.message} Continuing without ${assets[i].what}.`);
+    }
+
+    mark('downloaded');
+    $('status').textContent = 'Starting the model\u2026';
     try {
-      await loadScript(`${program}.js`);
+      await script;
     } catch (e) {
       fail(`${e.message} The page is incomplete; rebuild it with the README's command.`);
       return;
     }
     await ready;
+    mark('runtime');
     const M = window.Module;
 
     // The wasm memory as bytes. In the threaded build another thread may have grown it since this thread last
@@ -241,6 +257,7 @@
     const initError = withBytes(files.images, (pi, ni) => withBytes(files.labels, (pl, nl) =>
       M.UTF8ToString(M._lc_init(pi, ni, pl, nl))));
     if (initError) { fail(`The digits could not be read: ${initError}`); return; }
+    mark('data');
     if (files.font) withBytes(files.font, (p, n) => M._lc_set_font(p, n));
     if (files.weights) {
       const name = new TextEncoder().encode('assets/weights/seed-784-32.safetensors\0');
@@ -248,6 +265,7 @@
         M.UTF8ToString(M._lc_load_weights(p, n, pn))));
       if (weightsError) warn(`The pretrained weights could not be loaded (${weightsError}); starting from random weights.`);
     }
+    mark('weights');
     if (api.isolation === 'none') {
       warn(`Training runs in this page's own thread, between frames, because ${api.threadsUnavailable}. ` +
         'For training on separate threads, serve the page with scripts/start.sh (see the README).');
@@ -327,10 +345,11 @@
       if (e !== 'unwind' && !(e && e.name === 'ExitStatus')) { fail(`The interface could not start: ${e}`); return; }
     }
     if (api.error) return;
+    mark('interface');
     $('loader').classList.add('done');
     // Ready once the first frame has drawn the interface (and placed the drawing area).
     const waitForFrame = () => {
-      if (api.canvasRect().width > 0) { api.ready = true; return; }
+      if (api.canvasRect().width > 0) { mark('ready'); api.ready = true; return; }
       requestAnimationFrame(waitForFrame);
     };
     requestAnimationFrame(waitForFrame);

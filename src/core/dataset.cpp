@@ -48,8 +48,7 @@ Status parse_idx_header(std::span<const std::uint8_t> bytes, const std::string& 
   }
   const std::uint32_t magic = read_be32(bytes.data());
   if (bytes[0] != 0 || bytes[1] != 0) {
-    return Status::error(name + ": bad magic number " + hex32(magic) + ": not an IDX file (expected " +
-                         hex32(want_magic) + " for " + what + ")");
+    return Status::error(name + ": bad magic number " + hex32(magic) + ": not an IDX file (expected " + what + ")");
   }
   if (bytes[2] != 0x08) {
     return Status::error(name + ": IDX data type 0x" + hex32(bytes[2]).substr(8) + " (" + idx_type_name(bytes[2]) +
@@ -57,8 +56,7 @@ Status parse_idx_header(std::span<const std::uint8_t> bytes, const std::string& 
   }
   if (bytes[3] != want_dims) {
     return Status::error(name + ": IDX file has " + std::to_string(bytes[3]) + " dimension(s); expected " +
-                         std::to_string(want_dims) + " for " + what + " (magic " + hex32(want_magic) + ", got " +
-                         hex32(magic) + ")");
+                         std::to_string(want_dims) + " for " + what + " (got magic " + hex32(magic) + ")");
   }
   const std::size_t header = 4 + 4 * std::size_t{want_dims};
   if (bytes.size() < header) {

@@ -1,5 +1,5 @@
-// gzip: recognises gzip data and inflates it with zlib (native builds). The web build has no zlib; the page
-// decompresses with the browser's DecompressionStream before the bytes reach the core.
+// gzip: recognises gzip data and inflates it with zlib: Debian's zlib natively, the same zlib compiled for the web
+// build (cmake/web-deps), so the page hands its gzipped digits to the core as they came.
 #pragma once
 
 #include <cstddef>

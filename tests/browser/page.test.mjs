@@ -2,8 +2,10 @@
 // real mouse events into an MNIST-like input, a code and a resembling reconstruction, clears and undoes, follows
 // the window's size, and says in words what went wrong when it cannot start.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
-import { THREE, canvasRect, cosine, drawWithMouse, forEachBrowser, inkStats, loadApp, resultPath, state } from './helpers.mjs';
+import { THREE, canvasRect, cosine, drawWithMouse, forEachBrowser, inkStats, loadApp, pageRoot, resultPath, state } from './helpers.mjs';
 
 forEachBrowser('the page', (session) => {
   test('loads with no console errors and no request outside its own origin', async () => {
@@ -135,8 +137,15 @@ forEachBrowser('when the page cannot start, it says so in words', (session) => {
   });
 
   test('a corrupt data file', async () => {
-    const tab = await failing((t) => t.route('assets/mnist/labels-idx1-ubyte.gz', { body: 'not gzip at all' }));
-    assert.match(await tab.text('#error'), /labels-idx1-ubyte\.gz is not valid gzip data/);
+    // Not gzip, and not an IDX file either.
+    let tab = await failing((t) => t.route('assets/mnist/labels-idx1-ubyte.gz', { body: 'not gzip at all' }));
+    assert.match(await tab.text('#error'),
+      /The digits could not be read: assets\/mnist\/labels-idx1-ubyte\.gz: bad magic number 0x6E6F7420: not an IDX file \(expected labels \(magic 0x00000801\)\)/);
+    await tab.close();
+    // A gzip stream cut short.
+    const gzip = fs.readFileSync(path.join(pageRoot, 'assets/mnist/images-idx3-ubyte.gz'));
+    tab = await failing((t) => t.route('assets/mnist/images-idx3-ubyte.gz', { body: gzip.subarray(0, 5000) }));
+    assert.match(await tab.text('#error'), /images-idx3-ubyte\.gz: gzip data ends early \(truncated file\?\)/);
     await tab.close();
   });
 
