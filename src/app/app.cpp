@@ -2,14 +2,66 @@
 #include "app/app.hpp"
 
 #include <imgui.h>
+#include <imgui_internal.h>  // ImRect
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 namespace latent {
 
 namespace {
+
+// The interface's two background colours: behind the panels, and the panels'. The window is cleared to the
+// panels' colour and the gaps between panels are painted (paint_gaps): software GL (SwiftShader, Mesa) pays for
+// every blended pixel, and panel backgrounds drawn over a clear were most of the frame's fill.
+const ImVec4 kBackground(0.067f, 0.075f, 0.098f, 1.0f);
+const ImVec4 kPanel(0.098f, 0.110f, 0.141f, 1.0f);
+
+// Paints `bg` over everything in [0, display) outside the rounded rectangles `panels` (non-overlapping): the
+// uncovered parts of horizontal bands between panel edges, then each panel's four corners outside its rounding.
+void paint_gaps(ImDrawList* draw, ImVec2 display, const std::vector<ImRect>& panels, float rounding, ImU32 bg) {
+  std::vector<float> ys{0.0f, display.y};
+  for (const ImRect& r : panels) {
+    ys.push_back(std::clamp(r.Min.y, 0.0f, display.y));
+    ys.push_back(std::clamp(r.Max.y, 0.0f, display.y));
+  }
+  std::sort(ys.begin(), ys.end());
+  ys.erase(std::unique(ys.begin(), ys.end()), ys.end());
+  for (std::size_t b = 0; b + 1 < ys.size(); ++b) {
+    const float y0 = ys[b], y1 = ys[b + 1];
+    std::vector<std::pair<float, float>> covered;
+    for (const ImRect& r : panels) {
+      if (r.Min.y < y1 && r.Max.y > y0) covered.emplace_back(r.Min.x, r.Max.x);
+    }
+    std::sort(covered.begin(), covered.end());
+    float x = 0.0f;
+    for (const auto& [a, z] : covered) {
+      if (a > x) draw->AddRectFilled(ImVec2(x, y0), ImVec2(a, y1), bg);
+      x = std::max(x, z);
+    }
+    if (x < display.x) draw->AddRectFilled(ImVec2(x, y0), ImVec2(display.x, y1), bg);
+  }
+  // Corners: a fan from the corner point over the quarter circle the panel's rounding leaves, without the
+  // anti-aliasing fringe (the panel's border line draws the edge).
+  const ImDrawListFlags flags = draw->Flags;
+  draw->Flags &= ~ImDrawListFlags_AntiAliasedFill;
+  const float pi = 3.14159265f;
+  for (const ImRect& r : panels) {
+    const ImVec2 corners[4] = {r.Min, ImVec2(r.Max.x, r.Min.y), r.Max, ImVec2(r.Min.x, r.Max.y)};
+    const ImVec2 centres[4] = {ImVec2(r.Min.x + rounding, r.Min.y + rounding), ImVec2(r.Max.x - rounding, r.Min.y + rounding),
+                               ImVec2(r.Max.x - rounding, r.Max.y - rounding), ImVec2(r.Min.x + rounding, r.Max.y - rounding)};
+    for (int k = 0; k < 4; ++k) {
+      const float from = pi + static_cast<float>(k) * pi * 0.5f;  // top left starts at 180 degrees
+      draw->PathLineTo(corners[k]);
+      draw->PathArcTo(centres[k], rounding, from, from + pi * 0.5f, 8);
+      draw->PathFillConvex(bg);  // a fan from the corner: exact for this shape
+    }
+  }
+  draw->Flags = flags;
+}
 
 void apply_theme(float pixel_ratio) {
   ImGuiStyle style;
@@ -29,12 +81,12 @@ void apply_theme(float pixel_ratio) {
   style.FrameBorderSize = 0;
 
   ImVec4* c = style.Colors;
-  const ImVec4 bg(0.067f, 0.075f, 0.098f, 1.0f), panel(0.098f, 0.110f, 0.141f, 1.0f), frame(0.16f, 0.18f, 0.23f, 1.0f);
+  const ImVec4 frame(0.16f, 0.18f, 0.23f, 1.0f);
   const ImVec4 accent(0.36f, 0.67f, 1.0f, 1.0f);
   c[ImGuiCol_Text] = ImVec4(0.91f, 0.92f, 0.95f, 1.0f);
   c[ImGuiCol_TextDisabled] = ImVec4(0.55f, 0.58f, 0.65f, 1.0f);
-  c[ImGuiCol_WindowBg] = bg;
-  c[ImGuiCol_ChildBg] = panel;
+  c[ImGuiCol_WindowBg] = kBackground;
+  c[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);  // the clear paints the panels (see paint_gaps)
   c[ImGuiCol_PopupBg] = ImVec4(0.12f, 0.13f, 0.17f, 0.98f);
   c[ImGuiCol_Border] = ImVec4(0.20f, 0.22f, 0.28f, 1.0f);
   c[ImGuiCol_FrameBg] = frame;
@@ -108,7 +160,7 @@ void App::draw(TextureStore& textures) {
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground);  // glClear paints it
   ImGui::PopStyleVar();
-  if (!lab_.ready()) {
+  if (!lab_.ready()) {  // no panels yet: the clear is the background
     ImGui::TextUnformatted("Loading...");
     ImGui::End();
     return;
@@ -116,6 +168,7 @@ void App::draw(TextureStore& textures) {
 
   const float gap = 14.0f;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
+  std::vector<ImRect> panels;
   const ImGuiWindowFlags child = ImGuiWindowFlags_AlwaysUseWindowPadding;
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(18, 14));
   if (avail.x >= 1000.0f) {
@@ -126,16 +179,19 @@ void App::draw(TextureStore& textures) {
     ImGui::BeginChild("training", ImVec2(left, height), true, child);
     draw_training_panel(lab_, ui_);
     ImGui::EndChild();
+    panels.emplace_back(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
     ImGui::SameLine(0, gap);
     ImGui::BeginGroup();
     const float canvas_h = std::floor((height - gap) * 0.57f);
     ImGui::BeginChild("canvas", ImVec2(right, canvas_h), true, child);
     draw_canvas_panel(lab_, ui_, textures);
     ImGui::EndChild();
+    panels.emplace_back(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
     ImGui::Dummy(ImVec2(0, gap - ImGui::GetStyle().ItemSpacing.y));
     ImGui::BeginChild("gallery", ImVec2(right, height - canvas_h - gap), true, child);
     draw_gallery_panel(lab_, ui_, textures);
     ImGui::EndChild();
+    panels.emplace_back(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
     ImGui::EndGroup();
   } else {
     // Narrow (a phone, a small window): one column, drawing first; the page scrolls.
@@ -143,15 +199,22 @@ void App::draw(TextureStore& textures) {
     ImGui::BeginChild("canvas", ImVec2(w, std::clamp(w * 0.62f, 330.0f, 520.0f)), true, child);
     draw_canvas_panel(lab_, ui_, textures);
     ImGui::EndChild();
+    panels.emplace_back(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
     ImGui::BeginChild("gallery", ImVec2(w, std::clamp(w * 0.42f, 300.0f, 420.0f)), true, child);
     draw_gallery_panel(lab_, ui_, textures);
     ImGui::EndChild();
+    panels.emplace_back(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
     ImGui::BeginChild("training", ImVec2(w, 820.0f), true, child);
     draw_training_panel(lab_, ui_);
     ImGui::EndChild();
+    panels.emplace_back(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
   }
   ImGui::PopStyleVar();
+  paint_gaps(ImGui::GetBackgroundDrawList(), display, panels, ImGui::GetStyle().ChildRounding,
+             ImGui::ColorConvertFloat4ToU32(kBackground));
   ImGui::End();
 }
+
+ImVec4 App::clear_color() const { return lab_.ready() ? kPanel : kBackground; }
 
 }  // namespace latent

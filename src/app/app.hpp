@@ -29,6 +29,8 @@ class App {
 
   // The interface, inside the current ImGui frame.
   void draw(TextureStore& textures);
+  // What the platform clears the window to before drawing the interface (the panels' colour).
+  ImVec4 clear_color() const;
 
   // Where the last frames' time went (moving averages, seconds), for the page's state() and benchmarks.
   struct Timings {
@@ -38,6 +40,12 @@ class App {
   };
   const Timings& timings() const { return timings_; }
   void record_interface_time(double seconds) { timings_.interface_seconds = 0.9 * timings_.interface_seconds + 0.1 * seconds; }
+
+  // Changes whenever something the interface shows may have changed outside it: a new snapshot, the drawing.
+  // The platform repaints when it changes or input arrives, and skips frames where neither happened.
+  std::uint64_t shown_state() const {
+    return lab_.ready() ? lab_.snapshot().revision * 1000003u + lab_.drawing().revision() : 0;
+  }
 
   // The drawing area in display coordinates (CSS pixels in the browser): x, y, width, height.
   ImVec4 canvas_rect() const { return ui_.canvas_rect; }

@@ -28,7 +28,8 @@ Status Lab::init(Dataset all, SessionMode mode, SessionSettings settings) {
     return Status::error("the data has too few digits (" + std::to_string(all.size()) + ")");
   }
   std::unique_ptr<TrainingSession> session;
-  if (Status s = TrainingSession::create(split, settings, session); !s) return s;
+  // With a thread, the session evaluates its first weights there, not on the interface's thread.
+  if (Status s = TrainingSession::create(split, settings, session, mode != SessionMode::Thread); !s) return s;
   data_ = std::move(split);
   views_.init(data_->test);
   host_.reset();  // a previous session's thread stops before the new one starts

@@ -89,9 +89,12 @@ void threads_row(Lab& lab, SessionSettings& s) {
   }
   const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   int threads = s.threads;
-  if (ImGui::SliderInt("Threads", &threads, 1, std::max(cores, s.threads))) {
-    s.threads = std::clamp(threads, 1, TrainConfig::kMaxThreads);
-    lab.apply(s);
+  if (ImGui::InputInt("Threads", &threads, 1, 1)) {
+    threads = std::clamp(threads, 1, std::min(std::max(cores, s.threads), TrainConfig::kMaxThreads));
+    if (threads != s.threads) {
+      s.threads = threads;
+      lab.apply(s);
+    }
   }
   if (ImGui::IsItemHovered()) {
     ImGui::SetTooltip("Each training step is split across this many threads (this device has %d cores; the interface "

@@ -136,8 +136,12 @@ int main(int argc, char** argv) {
     capture.clear();
   };
   for (long n = 0; !w.done && n != options.frames; ++n) {
-    if (n + 1 == options.frames) capture = options.screenshot;
+    if (n + 1 == options.frames) {
+      capture = options.screenshot;
+      w.force_paint = true;
+    }
     run_frame(w, app);
+    if (!w.painted_last) SDL_Delay(8);  // no swap to wait on: do not spin
   }
   close_window(w);
   return 0;

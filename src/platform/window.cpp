@@ -54,19 +54,25 @@ Status open_window(Window& w, App& app, const WindowOptions& options) {
 }
 
 void run_frame(Window& w, App& app) {
+  using Clock = std::chrono::steady_clock;
+  constexpr auto kInputSettles = std::chrono::milliseconds(500);  // hover highlights, tooltips, popups opening
+  constexpr auto kMaxStill = std::chrono::milliseconds(250);
+  bool input = false;
   SDL_Event event;
   while (SDL_PollEvent(&event)) {
     ImGui_ImplSDL2_ProcessEvent(&event);
     w.mouse.process(event);
     if (w.on_event) w.on_event(event);
     if (event.type == SDL_QUIT) w.done = true;
+    input = true;
   }
-  if (app.configure(pixel_ratio(w.window))) {
+  const bool reconfigured = app.configure(pixel_ratio(w.window));
+  if (reconfigured) {
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
   }
-  using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
+  if (input) w.input_until = start + kInputSettles;
   if (w.last_frame != Clock::time_point{}) {
     const double interval = std::chrono::duration<double>(start - w.last_frame).count();
     const double other = std::max(0.0, interval - app.timings().training_seconds);
@@ -75,6 +81,14 @@ void run_frame(Window& w, App& app) {
   w.last_frame = start;
   const double budget = std::clamp(kTargetFrameSeconds - w.other_work_seconds, kMinTrainingSeconds, kMaxTrainingSeconds);
   app.update(budget);
+
+  const bool paint = w.force_paint || reconfigured || start < w.input_until || app.shown_state() != w.painted_state ||
+                     start - w.painted >= kMaxStill;
+  w.painted_last = paint;
+  if (!paint) return;
+  w.force_paint = false;
+  w.painted_state = app.shown_state();
+  w.painted = start;
 
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
@@ -86,7 +100,8 @@ void run_frame(Window& w, App& app) {
   int width = 0, height = 0;
   SDL_GL_GetDrawableSize(w.window, &width, &height);
   glViewport(0, 0, width, height);
-  glClearColor(0.067f, 0.075f, 0.098f, 1.0f);
+  const ImVec4 clear = app.clear_color();
+  glClearColor(clear.x, clear.y, clear.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   app.record_interface_time(std::chrono::duration<double>(Clock::now() - ui_start).count());

@@ -35,11 +35,20 @@ struct Window {
 
   std::chrono::steady_clock::time_point last_frame{};
   double other_work_seconds = 0.005;  // moving average of a frame's time not spent training
+
+  // Repainting (see run_frame): what the last repaint showed, when it was, and until when input keeps it going.
+  std::uint64_t painted_state = ~std::uint64_t{0};
+  std::chrono::steady_clock::time_point painted{}, input_until{};
+  bool force_paint = false;  // the next frame repaints whatever happened (a screenshot)
+  bool painted_last = false;  // whether the last run_frame repainted
 };
 
 // Starts SDL's video, opens the window with its GL context, and sets up ImGui and its SDL and OpenGL backends.
 Status open_window(Window& w, App& app, const WindowOptions& options);
-// Handles the pending events, trains for what the frame leaves, and draws the interface.
+// Handles the pending events, gives the session the frame's spare time, and repaints the interface if anything it
+// shows may have changed: input in the last half second, a new snapshot, the drawing, the window's size, or a
+// quarter second since the last repaint. Otherwise the frame issues no GL call and the browser (or the window)
+// keeps the last picture, which saves the repaint's cost, large where GL runs in software.
 void run_frame(Window& w, App& app);
 void close_window(Window& w);
 
