@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Benchmarks the built page (build/web) in a browser and prints one JSON object per run:
 //   server            ours (isolation headers) or plain (python3 -m http.server, isolated by the service worker)
-//   load              ready_ms (navigation to latentCanvas.ready, a fresh profile), transferred_bytes (every
-//                     response of the load, from the Resource Timing API), threads (off the main thread or not)
+//   load              ready_ms (the driver's navigation to latentCanvas.ready, a fresh profile), page_ready_ms
+//                     (the page's own: navigation start to ready), transferred_bytes (every response of the
+//                     load, from the Resource Timing API; 0 where a service worker answered), threads
 //   idle              frames per second and the 95th percentile frame time, not training
 //   training          the same while the seed model trains (batch 256), and samples/s trained meanwhile
 //   drawing           the same while training and drawing with the mouse, and how many drawing frames showed
@@ -41,22 +42,26 @@ try {
 
   // Frame times from requestAnimationFrame over `ms`, and the samples trained meanwhile.
   const frames = (ms) => tab.evaluate((ms) => new Promise((done) => {
-    const times = [];
+    const times = [], ages = [];
     const s0 = window.latentCanvas.state().samplesSeen;
     const start = performance.now();
     let last = start;
     const tick = (now) => {
       times.push(now - last);
       last = now;
+      const st = window.latentCanvas.state();
+      if (st.training) ages.push(st.snapshotAgeMs);
       if (now - start < ms) { requestAnimationFrame(tick); return; }
       const sorted = times.slice(1).sort((a, b) => a - b);
       const elapsed = (performance.now() - start) / 1000;
       done({ fps: (times.length - 1) / elapsed, p95_ms: sorted[Math.floor(0.95 * (sorted.length - 1))],
-        samples_per_sec: (window.latentCanvas.state().samplesSeen - s0) / elapsed });
+        samples_per_sec: (window.latentCanvas.state().samplesSeen - s0) / elapsed,
+        snapshot_age_max_ms: ages.length ? Math.max(...ages) : null });
     };
     requestAnimationFrame((now) => { last = now; requestAnimationFrame(tick); });
   }), ms);
-  const summary = (f) => ({ fps: round(f.fps), p95_ms: round(f.p95_ms), samples_per_sec: Math.round(f.samples_per_sec) });
+  const summary = (f) => ({ fps: round(f.fps), p95_ms: round(f.p95_ms), samples_per_sec: Math.round(f.samples_per_sec),
+    ...(f.snapshot_age_max_ms !== null ? { snapshot_age_max_ms: Math.round(f.snapshot_age_max_ms) } : {}) });
   const pause = (ms) => new Promise((done) => setTimeout(done, ms));
   const api = (fn, a) => tab.evaluate(fn, a);
 
@@ -122,7 +127,8 @@ try {
     browser,
     server: serverKind,
     viewport: `${width}x${height}`,
-    load: { ready_ms: readyMs, transferred_bytes: load.transferred, decoded_bytes: load.decoded,
+    load: { ready_ms: readyMs, page_ready_ms: (await api(() => window.latentCanvas.loadTimings)).ready,
+      transferred_bytes: load.transferred, decoded_bytes: load.decoded,
       isolation: await api(() => window.latentCanvas.isolation), off_main_thread: state.offMainThread,
       training_threads: state.trainingThreads },
     idle,

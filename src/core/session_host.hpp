@@ -40,8 +40,10 @@ class SessionHost {
 
 class SessionThread final : public SessionHost {
  public:
-  // While training, a snapshot is published at least this often, and after every batch of commands at once.
-  static constexpr double kPublishSeconds = 0.05;
+  // While training, a snapshot is published this often (about 11 times a second: each one makes the interface
+  // repaint, which costs CPU the training thread would otherwise have where GL runs in software), after the first
+  // step past it, and after every batch of commands at once. A step longer than this publishes after each step.
+  static constexpr double kPublishSeconds = 0.09;
 
   explicit SessionThread(std::unique_ptr<TrainingSession> session);
   ~SessionThread() override;  // stops the thread (after its current step) and joins it

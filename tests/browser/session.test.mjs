@@ -27,7 +27,13 @@ for (const [server, serve, isolation] of [['our server', undefined, 'headers'], 
       s = await state(tab);
       assert.equal(s.training, true);
       assert.ok(s.samplesSeen >= 16000, `samples seen ${s.samplesSeen}`);
-      assert.ok(s.snapshotAgeMs < 1000, `the snapshot is ${s.snapshotAgeMs} ms old while training`);
+      // Published about 11 times a second while training: read at any moment, the latest is young.
+      const ages = await tab.evaluate(() => new Promise((done) => {
+        const seen = [];
+        const look = () => { seen.push(window.latentCanvas.state().snapshotAgeMs); if (seen.length < 40) setTimeout(look, 23); else done(seen); };
+        look();
+      }));
+      assert.ok(Math.max(...ages) < 250, `snapshot ages while training: up to ${Math.max(...ages).toFixed(0)} ms`);
       assert.ok(s.testLoss < before.testLoss - 0.2, `test loss ${before.testLoss} -> ${s.testLoss}`);
       t.diagnostic(`${s.samplesPerSec.toFixed(0)} samples/s with ${s.trainingThreads} thread(s)`);
       assert.deepEqual(tab.log.errors, []);

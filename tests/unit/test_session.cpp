@@ -300,7 +300,7 @@ TEST_CASE("a session thread trains off the caller's thread and publishes as it g
   CHECK(host.latest()->revision >= 1);
   const std::uint64_t n = host.send(command::Start{});
   REQUIRE(wait_for([&] { return host.latest()->commands >= n; }));
-  // Published while training (every 50 ms at least): revisions climb and steps advance between them.
+  // Published while training (every kPublishSeconds): revisions climb and steps advance between them.
   std::vector<std::int64_t> steps;
   REQUIRE(wait_for([&] {
     auto snap = host.latest();
