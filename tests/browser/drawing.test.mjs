@@ -4,7 +4,7 @@
 // touches draw too.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { arc, canvasRect, cosine, forEachBrowser, inkStats, loadApp, resultPath, state, toPage } from './helpers.mjs';
+import { arc, canvasRect, cosine, drag, forEachBrowser, inkStats, loadApp, resultPath, state, toPage } from './helpers.mjs';
 
 const input = (tab) => tab.evaluate(() => window.latentCanvas.input());
 const clear = (tab) => tab.evaluate(() => window.latentCanvas.clearCanvas());
@@ -83,11 +83,7 @@ forEachBrowser('drawing takes every pointer event', (session) => {
     for (let load = 1; load <= 10; load++) {
       const tab = await session().open();
       await loadApp(session(), tab);
-      const [first, ...rest] = toPage(await canvasRect(tab), seven);
-      await tab.mouse.move(...first);
-      await tab.mouse.down();
-      for (const p of rest) await tab.mouse.move(...p);
-      await tab.mouse.up();
+      await drag(tab, toPage(await canvasRect(tab), seven));
       await settle(tab);
       const s = await state(tab);
       const ink = inkStats(await input(tab));
@@ -103,11 +99,7 @@ forEachBrowser('drawing takes every pointer event', (session) => {
     const r = await canvasRect(tab);
     // In at (0.2, 0.5), up and out over the top edge, along above the area, back down in at u = 0.8.
     const path = [[0.2, 0.5], [0.2, 0.25], [0.2, 0], [0.2, -0.15], [0.5, -0.15], [0.8, -0.15], [0.8, 0], [0.8, 0.25], [0.8, 0.5]];
-    const [first, ...rest] = toPage(r, path);
-    await tab.mouse.move(...first);
-    await tab.mouse.down();
-    for (const p of rest) await tab.mouse.move(...p);
-    await tab.mouse.up();
+    await drag(tab, toPage(r, path));
     await settle(tab);
     let s = await state(tab);
     assert.equal(s.strokes, 1);

@@ -48,17 +48,20 @@ export function toPage(rect, points) {
   return points.map(([u, v]) => [rect.x + u * rect.width, rect.y + v * rect.height]);
 }
 
+// A mouse drag through page points: press at the first, `steps` moves to each next one, release at the last.
+export async function drag(tab, points, steps = 1) {
+  const [first, ...rest] = points;
+  await tab.mouse.move(...first);
+  await tab.mouse.down();
+  for (const p of rest) await tab.mouse.move(...p, steps);
+  await tab.mouse.up();
+}
+
 // Draws strokes (drawing-area units) with the mouse, `steps` moves between given points, then waits two frames.
 export async function drawWithMouse(tab, strokes, steps = 3) {
   const r = await canvasRect(tab);
   assert.ok(r.width > 100 && r.height > 100, `drawing area too small: ${JSON.stringify(r)}`);
-  for (const points of strokes) {
-    const [first, ...rest] = toPage(r, points);
-    await tab.mouse.move(...first);
-    await tab.mouse.down();
-    for (const p of rest) await tab.mouse.move(...p, steps);
-    await tab.mouse.up();
-  }
+  for (const points of strokes) await drag(tab, toPage(r, points), steps);
   await tab.frames(2);
 }
 
