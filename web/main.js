@@ -220,6 +220,7 @@
         print: (text) => console.log(text),
         printErr: (text) => console.warn(text),
         latentError: (message) => fail(message),
+        latentWarn: (message) => warn(message),
         onAbort: (what) => fail(`The model stopped with an error: ${what}`),
         onRuntimeInitialized: resolve,
       };
@@ -254,18 +255,17 @@
       heap().set(bytes, p);
       try { return fn(p, bytes.length); } finally { M._free(p); }
     };
+    // The font, then the digits and the weights (the threaded program reads the digits on a thread while the
+    // interface starts; the other reads them at once), then the interface.
+    if (files.font) withBytes(files.font, (p, n) => M._lc_set_font(p, n));
     const initError = withBytes(files.images, (pi, ni) => withBytes(files.labels, (pl, nl) =>
       M.UTF8ToString(M._lc_init(pi, ni, pl, nl))));
-    if (initError) { fail(`The digits could not be read: ${initError}`); return; }
-    mark('data');
-    if (files.font) withBytes(files.font, (p, n) => M._lc_set_font(p, n));
+    if (initError) { fail(initError); return; }
     if (files.weights) {
       const name = new TextEncoder().encode('assets/weights/seed-784-32.safetensors\0');
-      const weightsError = withBytes(files.weights, (p, n) => withBytes(name, (pn) =>
-        M.UTF8ToString(M._lc_load_weights(p, n, pn))));
-      if (weightsError) warn(`The pretrained weights could not be loaded (${weightsError}); starting from random weights.`);
+      withBytes(files.weights, (p, n) => withBytes(name, (pn) => M._lc_load_weights(p, n, pn)));
     }
-    mark('weights');
+    mark('data');
     if (api.isolation === 'none') {
       warn(`Training runs in this page's own thread, between frames, because ${api.threadsUnavailable}. ` +
         'For training on separate threads, serve the page with scripts/start.sh (see the README).');

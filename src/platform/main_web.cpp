@@ -1,4 +1,4 @@
-// The page's program: web/main.js loads the data, the weights and the font through web_api.cpp, then calls
+// The page's program: web/main.js hands over the data, the weights and the font through web_api.cpp, then calls
 // main(), which opens the WebGL2 canvas and hands the frame function to the browser's animation frames. Pointer
 // events reach the drawing from the page itself (web/main.js -> lc_pointer), not through SDL.
 #include <emscripten/emscripten.h>
@@ -7,6 +7,7 @@
 
 #include "app/app.hpp"
 #include "platform/app_instance.hpp"
+#include "platform/web_api.hpp"
 #include "platform/window.hpp"
 
 namespace latent {
@@ -23,7 +24,10 @@ EM_JS(void, show_error_on_page, (const char* message), {
   if (Module.latentError) Module.latentError(UTF8ToString(message));
 });
 
-void frame(void* window) { run_frame(*static_cast<Window*>(window), app_instance()); }
+void frame(void* window) {
+  poll_web_loading();
+  run_frame(*static_cast<Window*>(window), app_instance());
+}
 
 }  // namespace
 
@@ -34,12 +38,10 @@ void report_error(const std::string& message) {
 
 }  // namespace latent
 
+// The interface may start before the digits are in (a thread reads them meanwhile): until then it shows
+// "Loading..." behind the page's loader.
 int main() {
   using namespace latent;
-  if (!app_instance().lab().ready()) {
-    report_error("the data was not loaded before the interface started");
-    return 1;
-  }
   SDL_SetHint(SDL_HINT_EMSCRIPTEN_KEYBOARD_ELEMENT, "#canvas");  // keys only while the page's canvas has focus
   static Window w;
   if (Status s = open_window(w, app_instance(), {true, "#version 300 es"}); !s) {

@@ -5,14 +5,18 @@
 #include <imgui.h>
 
 #include <algorithm>
-#include <cmath>
+#include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
+#include <thread>
 
 #include "platform/app_instance.hpp"
+#include "platform/web_api.hpp"
+#include "platform/window.hpp"
 
 namespace {
 
@@ -32,6 +36,52 @@ constexpr latent::SessionMode kMode =
     latent::SessionMode::Sliced;
 #endif
 
+// Shows a warning on the page (web/main.js puts it in the notice box).
+EM_JS(void, show_warning_on_page, (const char* message), {
+  if (Module.latentWarn) Module.latentWarn(UTF8ToString(message));
+});
+
+// The start: the digits (as downloaded, gzipped) and the pretrained weights arrive before the interface starts.
+// In the threaded build a thread inflates and parses the digits while the interface starts (WebGL, fonts,
+// shaders), and the first frame after it has finished hands them to the Lab; without threads that happens at
+// once. The thread writes `status` and `data` and then raises `done`; the interface's thread reads them after.
+struct Loading {
+  std::vector<std::uint8_t> images, labels;
+  std::vector<std::uint8_t> weights;
+  std::string weights_name;
+  std::thread thread;
+  std::atomic<bool> done{false};
+  latent::Status status;
+  latent::Dataset data;
+} g_loading;
+
+void parse_digits() {
+  g_loading.status = latent::make_dataset(g_loading.images, "assets/mnist/images-idx3-ubyte.gz", g_loading.labels,
+                                          "assets/mnist/labels-idx1-ubyte.gz", g_loading.data);
+  g_loading.done.store(true, std::memory_order_release);
+}
+
+void adopt_weights() {
+  if (g_loading.weights.empty() || !lab().ready()) return;
+  const latent::Status s = lab().load_pretrained(g_loading.weights, g_loading.weights_name);
+  if (!s) {
+    show_warning_on_page(("The pretrained weights could not be loaded (" + s.message() +
+                          "); starting from random weights.").c_str());
+  }
+  g_loading.weights.clear();
+}
+
+// The parsed digits to the Lab (on the interface's thread). Returns the error, or "".
+std::string hand_over() {
+  latent::Status s = g_loading.status;
+  if (s) s = lab().init(std::move(g_loading.data), kMode);
+  g_loading.images.clear();
+  g_loading.labels.clear();
+  if (!s) return "The digits could not be read: " + s.message();
+  adopt_weights();
+  return "";
+}
+
 // A whole number from a JSON field, if it is one and lies in [lo, hi]; otherwise the field is an error.
 bool read_int(const nlohmann::json& j, const char* key, int lo, int hi, int& out, std::string& error) {
   if (!j.contains(key)) return true;
@@ -49,22 +99,28 @@ bool read_int(const nlohmann::json& j, const char* key, int lo, int hi, int& out
 
 extern "C" {
 
-// The digits: gunzipped IDX images and labels. Returns "" or an error message.
+// The digits as downloaded: IDX images and labels, gzipped or not (the bytes are copied). Returns "" or, when
+// they were read at once (no threads), what was wrong with them; in the threaded build a problem shows on the
+// page once the thread reading them has finished.
 EMSCRIPTEN_KEEPALIVE const char* lc_init(const std::uint8_t* images, int images_len, const std::uint8_t* labels,
                                          int labels_len) {
-  latent::Dataset all;
-  latent::Status s = latent::make_dataset(std::span(images, static_cast<std::size_t>(images_len)),
-                                          "assets/mnist/images-idx3-ubyte.gz",
-                                          std::span(labels, static_cast<std::size_t>(labels_len)),
-                                          "assets/mnist/labels-idx1-ubyte.gz", all);
-  if (s) s = lab().init(std::move(all), kMode);
-  return result(s ? "" : s.message());
+  g_loading.images.assign(images, images + images_len);
+  g_loading.labels.assign(labels, labels + labels_len);
+  if constexpr (kMode == latent::SessionMode::Thread) {
+    g_loading.thread = std::thread(parse_digits);
+    return result("");
+  }
+  parse_digits();
+  g_loading.done.store(false);
+  return result(hand_over());
 }
 
-// Pretrained weights: a safetensors file's bytes. Returns "" or an error message.
-EMSCRIPTEN_KEEPALIVE const char* lc_load_weights(const std::uint8_t* bytes, int len, const char* name) {
-  const latent::Status s = lab().load_pretrained(std::span(bytes, static_cast<std::size_t>(len)), name);
-  return result(s ? "" : s.message());
+// Pretrained weights: a safetensors file's bytes (copied), adopted as soon as the digits are in. A problem with
+// them shows on the page as a warning: the page goes on with random weights.
+EMSCRIPTEN_KEEPALIVE void lc_load_weights(const std::uint8_t* bytes, int len, const char* name) {
+  g_loading.weights.assign(bytes, bytes + len);
+  g_loading.weights_name = name;
+  adopt_weights();
 }
 
 EMSCRIPTEN_KEEPALIVE void lc_set_font(const std::uint8_t* bytes, int len) {
@@ -261,3 +317,14 @@ EMSCRIPTEN_KEEPALIVE int lc_drawing_raster(std::uint8_t* out) {
 EMSCRIPTEN_KEEPALIVE void lc_set_brush(float radius) { lab().drawing().set_brush(radius); }
 
 }  // extern "C"
+
+namespace latent {
+
+void poll_web_loading() {
+  if (!g_loading.thread.joinable() || !g_loading.done.load(std::memory_order_acquire)) return;
+  g_loading.thread.join();
+  g_loading.done.store(false);
+  if (const std::string error = hand_over(); !error.empty()) report_error(error);
+}
+
+}  // namespace latent
