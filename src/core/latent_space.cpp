@@ -1,0 +1,167 @@
+// Latent space math (see latent_space.hpp).
+#include "core/latent_space.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "core/eigen.hpp"
+
+namespace latent {
+
+namespace {
+
+// Flips v so that its largest-magnitude component is positive.
+void orient(std::vector<float>& v) {
+  const auto largest = std::max_element(v.begin(), v.end(), [](float a, float b) { return std::abs(a) < std::abs(b); });
+  if (largest != v.end() && *largest < 0) {
+    for (float& x : v) x = -x;
+  }
+}
+
+}  // namespace
+
+LatentPlane principal_plane(const float* codes, int count, int dim) {
+  LatentPlane plane;
+  plane.dim = dim;
+  const auto d = static_cast<std::size_t>(dim);
+  plane.mean.assign(d, 0.0f);
+  for (auto& a : plane.axis) a.assign(d, 0.0f);
+  if (dim <= 0 || count <= 0) return plane;
+
+  // Mean and covariance in double: sums over thousands of codes.
+  Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic>> x(codes, dim, count);  // (dim, count)
+  const Eigen::VectorXd mean = x.cast<double>().rowwise().mean();
+  const Eigen::MatrixXd centred = x.cast<double>().colwise() - mean;
+  const Eigen::MatrixXd cov = centred * centred.transpose() / static_cast<double>(count);  // (dim, dim)
+  plane.total_variance = static_cast<float>(cov.trace());
+
+  if (dim == 2) {  // the code space itself
+    plane.axis[0] = {1.0f, 0.0f};
+    plane.axis[1] = {0.0f, 1.0f};
+    plane.variance[0] = static_cast<float>(cov(0, 0));
+    plane.variance[1] = static_cast<float>(cov(1, 1));
+    return plane;
+  }
+  for (std::size_t i = 0; i < d; ++i) plane.mean[i] = static_cast<float>(mean(static_cast<Eigen::Index>(i)));
+  if (dim == 1) {
+    plane.axis[0] = {1.0f};
+    plane.variance[0] = static_cast<float>(cov(0, 0));
+    return plane;
+  }
+  // Eigenvalues come in ascending order: the last two columns are the principal directions.
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(cov);
+  for (int a = 0; a < 2; ++a) {
+    const Eigen::Index column = dim - 1 - a;
+    for (std::size_t i = 0; i < d; ++i) {
+      plane.axis[a][i] = static_cast<float>(solver.eigenvectors()(static_cast<Eigen::Index>(i), column));
+    }
+    orient(plane.axis[a]);
+    plane.variance[a] = static_cast<float>(std::max(0.0, solver.eigenvalues()(column)));
+  }
+  return plane;
+}
+
+void plane_code(const LatentPlane& plane, float a, float b, float* code) {
+  for (std::size_t i = 0; i < static_cast<std::size_t>(plane.dim); ++i) {
+    code[i] = plane.mean[i] + a * plane.axis[0][i] + b * plane.axis[1][i];
+  }
+}
+
+void project(const LatentPlane& plane, const float* codes, int count, float* xy) {
+  const auto d = static_cast<std::size_t>(plane.dim);
+  for (std::size_t n = 0; n < static_cast<std::size_t>(count); ++n) {
+    const float* c = codes + n * d;
+    double a = 0, b = 0;
+    for (std::size_t i = 0; i < d; ++i) {
+      const double centred = static_cast<double>(c[i]) - plane.mean[i];
+      a += centred * plane.axis[0][i];
+      b += centred * plane.axis[1][i];
+    }
+    xy[2 * n] = static_cast<float>(a);
+    xy[2 * n + 1] = static_cast<float>(b);
+  }
+}
+
+std::vector<float> interpolate(const float* a, const float* b, int dim, int steps) {
+  steps = std::max(steps, 2);
+  const auto d = static_cast<std::size_t>(dim);
+  std::vector<float> out(d * static_cast<std::size_t>(steps));
+  for (int s = 0; s < steps; ++s) {
+    const float t = static_cast<float>(s) / static_cast<float>(steps - 1);
+    float* row = out.data() + static_cast<std::size_t>(s) * d;
+    for (std::size_t i = 0; i < d; ++i) row[i] = s == steps - 1 ? b[i] : a[i] + t * (b[i] - a[i]);
+  }
+  return out;
+}
+
+std::vector<Neighbour> nearest(const float* codes, int count, int dim, const float* query, int k) {
+  std::vector<Neighbour> all(static_cast<std::size_t>(std::max(count, 0)));
+  const auto d = static_cast<std::size_t>(dim);
+  for (std::size_t n = 0; n < all.size(); ++n) {
+    const float* c = codes + n * d;
+    double sum = 0;
+    for (std::size_t i = 0; i < d; ++i) {
+      const double diff = static_cast<double>(c[i]) - query[i];
+      sum += diff * diff;
+    }
+    all[n] = {static_cast<int>(n), static_cast<float>(std::sqrt(sum))};
+  }
+  const auto take = static_cast<std::size_t>(std::clamp(k, 0, count));
+  const auto closer = [](const Neighbour& x, const Neighbour& y) {
+    return x.distance < y.distance || (x.distance == y.distance && x.index < y.index);
+  };
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(take), all.end(), closer);
+  all.resize(take);
+  return all;
+}
+
+float percentile_below(const std::vector<float>& sorted, float value) {
+  if (sorted.empty()) return 0.0f;
+  const auto below = std::lower_bound(sorted.begin(), sorted.end(), value) - sorted.begin();
+  return 100.0f * static_cast<float>(below) / static_cast<float>(sorted.size());
+}
+
+TrainingDiagnosis diagnose_training(const DiagnosisInput& in) {
+  TrainingDiagnosis d;
+  const auto& losses = in.test_losses;
+  d.collapsed = !losses.empty() && in.code_spread < StallRule::kCollapsedSpread;
+  if (in.binary_cross_entropy && static_cast<int>(losses.size()) >= StallRule::kEpochs) {
+    const auto last = losses.end() - StallRule::kEpochs;
+    const auto [lo, hi] = std::minmax_element(last, losses.end());
+    d.stalled = std::isfinite(*lo) && *lo > StallRule::kFarAbove * StallRule::kSeedReaches &&
+                (*hi - *lo) <= StallRule::kRelativeChange * *lo;
+  }
+  if (!d.stalled && !d.collapsed) return d;
+
+  char what[256];
+  if (d.collapsed) {
+    std::snprintf(what, sizeof what,
+                  "The codes have collapsed: every test digit gets nearly the same code, so the decoder can only "
+                  "draw one average digit.");
+  } else {
+    std::snprintf(what, sizeof what,
+                  "Training has stalled: the test loss has stayed at %.3f for %d epochs, far above the %.3f the "
+                  "seed model reaches.",
+                  static_cast<double>(losses.back()), StallRule::kEpochs, static_cast<double>(StallRule::kSeedReaches));
+  }
+  std::vector<std::string> tries;
+  if (in.architecture.activation != Activation::ReLU) {
+    tries.emplace_back(std::string("relu instead of ") + to_string(in.architecture.activation) +
+                       " (saturated units stop learning)");
+  }
+  if (in.learning_rate > 0.0011f) tries.emplace_back("a lower learning rate, such as 0.001");
+  if (in.architecture.latent < 8) tries.emplace_back("a wider code, such as 8 or 32 units");
+  if (!in.architecture.hidden.empty()) tries.emplace_back("fewer hidden layers");
+  tries.emplace_back("training from scratch with another seed");
+  d.message = what;
+  d.message += " Try ";
+  for (std::size_t i = 0; i < tries.size(); ++i) {
+    if (i > 0) d.message += i + 1 == tries.size() ? ", or " : ", ";
+    d.message += tries[i];
+  }
+  d.message += ".";
+  return d;
+}
+
+}  // namespace latent
