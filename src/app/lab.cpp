@@ -32,6 +32,7 @@ Status Lab::init(Dataset all, SessionMode mode, SessionSettings settings) {
   if (Status s = TrainingSession::create(split, settings, session, mode != SessionMode::Thread); !s) return s;
   data_ = std::move(split);
   views_.init(data_->test);
+  explorer_.init(data_);
   host_.reset();  // a previous session's thread stops before the new one starts
   if (mode == SessionMode::Thread) {
     host_ = std::make_unique<SessionThread>(std::move(session));
@@ -95,6 +96,23 @@ void Lab::refresh_views() {
   if (!ready()) return;
   take_snapshot();
   views_.update(*snapshot_, drawing_);
+  if (views_.ready()) explorer_.update(views_.model(), views_.weights_revision(), drawing_.input(), drawing_.revision());
+}
+
+void Lab::complete_explorer() {
+  refresh_views();
+  if (views_.ready()) explorer_.complete(views_.model(), views_.weights_revision(), drawing_.input(), drawing_.revision());
+}
+
+TrainingDiagnosis Lab::diagnosis() const {
+  if (!ready() || !explorer_.ready() || explorer_.weights_revision() != views_.weights_revision()) return {};
+  DiagnosisInput in;
+  for (const EpochRecord& e : snapshot_->epochs) in.test_losses.push_back(e.test_loss);
+  in.code_spread = explorer_.plane().total_variance;
+  in.binary_cross_entropy = snapshot_->settings.loss == Loss::BinaryCrossEntropy;
+  in.architecture = snapshot_->settings.architecture;
+  in.learning_rate = snapshot_->settings.optimizer.learning_rate;
+  return diagnose_training(in);
 }
 
 void Lab::take_snapshot() {
@@ -110,6 +128,7 @@ void Lab::update(double training_budget_seconds) {
   const auto trained = Clock::now();
   take_snapshot();
   views_.update(*snapshot_, drawing_);
+  if (views_.ready()) explorer_.update(views_.model(), views_.weights_revision(), drawing_.input(), drawing_.revision());
   training_seconds_ = host_->off_main_thread() ? 0.0 : std::chrono::duration<double>(trained - start).count();
   views_seconds_ = std::chrono::duration<double>(Clock::now() - trained).count();
 }

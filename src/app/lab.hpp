@@ -2,6 +2,7 @@
 //   - the session host (session_host.hpp), which owns the training, takes commands and publishes snapshots;
 //   - the latest snapshot, taken once per frame, which the panels and the script API read;
 //   - ModelViews, the gallery and the drawing's code and reconstruction, computed from that snapshot's weights;
+//   - LatentExplorer, the map, sliders, interpolation, units and neighbours, from the same weights;
 //   - the Drawing, which the panels and the script API command directly.
 // Commands go one way: each returns its number, and the snapshot's `commands` reaches it once it is carried out.
 // No ImGui in here, so it is tested natively like the core.
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "app/drawing.hpp"
+#include "app/latent_explorer.hpp"
 #include "app/model_views.hpp"
 #include "core/safetensors.hpp"
 #include "core/session_host.hpp"
@@ -66,6 +68,12 @@ class Lab {
   bool off_main_thread() const { return host_->off_main_thread(); }
   const DatasetSplit& data() const { return *data_; }
   const ModelViews& views() const { return views_; }
+  LatentExplorer& explorer() { return explorer_; }
+  const LatentExplorer& explorer() const { return explorer_; }
+  // Brings the explorer fully up to date with the latest weights and the drawing now (the script API).
+  void complete_explorer();
+  // Whether training has stalled or the codes collapsed, and what to try (empty message when neither).
+  TrainingDiagnosis diagnosis() const;
   int latent_size() const { return views_.latent_size(); }
 
   Drawing& drawing() { return drawing_; }
@@ -84,6 +92,7 @@ class Lab {
   std::shared_ptr<const Autoencoder> pretrained_;
   std::string pretrained_origin_;
   ModelViews views_;
+  LatentExplorer explorer_;
   Drawing drawing_;
   double training_seconds_ = 0;
   double views_seconds_ = 0;

@@ -25,6 +25,7 @@ class ModelViews {
   void update(const Snapshot& snapshot, const Drawing& drawing);
 
   bool ready() const { return model_ != nullptr; }
+  const Autoencoder& model() const { return *model_; }  // the views' copy of the latest weights (when ready)
   int latent_size() const { return latent_; }
   std::uint64_t weights_revision() const { return weights_revision_; }
   std::uint64_t drawing_revision() const { return drawing_revision_; }  // the drawing's, as last shown

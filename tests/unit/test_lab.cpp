@@ -232,7 +232,7 @@ TEST_CASE("the lab with a session thread: the interface draws while training run
   // The interface's loop, sped up: frames that draw, clear and command, while the session trains.
   std::uint64_t last = 0;
   for (int frame = 0; frame < 300; ++frame) {
-    if (drawing.pointer_down(1, PointerKind::Mouse, {100.f, 60.f})) drawing.pointer_up(1, {120.f, 200.f + frame % 40});
+    if (drawing.pointer_down(1, PointerKind::Mouse, {100.f, 60.f})) drawing.pointer_up(1, {120.f, 200.f + static_cast<float>(frame % 40)});
     if (frame % 3 == 0) drawing.clear();
     if (frame % 25 == 0) last = lab.set_training(frame % 50 == 0);
     if (frame % 40 == 0) last = lab.reset(static_cast<std::uint64_t>(frame));

@@ -1,0 +1,375 @@
+// LatentExplorer: passes over the data set on the views' weights, and the views built from them (see
+// latent_explorer.hpp).
+#include "app/latent_explorer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+#include "core/rng.hpp"
+
+namespace latent {
+
+namespace {
+
+// A robust extent along one coordinate: from the 0.5th to the 99.5th percentile, widened by 8 % each side, so a
+// few far-off codes do not squeeze the rest into a corner.
+void robust_range(std::vector<float> values, float& lo, float& hi) {
+  if (values.empty()) {
+    lo = -1;
+    hi = 1;
+    return;
+  }
+  std::sort(values.begin(), values.end());
+  const auto at = [&](double q) { return values[static_cast<std::size_t>(q * static_cast<double>(values.size() - 1))]; };
+  lo = at(0.005);
+  hi = at(0.995);
+  const float pad = std::max(1e-3f, 0.08f * (hi - lo));
+  lo -= pad;
+  hi += pad;
+}
+
+}  // namespace
+
+std::string CodeSource::describe() const {
+  char text[64];
+  switch (kind) {
+    case Drawing: return "the drawing";
+    case TestDigit: std::snprintf(text, sizeof text, "test digit #%d", index); return text;
+    case MapPoint: std::snprintf(text, sizeof text, "map point (%.2f, %.2f)", static_cast<double>(a), static_cast<double>(b)); return text;
+    case Manual: return "set by hand";
+  }
+  return "";
+}
+
+void LatentExplorer::init(std::shared_ptr<const DatasetSplit> data) {
+  data_ = std::move(data);
+  const Dataset& test = data_->test;
+  std::vector<std::size_t> all(test.size());
+  std::iota(all.begin(), all.end(), std::size_t{0});
+  test_images_.assign(test.size() * kPixels, 0.0f);
+  gather_columns(test, all.data(), static_cast<int>(all.size()), test_images_.data());
+  pass_ = Pass{};
+  model_.reset();
+  pass_weights_ = shown_weights_ = ~std::uint64_t{0};
+  last_pass_start_ = {};
+  drawing_revision_ = ~std::uint64_t{0};
+  slider_source_ = CodeSource{};
+  slider_source_.kind = CodeSource::TestDigit;
+  ends_[0] = CodeSource{};  // the drawing
+  ends_[1] = CodeSource{};
+  ends_[1].kind = CodeSource::TestDigit;
+  ++revision_;
+}
+
+void LatentExplorer::start_pass(const Autoencoder& model, std::uint64_t weights_revision, Clock::time_point now) {
+  if (!pass_.model || !(pass_.model->architecture() == model.architecture())) {
+    pass_.model = std::make_unique<Autoencoder>(model.architecture());
+  }
+  std::copy(model.parameters().begin(), model.parameters().end(), pass_.model->parameters().begin());
+  pass_.weights_revision = weights_revision;
+  pass_.next_test = pass_.next_train = 0;
+  const auto dim = static_cast<std::size_t>(model.architecture().latent);
+  pass_.test_codes.assign(data_->test.size() * dim, 0.0f);
+  pass_.test_losses.assign(data_->test.size(), 0.0f);
+  pass_.train_codes.assign(data_->train.size() * dim, 0.0f);
+  pass_weights_ = weights_revision;
+  last_pass_start_ = now;
+}
+
+// One block: test digits first (codes and losses), then training digits (codes only).
+void LatentExplorer::run_block() {
+  const auto dim = static_cast<std::size_t>(pass_.model->architecture().latent);
+  const std::size_t test_count = data_->test.size();
+  if (pass_.next_test < test_count) {
+    const std::size_t n = std::min<std::size_t>(kBlock, test_count - pass_.next_test);
+    std::vector<float> recon(n * kPixels);
+    const float* x = test_images_.data() + pass_.next_test * kPixels;
+    pass_.model->reconstruct(x, static_cast<int>(n), recon.data(), pass_.test_codes.data() + pass_.next_test * dim);
+    for (std::size_t i = 0; i < n; ++i) {  // per-digit BCE, as the model's loss() computes it
+      double sum = 0;
+      for (std::size_t p = 0; p < kPixels; ++p) {
+        const double t = x[i * kPixels + p];
+        const double y = std::clamp(static_cast<double>(recon[i * kPixels + p]), 1e-7, 1.0 - 1e-7);
+        sum -= t * std::log(y) + (1.0 - t) * std::log(1.0 - y);
+      }
+      pass_.test_losses[pass_.next_test + i] = static_cast<float>(sum / kPixels);
+    }
+    pass_.next_test += n;
+    return;
+  }
+  const std::size_t train_count = data_->train.size();
+  const std::size_t n = std::min<std::size_t>(2 * kBlock, train_count - pass_.next_train);
+  std::vector<std::size_t> indices(n);
+  std::iota(indices.begin(), indices.end(), pass_.next_train);
+  std::vector<float> x(n * kPixels);
+  gather_columns(data_->train, indices.data(), static_cast<int>(n), x.data());
+  pass_.model->encode(x.data(), static_cast<int>(n), pass_.train_codes.data() + pass_.next_train * dim);
+  pass_.next_train += n;
+  if (pass_.next_train >= train_count) finish_pass();
+}
+
+void LatentExplorer::finish_pass() {
+  const int dim = pass_.model->architecture().latent;
+  const bool new_shape = dim != dim_;
+  std::swap(model_, pass_.model);
+  pass_.model.reset();
+  shown_weights_ = pass_.weights_revision;
+  dim_ = dim;
+  test_codes_ = std::move(pass_.test_codes);
+  train_codes_ = std::move(pass_.train_codes);
+  sorted_losses_ = std::move(pass_.test_losses);
+  std::sort(sorted_losses_.begin(), sorted_losses_.end());
+
+  const int count = static_cast<int>(data_->test.size());
+  const auto d = static_cast<std::size_t>(dim);
+  unit_lo_.assign(d, 0.0f);
+  unit_hi_.assign(d, 0.0f);
+  for (std::size_t u = 0; u < d; ++u) {
+    float lo = test_codes_[u], hi = test_codes_[u];
+    for (std::size_t n = 1; n < static_cast<std::size_t>(count); ++n) {
+      lo = std::min(lo, test_codes_[n * d + u]);
+      hi = std::max(hi, test_codes_[n * d + u]);
+    }
+    unit_lo_[u] = lo;
+    unit_hi_[u] = hi;
+  }
+  plane_ = principal_plane(test_codes_.data(), count, dim);
+  map_xy_.assign(2 * static_cast<std::size_t>(count), 0.0f);
+  project(plane_, test_codes_.data(), count, map_xy_.data());
+  for (int axis = 0; axis < 2; ++axis) {
+    std::vector<float> values(static_cast<std::size_t>(count));
+    for (std::size_t n = 0; n < values.size(); ++n) values[n] = map_xy_[2 * n + static_cast<std::size_t>(axis)];
+    robust_range(std::move(values), extent_[axis], extent_[axis + 2]);
+  }
+
+  // The grid: kGrid x kGrid codes over the extent, row 0 at the top (the largest b), decoded in one batch.
+  std::vector<float> codes(static_cast<std::size_t>(kGrid * kGrid) * d);
+  for (int r = 0; r < kGrid; ++r) {
+    for (int c = 0; c < kGrid; ++c) {
+      const float a = extent_[0] + (extent_[2] - extent_[0]) * (static_cast<float>(c) + 0.5f) / kGrid;
+      const float b = extent_[3] - (extent_[3] - extent_[1]) * (static_cast<float>(r) + 0.5f) / kGrid;
+      plane_code(plane_, a, b, codes.data() + static_cast<std::size_t>(r * kGrid + c) * d);
+    }
+  }
+  grid_.assign(static_cast<std::size_t>(kGrid * kGrid) * kPixels, 0.0f);
+  model_->decode(codes.data(), kGrid * kGrid, grid_.data());
+
+  if (new_shape && slider_source_.kind == CodeSource::Manual) slider_source_.kind = CodeSource::TestDigit;
+  refresh_units();
+  drawing_revision_ = ~std::uint64_t{0};  // the drawing's code, neighbours and percentile follow the new weights
+  refresh_sliders();
+  refresh_strip();
+  ++revision_;
+}
+
+void LatentExplorer::update(const Autoencoder& model, std::uint64_t weights_revision, const DigitImage& drawing,
+                            std::uint64_t drawing_revision, Clock::time_point now) {
+  if (!data_) return;
+  const bool newer = weights_revision != pass_weights_;
+  if (!busy() && newer && (!ready() || now - last_pass_start_ >= std::chrono::duration<double>(kRefreshSeconds))) {
+    start_pass(model, weights_revision, now);
+  }
+  if (busy()) run_block();
+  if (ready()) follow_drawing(drawing, drawing_revision, false);
+}
+
+void LatentExplorer::complete(const Autoencoder& model, std::uint64_t weights_revision, const DigitImage& drawing,
+                              std::uint64_t drawing_revision) {
+  if (!data_) return;
+  if (weights_revision != shown_weights_ && (!busy() || pass_.weights_revision != weights_revision)) {
+    start_pass(model, weights_revision, Clock::now());
+  }
+  while (busy()) run_block();
+  follow_drawing(drawing, drawing_revision, false);
+}
+
+void LatentExplorer::follow_drawing(const DigitImage& drawing, std::uint64_t drawing_revision, bool force) {
+  if (!force && drawing_revision == drawing_revision_) return;
+  drawing_revision_ = drawing_revision;
+  drawing_present_ = !drawing.empty;
+  const auto d = static_cast<std::size_t>(dim_);
+  drawing_code_.assign(d, 0.0f);
+  neighbours_.clear();
+  drawing_loss_ = drawing_percentile_ = 0;
+  if (drawing_present_) {
+    drawing_input_.assign(drawing.pixels.begin(), drawing.pixels.end());
+    std::vector<float> recon(kPixels);
+    model_->reconstruct(drawing_input_.data(), 1, recon.data(), drawing_code_.data());
+    drawing_loss_ = model_->loss(drawing_input_.data(), 1, Loss::BinaryCrossEntropy);
+    drawing_percentile_ = percentile_below(sorted_losses_, drawing_loss_);
+    project(plane_, drawing_code_.data(), 1, drawing_xy_);
+    neighbours_ = nearest(train_codes_.data(), static_cast<int>(data_->train.size()), dim_, drawing_code_.data(), kNeighbours);
+  }
+  if (slider_source_.kind == CodeSource::Drawing) refresh_sliders();
+  if (ends_[0].kind == CodeSource::Drawing || ends_[1].kind == CodeSource::Drawing) refresh_strip();
+  ++revision_;
+}
+
+std::vector<float> LatentExplorer::code_of(const CodeSource& source) const {
+  const auto d = static_cast<std::size_t>(dim_);
+  if (!ready()) return {};
+  switch (source.kind) {
+    case CodeSource::Drawing: return drawing_present_ ? drawing_code_ : std::vector<float>(plane_.mean);
+    case CodeSource::TestDigit: {
+      const int i = std::clamp(source.index, 0, map_count() - 1);
+      return std::vector<float>(test_code(i), test_code(i) + d);
+    }
+    case CodeSource::MapPoint: {
+      std::vector<float> code(d);
+      plane_code(plane_, source.a, source.b, code.data());
+      return code;
+    }
+    case CodeSource::Manual:
+      if (source.values.size() == d) return source.values;
+      return std::vector<float>(plane_.mean);
+  }
+  return {};
+}
+
+std::vector<float> LatentExplorer::decode(const std::vector<float>& code) {
+  std::vector<float> image(kPixels, 0.0f);
+  if (ready() && code.size() == static_cast<std::size_t>(dim_)) model_->decode(code.data(), 1, image.data());
+  return image;
+}
+
+int LatentExplorer::pick(float a, float b, float radius) const {
+  int best = -1;
+  float best_d = radius * radius;
+  for (int i = 0; i < map_count(); ++i) {
+    const float da = map_xy_[2 * static_cast<std::size_t>(i)] - a, db = map_xy_[2 * static_cast<std::size_t>(i) + 1] - b;
+    const float d2 = da * da + db * db;
+    if (d2 <= best_d) {
+      best_d = d2;
+      best = i;
+    }
+  }
+  return best;
+}
+
+const float* LatentExplorer::train_image(int i) const {
+  if (i != cached_train_) {
+    const auto index = static_cast<std::size_t>(std::clamp(i, 0, static_cast<int>(data_->train.size()) - 1));
+    cached_train_image_.assign(kPixels, 0.0f);
+    gather_columns(data_->train, &index, 1, cached_train_image_.data());
+    cached_train_ = i;
+  }
+  return cached_train_image_.data();
+}
+
+// --- Sliders ---------------------------------------------------------------------------------------------------
+
+void LatentExplorer::set_slider_source(CodeSource source) {
+  slider_source_ = std::move(source);
+  refresh_sliders();
+  ++revision_;
+}
+
+void LatentExplorer::set_slider_value(int unit, float value) {
+  if (unit < 0 || unit >= dim_ || !std::isfinite(value)) return;
+  if (slider_source_.kind != CodeSource::Manual) {
+    slider_source_.values = slider_code_;
+    slider_source_.kind = CodeSource::Manual;
+  }
+  slider_source_.values[static_cast<std::size_t>(unit)] = value;
+  refresh_sliders();
+  ++revision_;
+}
+
+void LatentExplorer::reset_sliders() {
+  CodeSource s;
+  s.kind = CodeSource::Manual;
+  s.values = plane_.mean;
+  if (dim_ == 2) {  // the 2-unit plane's mean is the origin: use the codes' own mean
+    s.values.assign(2, 0.0f);
+    for (int i = 0; i < map_count(); ++i) {
+      s.values[0] += test_code(i)[0] / static_cast<float>(map_count());
+      s.values[1] += test_code(i)[1] / static_cast<float>(map_count());
+    }
+  }
+  set_slider_source(std::move(s));
+}
+
+void LatentExplorer::randomise_sliders(std::uint64_t seed) {
+  Rng rng(seed);
+  CodeSource s;
+  s.kind = CodeSource::Manual;
+  s.values.resize(static_cast<std::size_t>(dim_));
+  for (std::size_t u = 0; u < s.values.size(); ++u) s.values[u] = unit_lo_[u] + rng.uniform01() * (unit_hi_[u] - unit_lo_[u]);
+  set_slider_source(std::move(s));
+}
+
+void LatentExplorer::refresh_sliders() {
+  if (!ready()) return;
+  slider_code_ = code_of(slider_source_);
+  slider_image_ = decode(slider_code_);
+}
+
+// --- Interpolation ---------------------------------------------------------------------------------------------
+
+void LatentExplorer::set_end(int e, CodeSource source) {
+  ends_[std::clamp(e, 0, 1)] = std::move(source);
+  refresh_strip();
+  ++revision_;
+}
+
+std::vector<float> LatentExplorer::strip_codes() const {
+  const std::vector<float> a = code_of(ends_[0]), b = code_of(ends_[1]);
+  if (a.empty() || b.empty()) return {};
+  return interpolate(a.data(), b.data(), dim_, kStrip);
+}
+
+void LatentExplorer::refresh_strip() {
+  if (!ready()) return;
+  const std::vector<float> codes = strip_codes();
+  strip_.assign(static_cast<std::size_t>(kStrip) * kPixels, 0.0f);
+  model_->decode(codes.data(), kStrip, strip_.data());
+  const std::vector<float> a = code_of(ends_[0]), b = code_of(ends_[1]);
+  refresh_morph();
+}
+
+void LatentExplorer::set_morph(float t) {
+  if (!std::isfinite(t)) return;
+  morph_t_ = std::clamp(t, 0.0f, 1.0f);
+  refresh_morph();
+  ++revision_;
+}
+
+void LatentExplorer::refresh_morph() {
+  if (!ready()) return;
+  const std::vector<float> a = code_of(ends_[0]), b = code_of(ends_[1]);
+  std::vector<float> m(a.size());
+  for (std::size_t i = 0; i < m.size(); ++i) m[i] = (1.0f - morph_t_) * a[i] + morph_t_ * b[i];  // exact at both ends
+  morph_image_ = decode(m);
+}
+
+// --- Units -----------------------------------------------------------------------------------------------------
+
+void LatentExplorer::refresh_units() {
+  const auto& layers = model_->layers();
+  const auto params = model_->parameters();
+  const DenseLayout& first = layers.front();
+  const DenseLayout& last = layers.back();
+  const auto in_units = static_cast<std::size_t>(first.out);
+  const auto out_units = static_cast<std::size_t>(last.in);
+  encoder_units_.assign(in_units * kPixels, 0.0f);
+  decoder_units_.assign(out_units * kPixels, 0.0f);
+  encoder_scale_ = decoder_scale_ = 1e-6f;
+  for (std::size_t u = 0; u < in_units; ++u) {  // row u of the first weight (out, in): the weights into unit u
+    for (std::size_t p = 0; p < kPixels; ++p) {
+      const float w = params[first.weight + u * kPixels + p];
+      encoder_units_[u * kPixels + p] = w;
+      encoder_scale_ = std::max(encoder_scale_, std::abs(w));
+    }
+  }
+  for (std::size_t u = 0; u < out_units; ++u) {  // column u of the last weight (out = pixels, in): out of unit u
+    for (std::size_t p = 0; p < kPixels; ++p) {
+      const float w = params[last.weight + p * out_units + u];
+      decoder_units_[u * kPixels + p] = w;
+      decoder_scale_ = std::max(decoder_scale_, std::abs(w));
+    }
+  }
+}
+
+}  // namespace latent

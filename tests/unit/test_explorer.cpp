@@ -1,0 +1,209 @@
+// LatentExplorer through the Lab, on the shipped weights and the bundled digits: passes in blocks over frames, the
+// map and its decoded grid, neighbours against brute force, the percentile, sliders, interpolation, unit images.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "app/lab.hpp"
+#include "core/files.hpp"
+
+using namespace latent;
+
+namespace {
+
+Lab& explorer_lab() {
+  static Lab lab;
+  if (!lab.ready()) {
+    Dataset all;
+    REQUIRE(load_bundled_mnist(LATENT_ASSETS_DIR, all).is_ok());
+    SessionSettings settings;
+    settings.threads = 1;
+    REQUIRE(lab.init(std::move(all), SessionMode::Sliced, settings).is_ok());
+    std::vector<std::uint8_t> bytes;
+    REQUIRE(read_file(std::string(LATENT_ASSETS_DIR) + "/weights/seed-784-32.safetensors", bytes).is_ok());
+    REQUIRE(lab.load_pretrained(bytes, "seed.safetensors").is_ok());
+    lab.update(0);
+  }
+  return lab;
+}
+
+// Draws a "1": one vertical stroke in the middle of a 280-pixel area.
+void draw_one(Lab& lab) {
+  Drawing& d = lab.drawing();
+  d.clear();
+  d.place(0, 0, 280, true);
+  REQUIRE(d.pointer_down(1, PointerKind::Mouse, {140.f, 40.f}));
+  for (float y = 50; y <= 240; y += 10) d.pointer_move(1, {140.f, y});
+  d.pointer_up(1, {140.f, 240.f});
+}
+
+std::vector<float> encode_all(const Lab& lab, const Dataset& data) {
+  Autoencoder model(lab.views().model().architecture());
+  std::copy(lab.views().model().parameters().begin(), lab.views().model().parameters().end(), model.parameters().begin());
+  std::vector<std::size_t> all(data.size());
+  std::iota(all.begin(), all.end(), std::size_t{0});
+  std::vector<float> x(data.size() * 784), codes(data.size() * static_cast<std::size_t>(model.architecture().latent));
+  gather_columns(data, all.data(), static_cast<int>(all.size()), x.data());
+  model.encode(x.data(), static_cast<int>(data.size()), codes.data());
+  return codes;
+}
+
+}  // namespace
+
+TEST_CASE("the explorer encodes the data in blocks over frames, then switches to the new results at once", "[explorer]") {
+  Lab& lab = explorer_lab();
+  lab.complete_explorer();  // nothing in progress
+  lab.reset(5);
+  lab.update(0);
+  const LatentExplorer& e = lab.explorer();
+  const std::uint64_t target = lab.views().weights_revision();
+  const auto t0 = LatentExplorer::Clock::now() + std::chrono::seconds(10);  // past any rate limit
+  int frames = 0;
+  // 2000 test digits at kBlock a frame, then 8000 training digits at 2 * kBlock: 4 + 8 frames.
+  while (e.weights_revision() != target && frames < 100) {
+    lab.explorer().update(lab.views().model(), target, lab.drawing().input(), lab.drawing().revision(), t0);
+    ++frames;
+    if (e.weights_revision() != target) CHECK(e.busy());
+  }
+  CHECK(frames == 12);
+  CHECK_FALSE(e.busy());
+  CHECK(e.map_count() == 2000);
+  // A newer revision right after a pass waits for kRefreshSeconds.
+  lab.explorer().update(lab.views().model(), target + 1, lab.drawing().input(), lab.drawing().revision(), t0);
+  CHECK_FALSE(e.busy());
+  lab.explorer().update(lab.views().model(), target + 1, lab.drawing().input(), lab.drawing().revision(),
+                        t0 + std::chrono::milliseconds(600));
+  CHECK(e.busy());
+  lab.restore_pretrained();
+  lab.complete_explorer();
+  CHECK_FALSE(e.busy());
+  CHECK(e.weights_revision() == lab.views().weights_revision());
+}
+
+TEST_CASE("the map: the test codes on their principal plane, a decoded grid over it, the drawing on it", "[explorer]") {
+  Lab& lab = explorer_lab();
+  lab.restore_pretrained();
+  draw_one(lab);
+  lab.complete_explorer();
+  LatentExplorer& e = lab.explorer();
+  REQUIRE(e.ready());
+  REQUIRE(e.latent_size() == 32);
+  const std::vector<float> codes = encode_all(lab, lab.data().test);
+  // The map is the projection of the same codes the model gives.
+  std::vector<float> xy(codes.size() / 32 * 2);
+  project(e.plane(), codes.data(), static_cast<int>(codes.size() / 32), xy.data());
+  for (std::size_t i = 0; i < xy.size(); i += 97) CHECK(e.map_xy()[i] == Approx(xy[i]).margin(1e-4));
+  // Almost every point lies inside the extent.
+  int inside = 0;
+  for (int i = 0; i < e.map_count(); ++i) {
+    const float a = e.map_xy()[2 * i], b = e.map_xy()[2 * i + 1];
+    inside += a >= e.extent()[0] && a <= e.extent()[2] && b >= e.extent()[1] && b <= e.extent()[3];
+  }
+  CHECK(inside >= 0.98 * e.map_count());
+  // Grid cell (r, c) is the decoding of the plane's point at that cell's centre (row 0 at the top).
+  REQUIRE(e.grid().size() == static_cast<std::size_t>(LatentExplorer::kGrid * LatentExplorer::kGrid * 784));
+  for (const auto& [r, c] : {std::pair{0, 0}, std::pair{5, 7}, std::pair{11, 11}}) {
+    const float* ext = e.extent();
+    const float a = ext[0] + (ext[2] - ext[0]) * (static_cast<float>(c) + 0.5f) / LatentExplorer::kGrid;
+    const float b = ext[3] - (ext[3] - ext[1]) * (static_cast<float>(r) + 0.5f) / LatentExplorer::kGrid;
+    std::vector<float> code(32);
+    plane_code(e.plane(), a, b, code.data());
+    const std::vector<float> image = e.decode(code);
+    const float* cell = e.grid().data() + static_cast<std::size_t>(r * LatentExplorer::kGrid + c) * 784;
+    for (std::size_t p = 0; p < 784; p += 13) CHECK(cell[p] == Approx(image[p]).margin(1e-5));
+  }
+  // The drawing is on the map where its code projects.
+  REQUIRE(e.drawing_on_map());
+  CHECK(std::isfinite(e.drawing_xy()[0]));
+  // pick() finds a point at its own position.
+  CHECK(e.pick(e.map_xy()[2 * 123], e.map_xy()[2 * 123 + 1], 1e-6f) == 123);
+}
+
+TEST_CASE("the drawing's neighbours agree with brute force, and its percentile with the test losses", "[explorer]") {
+  Lab& lab = explorer_lab();
+  lab.restore_pretrained();
+  draw_one(lab);
+  lab.complete_explorer();
+  const LatentExplorer& e = lab.explorer();
+  const std::vector<float> train_codes = encode_all(lab, lab.data().train);
+  const std::vector<float>& code = lab.views().canvas_code();
+  const std::vector<Neighbour> brute = nearest(train_codes.data(), static_cast<int>(lab.data().train.size()), 32, code.data(), 5);
+  REQUIRE(e.neighbours().size() == 5);
+  for (std::size_t k = 0; k < 5; ++k) {
+    CHECK(e.neighbours()[k].index == brute[k].index);
+    CHECK(e.neighbours()[k].distance == Approx(brute[k].distance).epsilon(1e-4));
+  }
+  // A drawn "1" is near training ones.
+  int ones = 0;
+  for (const Neighbour& n : e.neighbours()) ones += e.train_label(n.index) == 1;
+  CHECK(ones >= 3);
+  // The percentile: the share of test digits whose loss is below the drawing's.
+  const auto& losses = e.sorted_test_losses();
+  REQUIRE(losses.size() == 2000);
+  CHECK(std::is_sorted(losses.begin(), losses.end()));
+  const auto below = std::count_if(losses.begin(), losses.end(), [&](float l) { return l < e.drawing_loss(); });
+  CHECK(e.drawing_percentile() == Approx(100.0 * static_cast<double>(below) / 2000.0));
+  CHECK(e.drawing_loss() == Approx(lab.views().canvas_loss()).epsilon(1e-4));
+  // The mean test loss from the explorer's per-digit losses matches the session's test loss.
+  const double mean = std::accumulate(losses.begin(), losses.end(), 0.0) / 2000.0;
+  CHECK(mean == Approx(lab.snapshot().test_loss).epsilon(2e-3));
+}
+
+TEST_CASE("sliders and interpolation follow their sources; the strip runs from one code to the other", "[explorer]") {
+  Lab& lab = explorer_lab();
+  lab.restore_pretrained();
+  draw_one(lab);
+  lab.complete_explorer();
+  LatentExplorer& e = lab.explorer();
+
+  CodeSource digit;
+  digit.kind = CodeSource::TestDigit;
+  digit.index = 17;
+  e.set_slider_source(digit);
+  CHECK(e.slider_code() == std::vector<float>(e.test_code(17), e.test_code(17) + 32));
+  CHECK(e.slider_image() == e.decode(e.slider_code()));
+  e.set_slider_value(3, 2.5f);
+  CHECK(e.slider_source().kind == CodeSource::Manual);
+  CHECK(e.slider_code()[3] == 2.5f);
+  CHECK(e.slider_code()[4] == e.test_code(17)[4]);
+  e.randomise_sliders(9);
+  for (int u = 0; u < 32; ++u) {
+    CHECK(e.slider_code()[static_cast<std::size_t>(u)] >= e.unit_min(u));
+    CHECK(e.slider_code()[static_cast<std::size_t>(u)] <= e.unit_max(u));
+  }
+  CodeSource drawing;  // the drawing: follows it as it changes
+  e.set_slider_source(drawing);
+  CHECK(e.slider_code() == lab.views().canvas_code());
+
+  e.set_end(0, drawing);
+  e.set_end(1, digit);
+  const std::vector<float> path = e.strip_codes();
+  REQUIRE(path.size() == static_cast<std::size_t>(LatentExplorer::kStrip * 32));
+  CHECK(std::vector<float>(path.begin(), path.begin() + 32) == lab.views().canvas_code());
+  CHECK(std::vector<float>(path.end() - 32, path.end()) == std::vector<float>(e.test_code(17), e.test_code(17) + 32));
+  // Decoded in one batch, the strip's first image is the drawing's decoding (to float rounding).
+  const std::vector<float> first = e.decode(std::vector<float>(path.begin(), path.begin() + 32));
+  for (std::size_t p = 0; p < 784; ++p) CHECK(e.strip()[p] == Approx(first[p]).margin(1e-5));
+  e.set_morph(1.0f);
+  CHECK(e.morph_image() == e.decode(std::vector<float>(e.test_code(17), e.test_code(17) + 32)));
+}
+
+TEST_CASE("unit images are the first layer's rows and the last layer's columns", "[explorer]") {
+  Lab& lab = explorer_lab();
+  lab.restore_pretrained();
+  lab.complete_explorer();
+  const LatentExplorer& e = lab.explorer();
+  const Autoencoder& m = lab.views().model();
+  REQUIRE(e.unit_count(true) == 32);
+  REQUIRE(e.unit_count(false) == 32);
+  const auto p = m.parameters();
+  const DenseLayout& enc = m.layers().front();
+  const DenseLayout& dec = m.layers().back();
+  CHECK(e.unit_images(true)[5 * 784 + 300] == p[enc.weight + 5 * 784 + 300]);
+  CHECK(e.unit_images(false)[7 * 784 + 300] == p[dec.weight + 300 * 32 + 7]);
+  float largest = 0;
+  for (std::size_t i = 0; i < 32 * 784; ++i) largest = std::max(largest, std::abs(p[enc.weight + i]));
+  CHECK(e.unit_scale(true) == largest);
+}
