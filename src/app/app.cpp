@@ -77,6 +77,7 @@ void apply_theme(float pixel_ratio) {
   style.ItemSpacing = ImVec2(10, 8);
   style.ItemInnerSpacing = ImVec2(8, 6);
   style.ScrollbarSize = 12;
+  style.GrabMinSize = 8;  // a slim handle, drawn translucent (below), so the value under it stays readable
   style.ChildBorderSize = 1;
   style.FrameBorderSize = 0;
 
@@ -95,8 +96,14 @@ void apply_theme(float pixel_ratio) {
   c[ImGuiCol_Button] = ImVec4(0.18f, 0.21f, 0.27f, 1.0f);
   c[ImGuiCol_ButtonHovered] = ImVec4(0.24f, 0.28f, 0.36f, 1.0f);
   c[ImGuiCol_ButtonActive] = ImVec4(0.28f, 0.34f, 0.44f, 1.0f);
-  c[ImGuiCol_SliderGrab] = accent;
-  c[ImGuiCol_SliderGrabActive] = ImVec4(0.55f, 0.78f, 1.0f, 1.0f);
+  c[ImGuiCol_SliderGrab] = ImVec4(accent.x, accent.y, accent.z, 0.55f);
+  c[ImGuiCol_SliderGrabActive] = ImVec4(0.55f, 0.78f, 1.0f, 0.7f);
+  c[ImGuiCol_Tab] = ImVec4(0.16f, 0.18f, 0.23f, 1.0f);
+  c[ImGuiCol_TabHovered] = ImVec4(0.28f, 0.34f, 0.44f, 1.0f);
+  c[ImGuiCol_TabActive] = ImVec4(0.22f, 0.45f, 0.78f, 1.0f);
+  c[ImGuiCol_TabUnfocused] = c[ImGuiCol_Tab];
+  c[ImGuiCol_TabUnfocusedActive] = c[ImGuiCol_TabActive];
+  c[ImGuiCol_NavHighlight] = ImVec4(1.0f, 0.85f, 0.35f, 1.0f);  // keyboard focus: a yellow outline
   c[ImGuiCol_CheckMark] = accent;
   c[ImGuiCol_PlotHistogram] = ImVec4(0.25f, 0.55f, 0.90f, 1.0f);
   c[ImGuiCol_Header] = ImVec4(0.20f, 0.24f, 0.31f, 1.0f);
@@ -150,9 +157,43 @@ void App::update(double training_budget_seconds) {
   timings_.views_seconds = 0.9 * timings_.views_seconds + 0.1 * lab_.views_seconds();
 }
 
+void App::scroll_at(float x, float y, float dy) {
+  if (std::isfinite(x) && std::isfinite(y) && std::isfinite(dy)) pending_scroll_.push_back(ImVec4(x, y, dy, 0));
+}
+
+// Pending touch scrolls: each scrolls the innermost window under its point that can scroll vertically, using last
+// frame's window rectangles (what the finger saw).
+void App::apply_scrolls() {
+  ImGuiContext& g = *ImGui::GetCurrentContext();
+  for (const ImVec4& s : pending_scroll_) {
+    const ImVec2 p(s.x, s.y);
+    ImGuiWindow* target = nullptr;
+    for (int i = g.Windows.Size - 1; i >= 0 && target == nullptr; --i) {  // front to back
+      ImGuiWindow* w = g.Windows[i];
+      if (w->WasActive && !w->Hidden && w->OuterRectClipped.Contains(p)) target = w;
+    }
+    while (target != nullptr && target->ScrollMax.y <= 0.0f) target = target->ParentWindow;
+    if (target != nullptr) ImGui::SetScrollY(target, std::clamp(target->Scroll.y + s.z, 0.0f, target->ScrollMax.y));
+  }
+  if (!pending_scroll_.empty()) ++layout_changes_;
+  pending_scroll_.clear();
+}
+
 void App::draw(TextureStore& textures) {
   const ImGuiIO& io = ImGui::GetIO();
   const ImVec2 display = io.DisplaySize;
+  apply_scrolls();
+  // Phones and small windows: controls at least 40 pixels high, for fingers.
+  const bool touch_sized = display.x < 700.0f;
+  if (touch_sized) {
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(12, 12));
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(10, 10));
+  }
+  draw_interface(textures, display);
+  if (touch_sized) ImGui::PopStyleVar(2);
+}
+
+void App::draw_interface(TextureStore& textures, ImVec2 display) {
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(display);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(14, 14));
@@ -169,50 +210,76 @@ void App::draw(TextureStore& textures) {
   const float gap = 14.0f;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   std::vector<ImRect> panels;
-  const ImGuiWindowFlags child = ImGuiWindowFlags_AlwaysUseWindowPadding;
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(18, 14));
-  if (avail.x >= 1000.0f) {
-    // Wide: Training on the left, full height; the drawing and the gallery share the right.
+  const float wide = avail.x >= 1000.0f;
+  ui_.narrow = avail.x < 700.0f;
+  if (wide) {
+    // Wide: Training on the left, full height; the drawing above the views' tabs on the right.
     const float left = std::clamp(avail.x * 0.31f, 380.0f, 480.0f);
     const float right = avail.x - left - gap;
-    const float height = std::max(avail.y, 620.0f);
-    ImGui::BeginChild("training", ImVec2(left, height), true, child);
-    draw_training_panel(lab_, ui_);
-    ImGui::EndChild();
-    panels.emplace_back(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+    const float height = std::max(avail.y, 700.0f);
+    panel("training", ImVec2(left, height), panels, [&] { draw_training_panel(lab_, ui_); });
     ImGui::SameLine(0, gap);
     ImGui::BeginGroup();
-    const float canvas_h = std::floor((height - gap) * 0.57f);
-    ImGui::BeginChild("canvas", ImVec2(right, canvas_h), true, child);
-    draw_canvas_panel(lab_, ui_, textures);
-    ImGui::EndChild();
-    panels.emplace_back(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+    const float canvas_h = std::floor(std::clamp((height - gap) * 0.47f, 340.0f, 600.0f));
+    panel("canvas", ImVec2(right, canvas_h), panels, [&] { draw_canvas_panel(lab_, ui_, textures); });
     ImGui::Dummy(ImVec2(0, gap - ImGui::GetStyle().ItemSpacing.y));
-    ImGui::BeginChild("gallery", ImVec2(right, height - canvas_h - gap), true, child);
-    draw_gallery_panel(lab_, ui_, textures);
-    ImGui::EndChild();
-    panels.emplace_back(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+    panel("views", ImVec2(right, height - canvas_h - gap), panels, [&] { draw_views(textures); });
     ImGui::EndGroup();
   } else {
-    // Narrow (a phone, a small window): one column, drawing first; the page scrolls.
+    // Narrow (a phone, a small window): one column, drawing first, each panel as tall as its content; the page
+    // scrolls (by touch too: see App::scroll_at).
     const float w = avail.x;
-    ImGui::BeginChild("canvas", ImVec2(w, std::clamp(w * 0.62f, 330.0f, 520.0f)), true, child);
-    draw_canvas_panel(lab_, ui_, textures);
-    ImGui::EndChild();
-    panels.emplace_back(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
-    ImGui::BeginChild("gallery", ImVec2(w, std::clamp(w * 0.42f, 300.0f, 420.0f)), true, child);
-    draw_gallery_panel(lab_, ui_, textures);
-    ImGui::EndChild();
-    panels.emplace_back(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
-    ImGui::BeginChild("training", ImVec2(w, 820.0f), true, child);
-    draw_training_panel(lab_, ui_);
-    ImGui::EndChild();
-    panels.emplace_back(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+    panel("canvas", ImVec2(w, std::max(measured_[0], 200.0f)), panels, [&] { draw_canvas_panel(lab_, ui_, textures); }, &measured_[0]);
+    panel("views", ImVec2(w, std::max(measured_[1], 200.0f)), panels, [&] { draw_views(textures); }, &measured_[1]);
+    panel("training", ImVec2(w, std::max(measured_[2], 200.0f)), panels, [&] { draw_training_panel(lab_, ui_); }, &measured_[2]);
   }
   ImGui::PopStyleVar();
   paint_gaps(ImGui::GetBackgroundDrawList(), display, panels, ImGui::GetStyle().ChildRounding,
              ImGui::ColorConvertFloat4ToU32(kBackground));
   ImGui::End();
+}
+
+// A panel: a bordered child region of `size` running `body`; its rectangle goes to `panels` (for paint_gaps). With
+// `measured`, the content's height is written there, for the next frame's size (panels that grow with content).
+template <class Body>
+void App::panel(const char* id, ImVec2 size, std::vector<ImRect>& panels, Body body, float* measured) {
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NavFlattened |
+                                 (measured != nullptr ? ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse : 0);
+  ImGui::BeginChild(id, size, true, flags);
+  body();
+  if (measured != nullptr) {
+    const float h = std::ceil(ImGui::GetCursorPosY() - ImGui::GetStyle().ItemSpacing.y + ImGui::GetStyle().WindowPadding.y);
+    if (std::abs(h - *measured) > 0.5f) {
+      *measured = h;
+      ++layout_changes_;  // repaint: the next frame lays out with the new height
+    }
+  }
+  ImGui::EndChild();
+  panels.emplace_back(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+}
+
+// The views' tabs: the test digits, the map, the sliders, interpolation, the units.
+void App::draw_views(TextureStore& textures) {
+  static constexpr const char* kNames[kTabCount] = {"Digits", "Map", "Sliders", "Morph", "Units"};
+  if (!ImGui::BeginTabBar("##views", ImGuiTabBarFlags_FittingPolicyResizeDown)) return;
+  for (int t = 0; t < kTabCount; ++t) {
+    const ImGuiTabItemFlags flags = ui_.select_tab == t ? ImGuiTabItemFlags_SetSelected : 0;
+    if (!ImGui::BeginTabItem(kNames[t], nullptr, flags)) continue;
+    ui_.tab = t;
+    ImGui::Spacing();
+    switch (t) {
+      case kTabDigits: draw_gallery_panel(lab_, ui_, textures); break;
+      case kTabMap: draw_map_tab(lab_, ui_, textures); break;
+      case kTabSliders: draw_sliders_tab(lab_, ui_, textures); break;
+      case kTabInterpolate: draw_interpolate_tab(lab_, ui_, textures); break;
+      case kTabUnits: draw_units_tab(lab_, ui_, textures); break;
+      default: break;
+    }
+    ImGui::EndTabItem();
+  }
+  ui_.select_tab = -1;
+  ImGui::EndTabBar();
 }
 
 ImVec4 App::clear_color() const { return lab_.ready() ? kPanel : kBackground; }

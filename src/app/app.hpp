@@ -9,6 +9,8 @@
 #include "app/textures.hpp"
 #include "app/ui_state.hpp"
 
+struct ImRect;
+
 namespace latent {
 
 class App {
@@ -44,15 +46,34 @@ class App {
   // Changes whenever something the interface shows may have changed outside it: a new snapshot, the drawing.
   // The platform repaints when it changes or input arrives, and skips frames where neither happened.
   std::uint64_t shown_state() const {
-    return lab_.ready() ? lab_.snapshot().revision * 1000003u + lab_.drawing().revision() : 0;
+    if (!lab_.ready()) return 0;
+    return lab_.snapshot().revision * 1000003u + lab_.drawing().revision() * 7919u + lab_.explorer().revision() * 104729u +
+           layout_changes_ + static_cast<std::uint64_t>(ui_.select_tab + 1);
   }
+
+  // A touch drag of `dy` display pixels at (x, y) outside the drawing: scrolls what is under it (next frame).
+  void scroll_at(float x, float y, float dy);
+
+  // Switches the views' tabs (the script API); `tab` is a TabId.
+  void select_tab(int tab) { ui_.select_tab = tab; }
+  int tab() const { return ui_.tab; }
+  bool narrow() const { return ui_.narrow; }
 
   // The drawing area in display coordinates (CSS pixels in the browser): x, y, width, height.
   ImVec4 canvas_rect() const { return ui_.canvas_rect; }
 
  private:
+  template <class Body>
+  void panel(const char* id, ImVec2 size, std::vector<ImRect>& panels, Body body, float* measured = nullptr);
+  void draw_views(TextureStore& textures);
+  void draw_interface(TextureStore& textures, ImVec2 display);
+  void apply_scrolls();
+
   Lab lab_;
   UiState ui_;
+  float measured_[3] = {0, 0, 0};    // narrow layout: the panels' content heights, last frame
+  std::uint64_t layout_changes_ = 0;
+  std::vector<ImVec4> pending_scroll_;  // x, y, dy
   std::vector<std::uint8_t> font_;
   Timings timings_;
   float pixel_ratio_ = 0;

@@ -51,19 +51,21 @@ void drawing_area(Drawing& drawing, UiState& ui, TextureStore& textures, float s
 
 void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
   ui::section_title(ui.title_font, "Draw",
-                    "Draw a digit with the mouse, a pen or a finger. It is cropped, scaled into 20 x 20 and centred by "
-                    "its mass in 28 x 28, as MNIST's digits were; then encoded and decoded as you draw.");
+                    "With the mouse, a pen or a finger. Framed as MNIST's digits were (20 x 20, centred by mass in 28 x 28), "
+                    "then encoded and decoded as you draw.");
   const float font = ImGui::GetFontSize();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float controls_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 2;
-  const float side = std::floor(std::clamp(std::min(avail.y - controls_h, avail.x * 0.45f), 140.0f, 560.0f));
+  // Narrow screens: the drawing takes the panel's whole width, everything else goes below it.
+  const float side = ui.narrow ? std::floor(std::min(avail.x, 560.0f))
+                               : std::floor(std::clamp(std::min(avail.y - controls_h, avail.x * 0.4f), 140.0f, 560.0f));
 
   // --- Left: the drawing and its tools ---
   ImGui::BeginGroup();
   Drawing& drawing = lab.drawing();
   drawing_area(drawing, ui, textures, side);
   ImGui::Spacing();
-  ImGui::SetNextItemWidth(side * 0.45f);
+  ImGui::SetNextItemWidth(std::min(side * 0.45f, side - ImGui::CalcTextSize("ClearUndo").x - font * 4));
   float brush = drawing.brush();
   if (ImGui::SliderFloat("##brush", &brush, Drawing::kMinBrush, Drawing::kMaxBrush, "brush %.0f")) drawing.set_brush(brush);
   ImGui::SameLine();
@@ -74,17 +76,19 @@ void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
   ImGui::EndDisabled();
   ImGui::EndGroup();
 
-  // --- Right: what the model sees, its code, its reconstruction ---
-  ImGui::SameLine(0, font * 1.5f);
+  // --- Right (below, when narrow): what the model sees, its reconstruction, its neighbours, its code ---
+  if (!ui.narrow) ImGui::SameLine(0, font * 1.5f);
   ImGui::BeginGroup();
   const float right_w = ImGui::GetContentRegionAvail().x;
   const float label_h = font + ImGui::GetStyle().ItemSpacing.y;
-  const float image = std::floor(std::clamp(std::min((right_w - font * 3) / 2.0f, (side - label_h * 3) * 0.55f), 56.0f, 224.0f));
+  const float image = ui.narrow ? std::floor((right_w - font * 3) / 2.0f)
+                                : std::floor(std::clamp(std::min((right_w - font * 3) / 2.0f, (side - label_h * 3) * 0.4f),
+                                                           ImGui::CalcTextSize("Reconstruction").x, 200.0f));
   const ImU32 dim = ui::palette::kTextDim;
   const ImVec2 top = ImGui::GetCursorScreenPos();
   ImDrawList* draw = ImGui::GetWindowDrawList();
 
-  draw->AddText(top, IM_COL32(215, 220, 230, 255), "Model input, 28 x 28");
+  draw->AddText(top, IM_COL32(215, 220, 230, 255), "Input, 28 x 28");
   ImGui::SetCursorScreenPos(ImVec2(top.x, top.y + label_h));
   ui::digit_image(textures, kSlotCanvasInput, lab.canvas_input().pixels.data(), image);
 
@@ -104,14 +108,17 @@ void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
     std::snprintf(text, sizeof text, "reconstruction BCE %.4f", static_cast<double>(lab.views().canvas_loss()));
     draw->AddText(ImVec2(rx, y), dim, text);
   }
-  y += font + font * 0.8f;
+  y += font + font * 0.6f;
+  ImGui::SetCursorScreenPos(ImVec2(top.x, y));
+  draw_neighbours(lab, textures, std::min(right_w, 420.0f));
+  y = std::max(y, ImGui::GetCursorScreenPos().y);
 
   char title[48];
   std::snprintf(title, sizeof title, "Latent code, %d numbers", lab.latent_size());
   draw->AddText(ImVec2(top.x, y), IM_COL32(215, 220, 230, 255), title);
   y += label_h;
   ImGui::SetCursorScreenPos(ImVec2(top.x, y));
-  const float bars_h = std::max(font * 5, top.y + side + controls_h - y - ImGui::GetStyle().ItemSpacing.y * 2);
+  const float bars_h = ui.narrow ? font * 8 : std::max(font * 5, top.y + side + controls_h - y - ImGui::GetStyle().ItemSpacing.y * 2);
   const ImVec2 bars_at = ImGui::GetCursorScreenPos();
   ui::code_bars("##code", lab.views().canvas_code().data(), lab.latent_size(), lab.views().code_scale(), ImVec2(right_w, bars_h));
   if (lab.canvas_input().empty) {

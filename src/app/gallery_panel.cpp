@@ -10,63 +10,62 @@
 
 namespace latent {
 
-void draw_gallery_panel(Lab& lab, UiState& ui, TextureStore& textures) {
-  ui::section_title(ui.title_font, "Test digits",
-                    "Ten digits the model never trains on, the code each one is squeezed into, and what the decoder "
-                    "rebuilds from that code alone.");
-  const ModelViews& views = lab.views();
-  const int n = ModelViews::kGalleryCount;
-  const int k = views.latent_size();
-  const int columns = ui::code_grid_columns(k);
-  const float code_rows = std::ceil(static_cast<float>(k) / static_cast<float>(columns));
-  const float font = ImGui::GetFontSize();
-  const float gap = std::max(6.0f, font * 0.5f);
-  const float label_w = ImGui::CalcTextSize("Reconstruction").x + gap * 2;
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
+namespace {
 
-  // The cell (image side) that fits both ways: two images, a code grid and three lines of text.
-  const float by_width = (avail.x - label_w) / static_cast<float>(n) - gap;
-  const float by_height = (avail.y - font * 3.2f - gap * 3) / (2.0f + code_rows / static_cast<float>(columns));
-  const float cell = std::clamp(std::floor(std::min(by_width, by_height)), 24.0f, 112.0f);
-  const float code_cell = std::floor(cell / static_cast<float>(columns));
-  const float step = cell + gap;
-  const ImVec2 origin = ImGui::GetCursorScreenPos();
+// One block of the gallery: digits [first, first + count) in columns, with the row names on the left (wide) or
+// above each row (narrow).
+struct GalleryGeometry {
+  float cell = 0, code_cell = 0, gap = 0, label_w = 0, font = 0;
+  int columns = 0, code_columns = 0;
+  float code_rows = 0;
+  bool labels_left = true;
+};
+
+float gallery_block(const ModelViews& views, TextureStore& textures, const GalleryGeometry& g, int first, int count, ImVec2 origin) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImU32 dim = ui::palette::kTextDim;
-
+  const float font = g.font, cell = g.cell, gap = g.gap, step = cell + gap;
+  const int k = views.latent_size();
+  const float x0 = origin.x + (g.labels_left ? g.label_w : 0.0f);
   float y = origin.y;
-  for (int i = 0; i < n; ++i) {  // the labels of the digits
+  for (int j = 0; j < count; ++j) {  // the labels of the digits
     char text[8];
-    std::snprintf(text, sizeof text, "%d", views.gallery_label(i));
-    const float x = origin.x + label_w + static_cast<float>(i) * step;
+    std::snprintf(text, sizeof text, "%d", views.gallery_label(first + j));
+    const float x = x0 + static_cast<float>(j) * step;
     draw->AddText(ImVec2(x + (cell - ImGui::CalcTextSize(text).x) * 0.5f, y), dim, text);
   }
   y += font + 2;
-  const auto row_label = [&](const char* text, float row_top, float row_h) {
-    draw->AddText(ImVec2(origin.x, row_top + (row_h - font) * 0.5f), IM_COL32(215, 220, 230, 255), text);
+  const auto row_label = [&](const char* text, float& row_top, float row_h) {
+    if (g.labels_left) {
+      draw->AddText(ImVec2(origin.x, row_top + (row_h - font) * 0.5f), IM_COL32(215, 220, 230, 255), text);
+    } else {
+      draw->AddText(ImVec2(origin.x, row_top), IM_COL32(215, 220, 230, 255), text);
+      row_top += font + 2;
+    }
   };
 
   row_label("Original", y, cell);
-  for (int i = 0; i < n; ++i) {
-    ImGui::SetCursorScreenPos(ImVec2(origin.x + label_w + static_cast<float>(i) * step, y));
-    ui::digit_image(textures, kSlotGalleryInput + i, views.gallery_input(i), cell);
+  for (int j = 0; j < count; ++j) {
+    ImGui::SetCursorScreenPos(ImVec2(x0 + static_cast<float>(j) * step, y));
+    ui::digit_image(textures, kSlotGalleryInput + first + j, views.gallery_input(first + j), cell);
   }
   y += cell + gap;
 
   char code_label[32];
   std::snprintf(code_label, sizeof code_label, "Code (%d)", k);
-  const float code_h = code_rows * code_cell;
+  const float code_h = g.code_rows * g.code_cell;
   row_label(code_label, y, code_h);
-  for (int i = 0; i < n; ++i) {
-    const float grid_w = code_cell * static_cast<float>(columns);
-    ImGui::SetCursorScreenPos(ImVec2(origin.x + label_w + static_cast<float>(i) * step + (cell - grid_w) * 0.5f, y));
-    ui::code_grid(views.gallery_code(i), k, views.code_scale(), columns, code_cell);
+  for (int j = 0; j < count; ++j) {
+    const float grid_w = g.code_cell * static_cast<float>(g.code_columns);
+    ImGui::SetCursorScreenPos(ImVec2(x0 + static_cast<float>(j) * step + (cell - grid_w) * 0.5f, y));
+    ui::code_grid(views.gallery_code(first + j), k, views.code_scale(), g.code_columns, g.code_cell);
   }
   y += code_h + gap;
 
   row_label("Reconstruction", y, cell);
-  for (int i = 0; i < n; ++i) {
-    const float x = origin.x + label_w + static_cast<float>(i) * step;
+  for (int j = 0; j < count; ++j) {
+    const int i = first + j;
+    const float x = x0 + static_cast<float>(j) * step;
     ImGui::SetCursorScreenPos(ImVec2(x, y));
     ui::digit_image(textures, kSlotGalleryRecon + i, views.gallery_reconstruction(i), cell);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("binary cross-entropy %.4f", static_cast<double>(views.gallery_loss(i)));
@@ -75,8 +74,37 @@ void draw_gallery_panel(Lab& lab, UiState& ui, TextureStore& textures) {
     const float tw = ImGui::CalcTextSize(text).x * 0.85f;
     if (tw < cell + gap) draw->AddText(ImGui::GetFont(), font * 0.85f, ImVec2(x + (cell - tw) * 0.5f, y + cell + 3), dim, text);
   }
-  ImGui::SetCursorScreenPos(ImVec2(origin.x, y + cell + font + 4));
-  ImGui::Dummy(ImVec2(label_w + step * static_cast<float>(n), 1));
+  return y + cell + font + 4;
+}
+
+}  // namespace
+
+void draw_gallery_panel(Lab& lab, UiState& ui, TextureStore& textures) {
+  ui::section_title(ui.title_font, "Test digits",
+                    "Ten digits the model never trains on, the code each one is squeezed into, and what the decoder "
+                    "rebuilds from that code alone.");
+  const ModelViews& views = lab.views();
+  const int n = ModelViews::kGalleryCount;
+  GalleryGeometry g;
+  g.code_columns = ui::code_grid_columns(views.latent_size());
+  g.code_rows = std::ceil(static_cast<float>(views.latent_size()) / static_cast<float>(g.code_columns));
+  g.font = ImGui::GetFontSize();
+  g.gap = std::max(6.0f, g.font * 0.5f);
+  g.labels_left = !ui.narrow;
+  g.label_w = g.labels_left ? ImGui::CalcTextSize("Reconstruction").x + g.gap * 2 : 0.0f;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  // Narrow: two blocks of five, as wide as the panel. Wide: one row of ten that fits both ways.
+  const int per_block = ui.narrow ? n / 2 : n;
+  const float by_width = (avail.x - g.label_w) / static_cast<float>(per_block) - g.gap;
+  const float by_height = (avail.y - g.font * 3.2f - g.gap * 3) / (2.0f + g.code_rows / static_cast<float>(g.code_columns));
+  g.cell = std::clamp(std::floor(ui.narrow ? by_width : std::min(by_width, by_height)), 24.0f, 112.0f);
+  g.code_cell = std::floor(g.cell / static_cast<float>(g.code_columns));
+  ImVec2 origin = ImGui::GetCursorScreenPos();
+  for (int first = 0; first < n; first += per_block) {
+    origin.y = gallery_block(views, textures, g, first, per_block, origin) + (first + per_block < n ? g.gap : 0.0f);
+  }
+  ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y));
+  ImGui::Dummy(ImVec2(g.label_w + (g.cell + g.gap) * static_cast<float>(per_block) - g.gap, 1));
 }
 
 }  // namespace latent

@@ -58,9 +58,7 @@ Status Lab::load_pretrained(std::span<const std::uint8_t> bytes, const std::stri
   pretrained_ = std::move(model);
   pretrained_origin_ = "pretrained";
   if (auto e = meta.find("trained_epochs"); e != meta.end()) pretrained_origin_ += ", " + e->second + " epochs";
-  if (auto t = meta.find("test_loss"); t != meta.end()) {
-    pretrained_origin_ += ", test BCE " + t->second.substr(0, std::min<std::size_t>(6, t->second.size()));
-  }
+  // The test loss is not part of the name: the stats show the one measured here, so the two never disagree.
   restore_pretrained();
   return Status::ok();
 }

@@ -14,6 +14,14 @@ enum TextureSlot : int {
   kSlotCanvasRecon = 2,     // its reconstruction
   kSlotGalleryInput = 10,   // + digit index
   kSlotGalleryRecon = 40,   // + digit index
+  kSlotMapGrid = 70,        // the decoded grid over the map
+  kSlotSliderImage = 71,    // the sliders' code, decoded
+  kSlotStrip = 72,          // the interpolation strip
+  kSlotMorph = 73,
+  kSlotUnitsEncoder = 74,
+  kSlotUnitsDecoder = 75,
+  kSlotHover = 76,          // a map point's digit, in its tooltip
+  kSlotNeighbour = 80,      // + k: the drawing's nearest training digits
 };
 
 class TextureStore {

@@ -64,7 +64,10 @@ bool confirm(const char* id, bool& ask, const std::string& what) {
     ImGui::TextUnformatted(what.c_str());
     ImGui::PopTextWrapPos();
     ImGui::Spacing();
-    if (ImGui::Button("Discard it", ImVec2(ImGui::GetFontSize() * 8, 0))) {
+    // Enter confirms, Escape cancels (not on the frame the dialog opens: that key press opened it).
+    const bool enter = !ImGui::IsWindowAppearing() && (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)) ||
+                                                       ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter)));
+    if (ImGui::Button("Discard it", ImVec2(ImGui::GetFontSize() * 8, 0)) || enter) {
       confirmed = true;
       ImGui::CloseCurrentPopup();
     }
@@ -162,14 +165,9 @@ void draw_training_panel(Lab& lab, UiState& ui) {
     ui.pending_from_model = true;
   }
 
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ui::palette::kTextDim));
-  ImGui::TextWrapped("Model %s, started from %s", snap.settings.architecture.describe().c_str(), snap.origin.c_str());
-  ImGui::PopStyleColor();
-  if (!snap.error.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ui::palette::kError));
-    ImGui::TextWrapped("Not done: %s", snap.error.c_str());
-    ImGui::PopStyleColor();
-  }
+  ui::wrapped("Model " + snap.settings.architecture.describe() + ", started from " + snap.origin, ui::palette::kTextDim);
+  if (!snap.error.empty()) ui::wrapped("Not done: " + snap.error, ui::palette::kError);
+  if (const TrainingDiagnosis d = lab.diagnosis(); !d.message.empty()) ui::wrapped(d.message, ui::palette::kWarning);
   ImGui::Spacing();
 
   // --- Progress ---

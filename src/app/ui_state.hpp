@@ -29,13 +29,31 @@ struct UiState {
 
   float settings_height = 0;  // the Training panel's settings block, measured last frame, to size the chart
 
+  // Layout: one column on narrow screens (phones); touch-sized controls there.
+  bool narrow = false;
+  int tab = 0;                 // the views' tab: TabId
+  int select_tab = -1;         // a tab to switch to in the next frame (the script API, keyboard), else -1
+
+  // The latent views' own state (the explorer holds what they show).
+  int selected_digit = -1;     // the map's selected test digit
+  bool map_dragging = false;   // a drag on the map's empty space is decoding points
+  std::uint64_t random_seed = 0;
+  int end_digit[2] = {0, 1};
+
   ImTextureID canvas_texture = nullptr;
   std::uint64_t canvas_uploaded_revision = ~std::uint64_t{0};
   ImVec4 canvas_rect{0, 0, 0, 0};  // x, y, width, height in display coordinates (CSS pixels on the web)
 };
 
+enum TabId { kTabDigits, kTabMap, kTabSliders, kTabInterpolate, kTabUnits, kTabCount };
+
 // Panels: one function each, drawn inside a child region the layout gives them.
 void draw_training_panel(Lab& lab, UiState& ui);
+void draw_map_tab(Lab& lab, UiState& ui, class TextureStore& textures);
+void draw_sliders_tab(Lab& lab, UiState& ui, class TextureStore& textures);
+void draw_interpolate_tab(Lab& lab, UiState& ui, class TextureStore& textures);
+void draw_units_tab(Lab& lab, UiState& ui, class TextureStore& textures);
+void draw_neighbours(Lab& lab, class TextureStore& textures, float width);  // the drawing's, in the Draw panel
 void draw_gallery_panel(Lab& lab, UiState& ui, class TextureStore& textures);
 void draw_canvas_panel(Lab& lab, UiState& ui, class TextureStore& textures);
 

@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <vector>
 
 namespace latent::ui {
 
@@ -48,6 +49,47 @@ void digit_image(TextureStore& textures, int slot, const float* pixels, float si
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImGui::Image(id, ImVec2(size, size));
   ImGui::GetWindowDrawList()->AddRect(ImVec2(p.x - 1, p.y - 1), ImVec2(p.x + size + 1, p.y + size + 1), palette::kFrame);
+}
+
+ImU32 weight_color(float v, float scale) {
+  static constexpr Stop kNegative[] = {{0.0f, 0.04f, 0.047f, 0.067f}, {1.0f, 0.33f, 0.62f, 1.0f}};
+  static constexpr Stop kPositive[] = {{0.0f, 0.04f, 0.047f, 0.067f}, {1.0f, 1.0f, 0.58f, 0.24f}};
+  const float t = scale > 0 ? v / scale : 0.0f;
+  return t >= 0 ? lerp_stops(kPositive, 2, t) : lerp_stops(kNegative, 2, -t);
+}
+
+ImU32 digit_color(int label) {
+  // Tableau's ten: told apart by most people, including on a dark background.
+  static constexpr ImU32 kColours[10] = {
+      IM_COL32(78, 154, 233, 255), IM_COL32(255, 147, 40, 255),  IM_COL32(80, 190, 80, 255),
+      IM_COL32(236, 80, 80, 255),  IM_COL32(180, 130, 230, 255), IM_COL32(190, 125, 100, 255),
+      IM_COL32(245, 140, 210, 255), IM_COL32(170, 170, 170, 255), IM_COL32(210, 210, 60, 255),
+      IM_COL32(40, 210, 225, 255)};
+  return kColours[static_cast<unsigned>(label) % 10];
+}
+
+TileGrid image_tiles(TextureStore& textures, int slot, const float* images, int count, int columns, float width,
+                     float weights) {
+  constexpr int kSide = 28, kStep = kSide + 1;
+  columns = std::max(1, std::min(columns, count));
+  const int rows = std::max(1, (count + columns - 1) / columns);
+  const int w = columns * kStep - 1, h = rows * kStep - 1;
+  std::vector<std::uint32_t> rgba(static_cast<std::size_t>(w) * static_cast<std::size_t>(h), palette::kPaper);
+  for (int t = 0; t < count; ++t) {
+    const float* img = images + static_cast<std::size_t>(t) * 784;
+    const int x0 = (t % columns) * kStep, y0 = (t / columns) * kStep;
+    for (int y = 0; y < kSide; ++y) {
+      for (int x = 0; x < kSide; ++x) {
+        const float v = img[y * kSide + x];
+        rgba[static_cast<std::size_t>((y0 + y) * w + x0 + x)] = weights > 0 ? weight_color(v, weights) : ink_color(v);
+      }
+    }
+  }
+  const ImTextureID id = textures.upload(slot, w, h, rgba.data(), false);
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float scale = width / static_cast<float>(w);
+  ImGui::Image(id, ImVec2(width, static_cast<float>(h) * scale));
+  return {p, static_cast<float>(kStep) * scale};
 }
 
 int code_grid_columns(int k) { return k <= 64 ? std::min(k, 8) : 16; }
@@ -194,6 +236,37 @@ void loss_chart(const char* id, const std::vector<ChartPoint>& train, const std:
   }
 }
 
+void wrapped(const std::string& text, ImU32 colour) {
+  const float width = std::max(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 4);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colour));
+  std::string line, word;
+  const auto flush_word = [&] {
+    if (word.empty()) return;
+    const std::string joined = line.empty() ? word : line + " " + word;
+    if (!line.empty() && ImGui::CalcTextSize(joined.c_str()).x > width) {
+      ImGui::TextUnformatted(line.c_str());
+      line = word;
+    } else {
+      line = joined;
+    }
+    word.clear();
+  };
+  for (char ch : text) {
+    if (ch == ' ' || ch == '\n') {
+      flush_word();
+      if (ch == '\n') {
+        ImGui::TextUnformatted(line.c_str());
+        line.clear();
+      }
+    } else {
+      word += ch;
+    }
+  }
+  flush_word();
+  if (!line.empty()) ImGui::TextUnformatted(line.c_str());
+  ImGui::PopStyleColor();
+}
+
 void help_marker(const char* text) {
   ImGui::SameLine();
   ImGui::TextDisabled("(?)");
@@ -210,11 +283,7 @@ void section_title(ImFont* font, const char* title, const char* subtitle) {
   ImGui::PushFont(font);
   ImGui::TextUnformatted(title);
   ImGui::PopFont();
-  if (subtitle != nullptr) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette::kTextDim));
-    ImGui::TextWrapped("%s", subtitle);
-    ImGui::PopStyleColor();
-  }
+  if (subtitle != nullptr) wrapped(subtitle, palette::kTextDim);
   ImGui::Spacing();
 }
 

@@ -4,6 +4,7 @@
 
 #include <imgui.h>
 
+#include <string>
 #include <vector>
 
 #include "app/lab.hpp"
@@ -20,6 +21,7 @@ inline constexpr ImU32 kFrame = IM_COL32(58, 64, 80, 255);     // thin frames ar
 inline constexpr ImU32 kGrid = IM_COL32(255, 255, 255, 22);
 inline constexpr ImU32 kTextDim = IM_COL32(150, 158, 175, 255);
 inline constexpr ImU32 kError = IM_COL32(255, 140, 140, 255);
+inline constexpr ImU32 kWarning = IM_COL32(255, 200, 90, 255);
 }  // namespace palette
 
 ImU32 ink_color(float v);                   // digits: paper (0) to ink (1)
@@ -27,6 +29,19 @@ ImU32 code_color(float v, float scale);     // latent values: blue below zero, m
 
 // A 28x28 digit (row-major floats in 0..1) as a `size` x `size` image in texture `slot`.
 void digit_image(TextureStore& textures, int slot, const float* pixels, float size);
+
+// Many 28x28 images as one texture: `count` tiles, `columns` per row, 1 paper-coloured pixel between tiles, drawn
+// `width` pixels wide. `weights` > 0 shows signed weights on a diverging scale (blue below zero, orange above,
+// paper at zero, +-weights at full colour) instead of ink. Returns the top-left of the drawn image and the tile's
+// side in display pixels (for hit tests).
+struct TileGrid {
+  ImVec2 origin;
+  float tile = 0;  // one tile's step, display pixels
+};
+TileGrid image_tiles(TextureStore& textures, int slot, const float* images, int count, int columns, float width,
+                     float weights = 0);
+ImU32 weight_color(float v, float scale);
+ImU32 digit_color(int label);  // the map's ten label colours
 
 // A latent code as a grid of coloured cells, `columns` per row, `cell` pixels each.
 void code_grid(const float* code, int k, float scale, int columns, float cell);
@@ -37,6 +52,9 @@ void code_bars(const char* id, const float* code, int k, float scale, ImVec2 siz
 
 // Train loss (smoothed, per step) and test loss (per epoch) against steps.
 void loss_chart(const char* id, const std::vector<ChartPoint>& train, const std::vector<ChartPoint>& test, ImVec2 size);
+
+// Text wrapped to the available width at spaces only, so numbers ("8,000", "0.1059") never break.
+void wrapped(const std::string& text, ImU32 colour);
 
 void help_marker(const char* text);                    // a (?) with a tooltip
 void section_title(ImFont* font, const char* title, const char* subtitle = nullptr);

@@ -74,6 +74,7 @@ void TrainingSession::handle(const SessionCommand& command) {
           samples_per_sec_ = 0;
         } else if constexpr (std::is_same_v<C, command::Reset>) {
           settings_.seed = c.seed;
+          settings_.target_epochs = SessionSettings{}.target_epochs;  // a new model starts a new run
           new_trainer(nullptr);
           after_model_change("random weights (seed " + std::to_string(c.seed) + ")", false);
         } else if constexpr (std::is_same_v<C, command::Apply>) {
@@ -105,6 +106,8 @@ void TrainingSession::apply(const command::Apply& c) {
                                   wanted.optimizer.epsilon != settings_.optimizer.epsilon;
   const SessionSettings before = settings_;
   settings_ = wanted;
+  // A new model starts a new run: the target goes back to the default unless this command sets another.
+  if (new_model && wanted.target_epochs == before.target_epochs) settings_.target_epochs = SessionSettings{}.target_epochs;
   if (new_model) {
     new_trainer(nullptr);
     after_model_change("random weights (seed " + std::to_string(settings_.seed) + ")", false);
@@ -139,6 +142,7 @@ void TrainingSession::adopt(const command::Adopt& c) {
   }
   SessionSettings wanted = settings_;
   wanted.architecture = a;
+  wanted.target_epochs = SessionSettings{}.target_epochs;  // new weights start a new run
   if (Status s = wanted.validate(); !s) return refuse(s);
   settings_ = wanted;
   new_trainer(c.model.get());

@@ -121,6 +121,20 @@ TEST_CASE("start, steps, pause; the target stops training and Start extends it",
   s->handle(command::Pause{});
   CHECK_FALSE(s->training());
   CHECK(s->run_for(1.0) == 0);
+
+  // The target resets with the model: a reset, new weights, or a new shape start a new run of the default length.
+  s->handle(command::SetTarget{40});
+  s->handle(command::Reset{2});
+  CHECK(s->snapshot().settings.target_epochs == SessionSettings{}.target_epochs);
+  s->handle(command::SetTarget{40});
+  SessionSettings wider = s->settings();
+  wider.architecture.latent = 16;
+  s->handle(command::Apply{wider});
+  CHECK(s->snapshot().settings.target_epochs == SessionSettings{}.target_epochs);
+  wider.architecture.latent = 8;  // a new shape with a target of its own keeps it
+  wider.target_epochs = 7;
+  s->handle(command::Apply{wider});
+  CHECK(s->snapshot().settings.target_epochs == 7);
 }
 
 TEST_CASE("reset gives the seed's weights; apply keeps or replaces the model; bad commands change nothing", "[session]") {

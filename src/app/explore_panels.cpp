@@ -1,0 +1,390 @@
+// The latent-space views, one function per tab: the map with its decoded grid, the sliders, interpolation and
+// the units; and the drawing's neighbours, shown in the Draw panel. All read the LatentExplorer (latent_explorer.hpp)
+// and command it; none of them touches the model.
+//
+// [SECTION] Map
+// [SECTION] Sliders
+// [SECTION] Interpolation
+// [SECTION] Units
+// [SECTION] Neighbours
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "app/ui_state.hpp"
+#include "app/widgets.hpp"
+
+namespace latent {
+
+namespace {
+
+constexpr ImU32 kLabelText = IM_COL32(215, 220, 230, 255);
+
+void caption(const char* text) { ui::wrapped(text, ui::palette::kTextDim); }
+
+bool waiting_for_codes(const LatentExplorer& e) {
+  if (e.ready()) return false;
+  caption("Encoding the test digits...");
+  return true;
+}
+
+// --- [SECTION] Map ------------------------------------------------------------------------------------------------
+
+// Plane coordinates <-> screen, over the explorer's extent in a square at `p` of side `s`.
+struct MapFrame {
+  ImVec2 p;
+  float s = 1;
+  const float* ext = nullptr;
+  ImVec2 to_screen(float a, float b) const {
+    return ImVec2(p.x + (a - ext[0]) / (ext[2] - ext[0]) * s, p.y + (ext[3] - b) / (ext[3] - ext[1]) * s);
+  }
+  void to_plane(ImVec2 q, float& a, float& b) const {
+    a = ext[0] + (q.x - p.x) / s * (ext[2] - ext[0]);
+    b = ext[3] - (q.y - p.y) / s * (ext[3] - ext[1]);
+  }
+};
+
+void map_legend(float width) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float font = ImGui::GetFontSize();
+  const float step = std::min(width / 10.0f, font * 2.6f);
+  for (int d = 0; d < 10; ++d) {
+    const float x = p.x + static_cast<float>(d) * step;
+    draw->AddCircleFilled(ImVec2(x + font * 0.4f, p.y + font * 0.55f), font * 0.32f, ui::digit_color(d));
+    char text[4];
+    std::snprintf(text, sizeof text, "%d", d);
+    draw->AddText(ImVec2(x + font * 0.95f, p.y), kLabelText, text);
+  }
+  ImGui::Dummy(ImVec2(step * 10, font * 1.2f));
+}
+
+void marker(ImDrawList* draw, ImVec2 q, float r, ImU32 colour, bool cross) {
+  draw->AddCircle(q, r, IM_COL32(0, 0, 0, 200), 20, 4.0f);
+  draw->AddCircle(q, r, colour, 20, 2.0f);
+  if (cross) {
+    draw->AddLine(ImVec2(q.x - r * 1.6f, q.y), ImVec2(q.x - r * 0.6f, q.y), colour, 2.0f);
+    draw->AddLine(ImVec2(q.x + r * 0.6f, q.y), ImVec2(q.x + r * 1.6f, q.y), colour, 2.0f);
+  }
+}
+
+// The scatter: hovering shows a digit, clicking selects it, dragging elsewhere decodes the point under the pointer.
+void code_map(LatentExplorer& e, UiState& ui, TextureStore& textures, float side) {
+  const MapFrame f{ImGui::GetCursorScreenPos(), side, e.extent()};
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->AddRectFilled(f.p, ImVec2(f.p.x + side, f.p.y + side), ui::palette::kPaper, 4.0f);
+  ImGui::InvisibleButton("##map", ImVec2(side, side));
+  const bool hovered = ImGui::IsItemHovered();
+  draw->PushClipRect(f.p, ImVec2(f.p.x + side, f.p.y + side), true);
+  const ImVec2 zero = f.to_screen(0, 0);  // the plane's origin: the codes' mean
+  draw->AddLine(ImVec2(f.p.x, zero.y), ImVec2(f.p.x + side, zero.y), ui::palette::kGrid);
+  draw->AddLine(ImVec2(zero.x, f.p.y), ImVec2(zero.x, f.p.y + side), ui::palette::kGrid);
+  const float dot = std::clamp(side / 220.0f, 1.0f, 2.2f);
+  const auto& xy = e.map_xy();
+  for (int i = 0; i < e.map_count(); ++i) {
+    const ImVec2 q = f.to_screen(xy[2 * static_cast<std::size_t>(i)], xy[2 * static_cast<std::size_t>(i) + 1]);
+    draw->AddRectFilled(ImVec2(q.x - dot, q.y - dot), ImVec2(q.x + dot, q.y + dot), ui::digit_color(e.map_label(i)));
+  }
+  if (ui.selected_digit >= 0 && ui.selected_digit < e.map_count()) {
+    const auto i = static_cast<std::size_t>(ui.selected_digit);
+    marker(draw, f.to_screen(xy[2 * i], xy[2 * i + 1]), 7.0f, IM_COL32(255, 255, 255, 255), false);
+  }
+  if (e.slider_source().kind == CodeSource::MapPoint) {
+    const ImVec2 q = f.to_screen(e.slider_source().a, e.slider_source().b);
+    draw->AddRectFilled(ImVec2(q.x - 4, q.y - 4), ImVec2(q.x + 4, q.y + 4), IM_COL32(255, 255, 255, 255));
+  }
+  if (e.drawing_on_map()) marker(draw, f.to_screen(e.drawing_xy()[0], e.drawing_xy()[1]), 8.0f, IM_COL32(255, 235, 90, 255), true);
+  draw->PopClipRect();
+  draw->AddRect(ImVec2(f.p.x - 1, f.p.y - 1), ImVec2(f.p.x + side + 1, f.p.y + side + 1), ui::palette::kFrame, 4.0f);
+
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  float a = 0, b = 0;
+  f.to_plane(mouse, a, b);
+  const float radius = 6.0f / side * (e.extent()[2] - e.extent()[0]);
+  if (ImGui::IsItemActivated()) {
+    const int picked = e.pick(a, b, radius);
+    ui.map_dragging = picked < 0;
+    if (picked >= 0) {
+      ui.selected_digit = picked;
+      CodeSource s;
+      s.kind = CodeSource::TestDigit;
+      s.index = picked;
+      e.set_slider_source(s);
+      e.set_end(1, s);
+    }
+  }
+  if (ImGui::IsItemActive() && ui.map_dragging) {
+    const float ca = std::clamp(a, e.extent()[0], e.extent()[2]), cb = std::clamp(b, e.extent()[1], e.extent()[3]);
+    if (e.slider_source().kind != CodeSource::MapPoint || e.slider_source().a != ca || e.slider_source().b != cb) {
+      CodeSource s;
+      s.kind = CodeSource::MapPoint;
+      s.a = ca;
+      s.b = cb;
+      e.set_slider_source(s);
+    }
+  }
+  if (!ImGui::IsItemActive()) ui.map_dragging = false;
+  if (hovered && !ImGui::IsItemActive()) {
+    const int near = e.pick(a, b, radius);
+    if (near >= 0) {
+      ImGui::BeginTooltip();
+      ImGui::Text("test digit #%d, a %d", near, e.map_label(near));
+      ui::digit_image(textures, kSlotHover, e.test_image(near), 84.0f);
+      ImGui::TextUnformatted("click: use it in the other views");
+      ImGui::EndTooltip();
+    }
+  }
+}
+
+// What the map's selected digit or dragged point decodes to, beside the map.
+void map_probe(LatentExplorer& e, UiState& ui, TextureStore& textures, float width) {
+  const CodeSource& s = e.slider_source();
+  ImGui::TextUnformatted(s.kind == CodeSource::MapPoint ? "Point decoded" : "Selected");
+  ui::digit_image(textures, kSlotSliderImage, e.slider_image().data(), std::min(width, 140.0f));
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+  ImGui::TextUnformatted(s.describe().c_str());
+  if (s.kind == CodeSource::TestDigit) ImGui::Text("label %d", e.map_label(s.index));
+  ImGui::PopTextWrapPos();
+  (void)ui;
+}
+
+struct PlaneInfo {
+  char text[320];
+};
+
+PlaneInfo plane_info(const LatentExplorer& e) {
+  PlaneInfo info;
+  const LatentPlane& p = e.plane();
+  if (e.latent_size() == 2) {
+    std::snprintf(info.text, sizeof info.text,
+                  "The 2,000 test digits at their codes (the code space itself: 2 units). Left: coloured by label; "
+                  "right: the same square decoded. Hover a point to see it, click to use it, drag to decode.");
+  } else {
+    const float share = p.total_variance > 0 ? 100.0f * (p.variance[0] + p.variance[1]) / p.total_variance : 0.0f;
+    std::snprintf(info.text, sizeof info.text,
+                  "The 2,000 test digits' %d-number codes on the plane of their two main directions (PCA, %.0f %% of "
+                  "their variance). Right: that plane decoded. Hover a point to see it, click to use it, drag to "
+                  "decode.",
+                  e.latent_size(), static_cast<double>(share));
+  }
+  return info;
+}
+
+}  // namespace
+
+void draw_map_tab(Lab& lab, UiState& ui, TextureStore& textures) {
+  LatentExplorer& e = lab.explorer();
+  if (waiting_for_codes(e)) return;
+  const PlaneInfo info = plane_info(e);
+  caption(info.text);
+  const float font = ImGui::GetFontSize();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float gap = font;
+  const float legend_h = font * 1.2f + ImGui::GetStyle().ItemSpacing.y;
+  const bool stacked = ui.narrow;
+  const float probe_w = stacked ? avail.x : std::clamp(avail.x * 0.16f, 110.0f, 150.0f);
+  float side = stacked ? avail.x : std::min((avail.x - probe_w - 2 * gap) / 2.0f, avail.y - legend_h - font * 1.4f);
+  side = std::floor(std::max(side, 160.0f));
+
+  ImGui::BeginGroup();
+  map_legend(side);
+  code_map(e, ui, textures, side);
+  ImGui::EndGroup();
+  if (!stacked) ImGui::SameLine(0, gap);
+  ImGui::BeginGroup();
+  ImGui::Dummy(ImVec2(1, stacked ? 0 : legend_h - ImGui::GetStyle().ItemSpacing.y));
+  ui::image_tiles(textures, kSlotMapGrid, e.grid().data(), LatentExplorer::kGrid * LatentExplorer::kGrid,
+                  LatentExplorer::kGrid, side);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("The map's plane decoded on a %d x %d grid", LatentExplorer::kGrid, LatentExplorer::kGrid);
+  ImGui::EndGroup();
+  if (!stacked) ImGui::SameLine(0, gap);
+  ImGui::BeginGroup();
+  ImGui::Dummy(ImVec2(1, stacked ? 0 : legend_h - ImGui::GetStyle().ItemSpacing.y));
+  map_probe(e, ui, textures, probe_w);
+  ImGui::EndGroup();
+}
+
+// --- [SECTION] Sliders --------------------------------------------------------------------------------------------
+
+void draw_sliders_tab(Lab& lab, UiState& ui, TextureStore& textures) {
+  LatentExplorer& e = lab.explorer();
+  if (waiting_for_codes(e)) return;
+  const float font = ImGui::GetFontSize();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const bool stacked = ui.narrow;
+  const float image = std::floor(std::clamp(stacked ? avail.x * 0.6f : std::min(avail.x * 0.35f, avail.y - font * 6), 112.0f, 280.0f));
+
+  // The decoded code and where it came from.
+  ImGui::BeginGroup();
+  ui::digit_image(textures, kSlotSliderImage, e.slider_image().data(), image);
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + image);
+  ImGui::Text("Code: %s", e.slider_source().describe().c_str());
+  ImGui::PopTextWrapPos();
+  if (ImGui::Button("From drawing")) e.set_slider_source(CodeSource{});
+  ImGui::SameLine();
+  if (ImGui::Button("Mean")) e.reset_sliders();
+  ImGui::SameLine();
+  if (ImGui::Button("Random")) e.randomise_sliders(++ui.random_seed);
+  ImGui::EndGroup();
+  if (!stacked) ImGui::SameLine(0, font * 1.5f);
+
+  // One slider per unit, in a scrolling list, over each unit's observed range (widened to include the value).
+  const float list_h = stacked ? std::min(avail.x * 1.2f, 480.0f) : std::max(avail.y, font * 8);
+  ImGui::BeginChild("##units", ImVec2(0, list_h), false);
+  const std::vector<float> code = e.slider_code();
+  const float label_w = ImGui::CalcTextSize("unit 000").x;
+  for (int u = 0; u < e.latent_size(); ++u) {
+    ImGui::PushID(u);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ui::palette::kTextDim), "unit %d", u);
+    ImGui::SameLine(label_w + font);
+    float v = code[static_cast<std::size_t>(u)];
+    const float lo = std::min(e.unit_min(u), v), hi = std::max({e.unit_max(u), v, lo + 1e-3f});
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::SliderFloat("##v", &v, lo, hi, "%.2f")) e.set_slider_value(u, v);
+    ImGui::PopID();
+  }
+  ImGui::EndChild();
+}
+
+// --- [SECTION] Interpolation ------------------------------------------------------------------------------------------
+
+namespace {
+
+// One end: the drawing, the selected map digit, a test digit by number, or the last point dragged on the map.
+void end_picker(LatentExplorer& e, UiState& ui, int end) {
+  ImGui::PushID(end);
+  const CodeSource& s = e.end(end);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(end == 0 ? "From" : "To");
+  ImGui::SameLine();
+  if (ImGui::RadioButton("drawing", s.kind == CodeSource::Drawing)) e.set_end(end, CodeSource{});
+  ImGui::SameLine();
+  if (ImGui::RadioButton("test digit", s.kind == CodeSource::TestDigit)) {
+    CodeSource t;
+    t.kind = CodeSource::TestDigit;
+    t.index = ui.end_digit[end];
+    e.set_end(end, t);
+  }
+  if (s.kind == CodeSource::TestDigit) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+    int index = s.index;
+    if (ImGui::InputInt("##digit", &index)) {
+      CodeSource t = s;
+      t.index = std::clamp(index, 0, e.map_count() - 1);
+      ui.end_digit[end] = t.index;
+      e.set_end(end, t);
+    }
+    ImGui::SameLine();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ui::palette::kTextDim), "a %d", e.map_label(s.index));
+  }
+  if (e.slider_source().kind == CodeSource::MapPoint || s.kind == CodeSource::MapPoint) {
+    ImGui::SameLine();
+    if (ImGui::RadioButton("map point", s.kind == CodeSource::MapPoint) && e.slider_source().kind == CodeSource::MapPoint) {
+      e.set_end(end, e.slider_source());
+    }
+  }
+  ImGui::PopID();
+}
+
+}  // namespace
+
+void draw_interpolate_tab(Lab& lab, UiState& ui, TextureStore& textures) {
+  LatentExplorer& e = lab.explorer();
+  if (waiting_for_codes(e)) return;
+  caption("Ten images decoded along the straight line between two codes, and a slider that morphs one into the "
+          "other. Pick each end: the drawing, a test digit (click one on the map), or a point dragged on the map.");
+  end_picker(e, ui, 0);
+  end_picker(e, ui, 1);
+  const float width = ImGui::GetContentRegionAvail().x;
+  ui::image_tiles(textures, kSlotStrip, e.strip().data(), LatentExplorer::kStrip, LatentExplorer::kStrip, width);
+  ImGui::Spacing();
+  const float font = ImGui::GetFontSize();
+  const float image = std::floor(std::clamp(std::min(width * 0.3f, ImGui::GetContentRegionAvail().y - font * 3), 84.0f, 220.0f));
+  ui::digit_image(textures, kSlotMorph, e.morph_image().data(), image);
+  ImGui::SameLine(0, font);
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("Morph");
+  float t = e.morph();
+  ImGui::SetNextItemWidth(std::max(120.0f, ImGui::GetContentRegionAvail().x));
+  if (ImGui::SliderFloat("##morph", &t, 0.0f, 1.0f, "%.2f")) e.set_morph(t);
+  ImGui::EndGroup();
+}
+
+// --- [SECTION] Units ------------------------------------------------------------------------------------------------
+
+void draw_units_tab(Lab& lab, UiState& ui, TextureStore& textures) {
+  LatentExplorer& e = lab.explorer();
+  if (waiting_for_codes(e)) return;
+  const bool deep = !lab.snapshot().settings.architecture.hidden.empty();
+  caption(deep ? "The first layer's units: the weights into each from the 784 pixels (what it looks for); the last "
+                 "layer's: the weights out of each to the pixels (what it draws). Blue below zero, orange above."
+               : "Each of the code's units: the weights into it from the 784 pixels (what it looks for), and the "
+                 "weights out of it to the pixels (what it draws). Blue below zero, orange above.");
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float font = ImGui::GetFontSize();
+  const bool stacked = ui.narrow;
+  const float width = std::floor(stacked ? avail.x : (avail.x - font * 1.5f) / 2.0f);
+  for (int which = 0; which < 2; ++which) {
+    const bool encoder = which == 0;
+    const int count = e.unit_count(encoder);
+    const int columns = std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<float>(count) * 2.0f))));
+    const int rows = (count + columns - 1) / columns;
+    // As wide as fits, and no taller than the tab when side by side.
+    float w = width;
+    if (!stacked) w = std::min(w, (avail.y - font * 2.5f) * static_cast<float>(columns) / static_cast<float>(rows));
+    if (which == 1 && !stacked) ImGui::SameLine(0, font * 1.5f);
+    ImGui::BeginGroup();
+    char title[96];
+    std::snprintf(title, sizeof title, "%s: %d units, |w| up to %.2f", encoder ? "Looks for (encoder)" : "Draws (decoder)",
+                  count, static_cast<double>(e.unit_scale(encoder)));
+    ImGui::TextUnformatted(title);
+    const ui::TileGrid g = ui::image_tiles(textures, encoder ? kSlotUnitsEncoder : kSlotUnitsDecoder,
+                                           e.unit_images(encoder).data(), count, columns, w, e.unit_scale(encoder));
+    if (ImGui::IsItemHovered()) {
+      const ImVec2 m = ImGui::GetIO().MousePos;
+      const int cx = static_cast<int>((m.x - g.origin.x) / g.tile), cy = static_cast<int>((m.y - g.origin.y) / g.tile);
+      const int u = cy * columns + cx;
+      if (cx >= 0 && cx < columns && u >= 0 && u < count) ImGui::SetTooltip("unit %d", u);
+    }
+    ImGui::EndGroup();
+  }
+}
+
+// --- [SECTION] Neighbours ------------------------------------------------------------------------------------------
+
+void draw_neighbours(Lab& lab, TextureStore& textures, float width) {
+  const LatentExplorer& e = lab.explorer();
+  if (!e.ready() || !e.has_drawing()) return;
+  char text[96];
+  std::snprintf(text, sizeof text, "More unusual than %.0f %% of test digits", static_cast<double>(e.drawing_percentile()));
+  ImGui::TextUnformatted(text);
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("Its reconstruction loss, %.4f, is higher than that of %.1f %% of the 2,000 test digits",
+                      static_cast<double>(e.drawing_loss()), static_cast<double>(e.drawing_percentile()));
+  }
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ui::palette::kTextDim), "Nearest training digits by code");
+  const int n = static_cast<int>(e.neighbours().size());
+  const float font = ImGui::GetFontSize();
+  const float cell = std::floor(std::clamp((width - static_cast<float>(n - 1) * 8.0f) / static_cast<float>(n), 28.0f, 64.0f));
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  for (int k = 0; k < n; ++k) {
+    const Neighbour& nb = e.neighbours()[static_cast<std::size_t>(k)];
+    const float x = p.x + static_cast<float>(k) * (cell + 8.0f);
+    ImGui::SetCursorScreenPos(ImVec2(x, p.y));
+    ui::digit_image(textures, kSlotNeighbour + k, e.train_image(nb.index), cell);
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("training digit #%d, a %d, at distance %.3f", nb.index, e.train_label(nb.index), static_cast<double>(nb.distance));
+    }
+    std::snprintf(text, sizeof text, "%.1f", static_cast<double>(nb.distance));
+    draw->AddText(ImGui::GetFont(), font * 0.85f, ImVec2(x, p.y + cell + 2), ui::palette::kTextDim, text);
+  }
+  ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + cell + font + 4));
+  ImGui::Dummy(ImVec2(1, 1));
+}
+
+}  // namespace latent
