@@ -102,28 +102,73 @@
   // frame rate, including the ones a browser merges into a frame's single pointermove (getCoalescedEvents), and
   // the next frame already shows them. Mouse, pen and touch alike; the stroke's pointer is captured, so it goes
   // on outside the drawing area (and the window) and ends where it is released.
+  //
+  // Touches outside the drawing are the page's to read, not SDL's (which would turn every touch into a mouse press
+  // on whatever is under the finger): a drag that starts mostly vertical scrolls what is under it (lc_touch_scroll);
+  // one that starts sideways drags the control under it (a slider), and a touch that hardly moves is a tap. Both go
+  // to ImGui as mouse presses (lc_touch).
   function wireDrawing(M, canvas) {
     const KIND = { mouse: 0, pen: 1, touch: 2 };
     const DOWN = 0, MOVE = 1, UP = 2, CANCEL = 3;
+    const SLOP = 10;  // CSS pixels a touch may wander and still be a tap
     let active = null;  // the pointerId drawing a stroke
+    let gesture = null;  // a touch outside the drawing: { id, x0, y0, lastY, mode: 'pending' | 'scroll' | 'press' }
     const send = (phase, e, origin) => M._lc_pointer(phase, e.pointerId, KIND[e.pointerType] ?? 0,
       e.clientX - origin.left, e.clientY - origin.top, e.pressure);
+    const local = (e) => { const r = canvas.getBoundingClientRect(); return [e.clientX - r.left, e.clientY - r.top]; };
+    for (const type of ['touchstart', 'touchmove', 'touchend', 'touchcancel']) {
+      window.addEventListener(type, (e) => {
+        if (e.target !== canvas) return;
+        e.stopImmediatePropagation();  // SDL's own touch handling never sees it
+        if (e.cancelable) e.preventDefault();  // nor does the browser turn it into mouse events
+      }, { capture: true, passive: false });
+    }
+    canvas.addEventListener('keydown', (e) => { if (e.key === 'Tab') e.preventDefault(); });  // focus stays inside
     canvas.addEventListener('pointerdown', (e) => {
       canvas.focus();
       if (active !== null || (e.pointerType === 'mouse' && e.button !== 0)) return;
       if (send(DOWN, e, canvas.getBoundingClientRect()) === 1) {
         active = e.pointerId;
         try { canvas.setPointerCapture(e.pointerId); } catch { /* the pointer is already gone */ }
+        return;
+      }
+      if (e.pointerType === 'touch' && gesture === null) {
+        const [x, y] = local(e);
+        gesture = { id: e.pointerId, x0: x, y0: y, lastY: y, mode: 'pending' };
+        try { canvas.setPointerCapture(e.pointerId); } catch { /* gone */ }
       }
     });
+    // Follows a touch gesture to (x, y): decides what it is once it has moved past SLOP, then scrolls or drags.
+    const track = (g, x, y) => {
+      if (g.mode === 'pending' && Math.hypot(x - g.x0, y - g.y0) > SLOP) {
+        g.mode = Math.abs(y - g.y0) >= Math.abs(x - g.x0) ? 'scroll' : 'press';
+        if (g.mode === 'press') M._lc_touch(DOWN, g.x0, g.y0);
+        else g.lastY = g.y0;
+      }
+      if (g.mode === 'scroll' && y !== g.lastY) { M._lc_touch_scroll(g.x0, g.y0, g.lastY - y); g.lastY = y; }
+      if (g.mode === 'press') M._lc_touch(MOVE, x, y);
+    };
     canvas.addEventListener('pointermove', (e) => {
+      if (gesture && e.pointerId === gesture.id) {
+        track(gesture, ...local(e));
+        return;
+      }
       if (e.pointerId !== active) return;
       const origin = canvas.getBoundingClientRect();
       // Coalesced events include this one as the last; synthetic events have none.
       const events = typeof e.getCoalescedEvents === 'function' ? e.getCoalescedEvents() : [];
       for (const c of events.length > 0 ? events : [e]) send(MOVE, c, origin);
     });
+    const endGesture = (e, cancelled) => {
+      const g = gesture;
+      gesture = null;
+      const [x, y] = local(e);
+      if (!cancelled) track(g, x, y);  // the release may come with moves the browser had not reported yet
+      if (g.mode === 'pending' && !cancelled) { M._lc_touch(DOWN, g.x0, g.y0); M._lc_touch(UP, g.x0, g.y0); }
+      if (g.mode === 'press') M._lc_touch(cancelled ? CANCEL : UP, x, y);
+    };
     const end = (phase) => (e) => {
+      if (gesture && e.pointerId === gesture.id) { endGesture(e, phase === CANCEL); return; }
       if (e.pointerId !== active) return;
       active = null;
       send(phase, e, canvas.getBoundingClientRect());
@@ -335,6 +380,33 @@
         if (r.error) throw new Error(`bench: ${r.error}`);
         return { samplesPerSec: r.samplesPerSec, gflops: r.gflops, msPerStep: r.msPerStep, steps: r.steps, threads, batch };
       },
+    });
+
+    // The latent views: one JSON request to the C++ side and its answer; a refused request throws its reason.
+    const list = (v) => (v != null && typeof v[Symbol.iterator] === 'function' ? Array.from(v) : v);
+    const explore = (request) => {
+      const text = new TextEncoder().encode(`${JSON.stringify(request)}\0`);
+      const answer = JSON.parse(withBytes(text, (p) => M.UTF8ToString(M._lc_explore(p))));
+      if (answer.error) throw new Error(answer.error);
+      return answer;
+    };
+    Object.assign(api, {
+      // {points: [{x, y, label, index}], drawing: {x, y} | null, extent: [a0, b0, a1, b1], explained, selected}
+      map: () => {
+        const answer = explore({ op: 'map' });
+        const r = M.canvas.getBoundingClientRect();  // the map's square, in page CSS pixels
+        answer.rect = { ...answer.rect, x: answer.rect.x + r.left, y: answer.rect.y + r.top };
+        return answer;
+      },
+      setCode: (values) => explore({ op: 'setCode', values: list(values) }).code,
+      decode: (values) => explore({ op: 'decode', values: list(values) }).image,
+      interpolate: (a, b, steps) => explore({ op: 'interpolate', a: list(a), b: list(b), steps }).images,
+      neighbours: () => explore({ op: 'neighbours' }).neighbours,
+      unusualness: () => explore({ op: 'unusualness' }),
+      unitImages: (which) => explore({ op: 'unitImages', which }).images,
+      sliders: () => explore({ op: 'sliders' }),
+      selectTab: (tab) => explore({ op: 'selectTab', tab }).tab,
+      diagnosis: () => explore({ op: 'diagnosis' }),
     });
 
     wireDrawing(M, M.canvas);

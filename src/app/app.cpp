@@ -157,6 +157,14 @@ void App::update(double training_budget_seconds) {
   timings_.views_seconds = 0.9 * timings_.views_seconds + 0.1 * lab_.views_seconds();
 }
 
+// Ctrl+Z undoes a stroke and Delete clears the drawing, unless a text field has the keys.
+void App::shortcuts() {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput) return;
+  if (io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z))) lab_.drawing().undo();
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Delete))) lab_.drawing().clear();
+}
+
 void App::scroll_at(float x, float y, float dy) {
   if (std::isfinite(x) && std::isfinite(y) && std::isfinite(dy)) pending_scroll_.push_back(ImVec4(x, y, dy, 0));
 }
@@ -165,6 +173,7 @@ void App::scroll_at(float x, float y, float dy) {
 // frame's window rectangles (what the finger saw).
 void App::apply_scrolls() {
   ImGuiContext& g = *ImGui::GetCurrentContext();
+  std::vector<std::pair<ImGuiWindow*, float>> totals;  // several moves in one frame add up
   for (const ImVec4& s : pending_scroll_) {
     const ImVec2 p(s.x, s.y);
     ImGuiWindow* target = nullptr;
@@ -173,8 +182,12 @@ void App::apply_scrolls() {
       if (w->WasActive && !w->Hidden && w->OuterRectClipped.Contains(p)) target = w;
     }
     while (target != nullptr && target->ScrollMax.y <= 0.0f) target = target->ParentWindow;
-    if (target != nullptr) ImGui::SetScrollY(target, std::clamp(target->Scroll.y + s.z, 0.0f, target->ScrollMax.y));
+    if (target == nullptr) continue;
+    auto it = std::find_if(totals.begin(), totals.end(), [&](const auto& t) { return t.first == target; });
+    if (it == totals.end()) totals.emplace_back(target, s.z);
+    else it->second += s.z;
   }
+  for (const auto& [target, dy] : totals) ImGui::SetScrollY(target, std::clamp(target->Scroll.y + dy, 0.0f, target->ScrollMax.y));
   if (!pending_scroll_.empty()) ++layout_changes_;
   pending_scroll_.clear();
 }
@@ -189,6 +202,7 @@ void App::draw(TextureStore& textures) {
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(12, 12));
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(10, 10));
   }
+  frame_height_ = ImGui::GetFrameHeight();
   draw_interface(textures, display);
   if (touch_sized) ImGui::PopStyleVar(2);
 }
@@ -211,7 +225,7 @@ void App::draw_interface(TextureStore& textures, ImVec2 display) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   std::vector<ImRect> panels;
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(18, 14));
-  const float wide = avail.x >= 1000.0f;
+  const bool wide = avail.x >= 1000.0f;
   ui_.narrow = avail.x < 700.0f;
   if (wide) {
     // Wide: Training on the left, full height; the drawing above the views' tabs on the right.
@@ -235,6 +249,11 @@ void App::draw_interface(TextureStore& textures, ImVec2 display) {
     panel("training", ImVec2(w, std::max(measured_[2], 200.0f)), panels, [&] { draw_training_panel(lab_, ui_); }, &measured_[2]);
   }
   ImGui::PopStyleVar();
+  // Keyboard focus moving down past a column's end goes on at the top of the next (Tab order).
+  ImGui::NavMoveRequestTryWrapping(ImGui::GetCurrentWindow(), ImGuiNavMoveFlags_WrapY);
+  shortcuts();
+  content_right_ = 0;
+  for (const ImRect& r : panels) content_right_ = std::max(content_right_, r.Max.x);
   paint_gaps(ImGui::GetBackgroundDrawList(), display, panels, ImGui::GetStyle().ChildRounding,
              ImGui::ColorConvertFloat4ToU32(kBackground));
   ImGui::End();
@@ -265,7 +284,11 @@ void App::draw_views(TextureStore& textures) {
   if (!ImGui::BeginTabBar("##views", ImGuiTabBarFlags_FittingPolicyResizeDown)) return;
   for (int t = 0; t < kTabCount; ++t) {
     const ImGuiTabItemFlags flags = ui_.select_tab == t ? ImGuiTabItemFlags_SetSelected : 0;
-    if (!ImGui::BeginTabItem(kNames[t], nullptr, flags)) continue;
+    // Narrow: tabs keep their touch height but less side padding, so all five names fit a phone.
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(ui_.narrow ? 6.0f : ImGui::GetStyle().FramePadding.x, ImGui::GetStyle().FramePadding.y));
+    const bool open = ImGui::BeginTabItem(kNames[t], nullptr, flags);
+    ImGui::PopStyleVar();
+    if (!open) continue;
     ui_.tab = t;
     ImGui::Spacing();
     switch (t) {

@@ -57,6 +57,10 @@ class App {
   // Switches the views' tabs (the script API); `tab` is a TabId.
   void select_tab(int tab) { ui_.select_tab = tab; }
   int tab() const { return ui_.tab; }
+  ImVec4 map_rect() const { return ui_.map_rect; }
+  // The last frame's: the height of a button (touch targets), and how wide the content is against the window.
+  float frame_height() const { return frame_height_; }
+  float content_right() const { return content_right_; }
   bool narrow() const { return ui_.narrow; }
 
   // The drawing area in display coordinates (CSS pixels in the browser): x, y, width, height.
@@ -68,11 +72,13 @@ class App {
   void draw_views(TextureStore& textures);
   void draw_interface(TextureStore& textures, ImVec2 display);
   void apply_scrolls();
+  void shortcuts();
 
   Lab lab_;
   UiState ui_;
   float measured_[3] = {0, 0, 0};    // narrow layout: the panels' content heights, last frame
   std::uint64_t layout_changes_ = 0;
+  float frame_height_ = 0, content_right_ = 0;
   std::vector<ImVec4> pending_scroll_;  // x, y, dy
   std::vector<std::uint8_t> font_;
   Timings timings_;

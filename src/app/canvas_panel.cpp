@@ -79,7 +79,10 @@ void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
   // --- Right (below, when narrow): what the model sees, its reconstruction, its neighbours, its code ---
   if (!ui.narrow) ImGui::SameLine(0, font * 1.5f);
   ImGui::BeginGroup();
-  const float right_w = ImGui::GetContentRegionAvail().x;
+  const float avail_w = ImGui::GetContentRegionAvail().x;
+  // Wide enough: the code's bars in a column of their own on the right, the full height of the drawing.
+  const bool bars_beside = !ui.narrow && avail_w >= 560.0f;
+  const float right_w = bars_beside ? std::floor(std::min(avail_w * 0.5f, 360.0f)) : avail_w;
   const float label_h = font + ImGui::GetStyle().ItemSpacing.y;
   const float image = ui.narrow ? std::floor((right_w - font * 3) / 2.0f)
                                 : std::floor(std::clamp(std::min((right_w - font * 3) / 2.0f, (side - label_h * 3) * 0.4f),
@@ -106,25 +109,32 @@ void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
   if (!lab.canvas_input().empty) {
     char text[64];
     std::snprintf(text, sizeof text, "reconstruction BCE %.4f", static_cast<double>(lab.views().canvas_loss()));
-    draw->AddText(ImVec2(rx, y), dim, text);
+    const float tx = std::min(rx, top.x + right_w - ImGui::CalcTextSize(text).x);  // never past the panel's edge
+    draw->AddText(ImVec2(std::max(top.x, tx), y), dim, text);
   }
   y += font + font * 0.6f;
   ImGui::SetCursorScreenPos(ImVec2(top.x, y));
   draw_neighbours(lab, textures, std::min(right_w, 420.0f));
   y = std::max(y, ImGui::GetCursorScreenPos().y);
 
+  float bars_x = top.x, bars_w = right_w;
+  if (bars_beside) {
+    bars_x = top.x + right_w + font * 1.5f;
+    bars_w = avail_w - right_w - font * 1.5f;
+    y = top.y;
+  }
   char title[48];
   std::snprintf(title, sizeof title, "Latent code, %d numbers", lab.latent_size());
-  draw->AddText(ImVec2(top.x, y), IM_COL32(215, 220, 230, 255), title);
+  draw->AddText(ImVec2(bars_x, y), IM_COL32(215, 220, 230, 255), title);
   y += label_h;
-  ImGui::SetCursorScreenPos(ImVec2(top.x, y));
+  ImGui::SetCursorScreenPos(ImVec2(bars_x, y));
   const float bars_h = ui.narrow ? font * 8 : std::max(font * 5, top.y + side + controls_h - y - ImGui::GetStyle().ItemSpacing.y * 2);
   const ImVec2 bars_at = ImGui::GetCursorScreenPos();
-  ui::code_bars("##code", lab.views().canvas_code().data(), lab.latent_size(), lab.views().code_scale(), ImVec2(right_w, bars_h));
+  ui::code_bars("##code", lab.views().canvas_code().data(), lab.latent_size(), lab.views().code_scale(), ImVec2(bars_w, bars_h));
   if (lab.canvas_input().empty) {
-    const char* hint = "One bar per number of the code: draw to see them";
+    const char* hint = bars_w > font * 24 ? "One bar per number of the code: draw to see them" : "Draw to see the code";
     const ImVec2 ts = ImGui::CalcTextSize(hint);
-    draw->AddText(ImVec2(bars_at.x + (right_w - ts.x) * 0.5f, bars_at.y + (bars_h - ts.y) * 0.5f), dim, hint);
+    draw->AddText(ImVec2(bars_at.x + (bars_w - ts.x) * 0.5f, bars_at.y + (bars_h - ts.y) * 0.5f), dim, hint);
   }
   ImGui::EndGroup();
 }

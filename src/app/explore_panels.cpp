@@ -73,6 +73,7 @@ void marker(ImDrawList* draw, ImVec2 q, float r, ImU32 colour, bool cross) {
 // The scatter: hovering shows a digit, clicking selects it, dragging elsewhere decodes the point under the pointer.
 void code_map(LatentExplorer& e, UiState& ui, TextureStore& textures, float side) {
   const MapFrame f{ImGui::GetCursorScreenPos(), side, e.extent()};
+  ui.map_rect = ImVec4(f.p.x, f.p.y, side, side);
   ImDrawList* draw = ImGui::GetWindowDrawList();
   draw->AddRectFilled(f.p, ImVec2(f.p.x + side, f.p.y + side), ui::palette::kPaper, 4.0f);
   ImGui::InvisibleButton("##map", ImVec2(side, side));
@@ -159,13 +160,13 @@ PlaneInfo plane_info(const LatentExplorer& e) {
   const LatentPlane& p = e.plane();
   if (e.latent_size() == 2) {
     std::snprintf(info.text, sizeof info.text,
-                  "The 2,000 test digits at their codes (the code space itself: 2 units). Left: coloured by label; "
-                  "right: the same square decoded. Hover a point to see it, click to use it, drag to decode.");
+                  "The 2,000 test digits at their codes (the code space itself: 2 units), coloured by label; beside "
+                  "it, the same square decoded. Hover a point to see it, click to use it, drag to decode.");
   } else {
     const float share = p.total_variance > 0 ? 100.0f * (p.variance[0] + p.variance[1]) / p.total_variance : 0.0f;
     std::snprintf(info.text, sizeof info.text,
                   "The 2,000 test digits' %d-number codes on the plane of their two main directions (PCA, %.0f %% of "
-                  "their variance). Right: that plane decoded. Hover a point to see it, click to use it, drag to "
+                  "their variance); beside it, that plane decoded. Hover a point to see it, click to use it, drag to "
                   "decode.",
                   e.latent_size(), static_cast<double>(share));
   }

@@ -39,6 +39,7 @@ struct UiState {
   bool map_dragging = false;   // a drag on the map's empty space is decoding points
   std::uint64_t random_seed = 0;
   int end_digit[2] = {0, 1};
+  ImVec4 map_rect{0, 0, 0, 0};   // the map's square on screen (x, y, w, h), for the script API
 
   ImTextureID canvas_texture = nullptr;
   std::uint64_t canvas_uploaded_revision = ~std::uint64_t{0};

@@ -42,6 +42,17 @@ void ImGuiMouse::process(const SDL_Event& event) {
   }
 }
 
+void ImGuiMouse::touch(int phase, float x, float y) {
+  if (phase == 3) {  // cancelled: released off the interface, so nothing is clicked
+    position_ = ImVec2(-FLT_MAX, -FLT_MAX);
+    down_[0] = false;
+    return;
+  }
+  position_ = ImVec2(x, y);
+  if (phase == 0) down_[0] = pressed_[0] = true;
+  if (phase == 2) down_[0] = false;
+}
+
 void ImGuiMouse::apply(ImGuiIO& io) {
   io.MousePos = position_;
   for (int b = 0; b < kButtons; ++b) {

@@ -17,6 +17,11 @@ App& app_instance() {
   return app;
 }
 
+Window& web_window() {
+  static Window w;
+  return w;
+}
+
 namespace {
 
 // Shows the message on the page (web/main.js puts it in the loader's error box).
@@ -43,7 +48,7 @@ void report_error(const std::string& message) {
 int main() {
   using namespace latent;
   SDL_SetHint(SDL_HINT_EMSCRIPTEN_KEYBOARD_ELEMENT, "#canvas");  // keys only while the page's canvas has focus
-  static Window w;
+  Window& w = web_window();
   if (Status s = open_window(w, app_instance(), {true, "#version 300 es"}); !s) {
     report_error(s.message());
     return 1;

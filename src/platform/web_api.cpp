@@ -72,6 +72,114 @@ void adopt_weights() {
 }
 
 // The parsed digits to the Lab (on the interface's thread). Returns the error, or "".
+// --- The latent views' script interface (lc_explore) -------------------------------------------------------------
+
+nlohmann::json error(const std::string& message) { return {{"error", message}}; }
+
+// `j[key]` as a code: exactly latentDim finite numbers, or the reason it is not.
+std::string read_code(const nlohmann::json& j, const char* key, std::vector<float>& code) {
+  const int dim = lab().explorer().latent_size();
+  if (!j.contains(key) || !j[key].is_array()) return std::string(key) + " must be an array of " + std::to_string(dim) + " numbers";
+  const nlohmann::json& a = j[key];
+  if (a.size() != static_cast<std::size_t>(dim)) {
+    return std::string(key) + " has " + std::to_string(a.size()) + " values; the code has " + std::to_string(dim);
+  }
+  code.clear();
+  for (const auto& v : a) {
+    if (!v.is_number() || !std::isfinite(v.get<double>()) || std::abs(v.get<double>()) > 1e6) {
+      return std::string(key) + " must hold finite numbers (within +-1e6)";
+    }
+    code.push_back(v.get<float>());
+  }
+  return "";
+}
+
+nlohmann::json images_json(const float* images, int count) {
+  nlohmann::json out = nlohmann::json::array();
+  for (int i = 0; i < count; ++i) out.push_back(std::vector<float>(images + static_cast<std::size_t>(i) * 784, images + static_cast<std::size_t>(i + 1) * 784));
+  return out;
+}
+
+nlohmann::json explore(const nlohmann::json& r) {
+  if (!r.is_object() || !r.contains("op") || !r["op"].is_string()) return error("a request is an object with an op");
+  latent::Lab& l = lab();
+  l.complete_explorer();
+  latent::LatentExplorer& e = l.explorer();
+  if (!e.ready()) return error("the latent views are not ready yet");
+  const std::string op = r["op"];
+  if (op == "map") {
+    nlohmann::json points = nlohmann::json::array();
+    for (int i = 0; i < e.map_count(); ++i) {
+      points.push_back({{"x", e.map_xy()[2 * static_cast<std::size_t>(i)]}, {"y", e.map_xy()[2 * static_cast<std::size_t>(i) + 1]},
+                        {"label", e.map_label(i)}, {"index", i}});
+    }
+    nlohmann::json drawing = nullptr;
+    if (e.drawing_on_map()) drawing = {{"x", e.drawing_xy()[0]}, {"y", e.drawing_xy()[1]}};
+    const latent::LatentPlane& p = e.plane();
+    return {{"points", points}, {"drawing", drawing}, {"extent", std::vector<float>(e.extent(), e.extent() + 4)},
+            {"explained", p.total_variance > 0 ? (p.variance[0] + p.variance[1]) / p.total_variance : 0.0f},
+            {"grid", latent::LatentExplorer::kGrid},
+            {"rect", {{"x", latent::app_instance().map_rect().x}, {"y", latent::app_instance().map_rect().y},
+                      {"width", latent::app_instance().map_rect().z}, {"height", latent::app_instance().map_rect().w}}}, {"selected", e.slider_source().kind == latent::CodeSource::TestDigit ? e.slider_source().index : -1}};
+  }
+  if (op == "setCode" || op == "decode") {
+    std::vector<float> code;
+    if (std::string why = read_code(r, "values", code); !why.empty()) return error(op + ": " + why);
+    if (op == "decode") return {{"image", e.decode(code)}};
+    latent::CodeSource s;
+    s.kind = latent::CodeSource::Manual;
+    s.values = code;
+    e.set_slider_source(s);
+    return {{"code", e.slider_code()}, {"image", e.slider_image()}};
+  }
+  if (op == "sliders") return {{"code", e.slider_code()}, {"image", e.slider_image()}, {"source", e.slider_source().describe()}};
+  if (op == "interpolate") {
+    std::vector<float> a, b;
+    if (std::string why = read_code(r, "a", a); !why.empty()) return error("interpolate: " + why);
+    if (std::string why = read_code(r, "b", b); !why.empty()) return error("interpolate: " + why);
+    const int steps = r.contains("steps") && r["steps"].is_number_integer() ? r["steps"].get<int>() : -1;
+    if (steps < 2 || steps > 64) return error("interpolate: steps must be a whole number from 2 to 64");
+    const std::vector<float> codes = latent::interpolate(a.data(), b.data(), e.latent_size(), steps);
+    nlohmann::json images = nlohmann::json::array();
+    for (int s = 0; s < steps; ++s) {
+      const auto d = static_cast<std::size_t>(e.latent_size());
+      images.push_back(e.decode(std::vector<float>(codes.begin() + static_cast<std::ptrdiff_t>(s * d), codes.begin() + static_cast<std::ptrdiff_t>((s + 1) * d))));
+    }
+    return {{"images", images}};
+  }
+  if (op == "neighbours") {
+    nlohmann::json out = nlohmann::json::array();
+    for (const latent::Neighbour& n : e.neighbours()) out.push_back({{"index", n.index}, {"label", e.train_label(n.index)}, {"distance", n.distance}});
+    return {{"neighbours", out}};
+  }
+  if (op == "unusualness") {
+    if (!e.has_drawing()) return {{"loss", nullptr}, {"percentile", nullptr}};
+    return {{"loss", e.drawing_loss()}, {"percentile", e.drawing_percentile()}};
+  }
+  if (op == "unitImages") {
+    const std::string which = r.value("which", "");
+    if (which != "encoder" && which != "decoder") return error("unitImages: say 'encoder' or 'decoder'");
+    const bool enc = which == "encoder";
+    return {{"images", images_json(e.unit_images(enc).data(), e.unit_count(enc))}, {"scale", e.unit_scale(enc)}};
+  }
+  if (op == "selectTab") {
+    static const char* const kTabs[] = {"digits", "map", "sliders", "morph", "units"};
+    const std::string tab = r.value("tab", "");
+    for (int t = 0; t < latent::kTabCount; ++t) {
+      if (tab == kTabs[t]) {
+        latent::app_instance().select_tab(t);
+        return {{"tab", tab}};
+      }
+    }
+    return error("selectTab: no tab '" + tab + "' (digits, map, sliders, morph, units)");
+  }
+  if (op == "diagnosis") {
+    const latent::TrainingDiagnosis d = l.diagnosis();
+    return {{"stalled", d.stalled}, {"collapsed", d.collapsed}, {"message", d.message}};
+  }
+  return error("no op '" + op + "'");
+}
+
 std::string hand_over() {
   latent::Status s = g_loading.status;
   if (s) s = lab().init(std::move(g_loading.data), kMode);
@@ -165,6 +273,12 @@ EMSCRIPTEN_KEEPALIVE const char* lc_state() {
     state["drawingRevision"] = drawing.revision();
     state["viewsDrawingRevision"] = lab().views().drawing_revision();  // equal once a frame has shown the drawing
     state["brush"] = drawing.brush();
+    state["tab"] = latent::app_instance().tab();
+    state["narrow"] = latent::app_instance().narrow();
+    state["buttonHeight"] = latent::app_instance().frame_height();
+    state["contentRight"] = latent::app_instance().content_right();
+    state["explorerRevision"] = lab().explorer().revision();
+    state["explorerWeightsCurrent"] = lab().explorer().ready() && lab().explorer().weights_revision() == lab().views().weights_revision();
     state["fps"] = ImGui::GetCurrentContext() != nullptr ? ImGui::GetIO().Framerate : 0.0f;
     const latent::App::Timings& timing = latent::app_instance().timings();
     state["trainMsPerFrame"] = timing.training_seconds * 1000;
@@ -315,6 +429,27 @@ EMSCRIPTEN_KEEPALIVE int lc_drawing_raster(std::uint8_t* out) {
 }
 
 EMSCRIPTEN_KEEPALIVE void lc_set_brush(float radius) { lab().drawing().set_brush(radius); }
+
+// A touch outside the drawing that the page has read as a press on the interface (phase as lc_pointer's).
+// Both count as input: the interface repaints for the next half second (as after SDL's own events).
+EMSCRIPTEN_KEEPALIVE void lc_touch(int phase, float x, float y) {
+  if (!std::isfinite(x) || !std::isfinite(y)) return;
+  latent::web_window().mouse.touch(phase, x, y);
+  latent::web_window().input_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+}
+
+// A touch outside the drawing that the page has read as scrolling: `dy` CSS pixels at (x, y).
+EMSCRIPTEN_KEEPALIVE void lc_touch_scroll(float x, float y, float dy) {
+  latent::app_instance().scroll_at(x, y, dy);
+  latent::web_window().input_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+}
+
+// The latent views, for scripts and tests: one JSON request, one JSON answer ({"error": "..."} when the request
+// is not one). Brings the views up to date with the latest weights and the drawing first.
+EMSCRIPTEN_KEEPALIVE const char* lc_explore(const char* request) {
+  if (!lab().ready()) return result(R"({"error":"the page is still loading"})");
+  return result(explore(nlohmann::json::parse(request, nullptr, false)).dump());
+}
 
 }  // extern "C"
 

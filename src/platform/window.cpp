@@ -47,6 +47,7 @@ Status open_window(Window& w, App& app, const WindowOptions& options) {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;  // nothing to remember between runs; the layout is computed
+  ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;  // arrows, Tab, Space and Enter reach controls
   ImGui_ImplSDL2_InitForOpenGL(w.window, w.gl);
   ImGui_ImplOpenGL3_Init(options.glsl_version);
   app.configure(pixel_ratio(w.window));
@@ -60,6 +61,15 @@ void run_frame(Window& w, App& app) {
   bool input = false;
   SDL_Event event;
   while (SDL_PollEvent(&event)) {
+    const bool key = event.type == SDL_KEYDOWN || event.type == SDL_KEYUP;
+    if (key && event.key.keysym.sym == SDLK_TAB) {  // ours, not ImGui's (see Window::tab_moves)
+      if (event.type == SDL_KEYDOWN) w.tab_moves = (event.key.keysym.mod & KMOD_SHIFT) != 0 ? -1 : 1;
+      input = true;
+      continue;
+    }
+    if (key && (event.key.keysym.sym == SDLK_RETURN || event.key.keysym.sym == SDLK_KP_ENTER)) {
+      w.enter_down = event.type == SDL_KEYDOWN;
+    }
     ImGui_ImplSDL2_ProcessEvent(&event);
     w.mouse.process(event);
     if (w.on_event) w.on_event(event);
@@ -92,7 +102,11 @@ void run_frame(Window& w, App& app) {
 
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
-  w.mouse.apply(ImGui::GetIO());
+  ImGuiIO& io = ImGui::GetIO();
+  w.mouse.apply(io);
+  if (w.tab_moves != 0) io.NavInputs[w.tab_moves > 0 ? ImGuiNavInput_KeyDown_ : ImGuiNavInput_KeyUp_] = 1.0f;
+  w.tab_moves = 0;
+  if (w.enter_down && !io.WantTextInput) io.NavInputs[ImGuiNavInput_Activate] = 1.0f;
   ImGui::NewFrame();
   const auto ui_start = Clock::now();
   app.draw(w.textures);

@@ -41,6 +41,11 @@ struct Window {
   std::chrono::steady_clock::time_point painted{}, input_until{};
   bool force_paint = false;  // the next frame repaints whatever happened (a screenshot)
   bool painted_last = false;  // whether the last run_frame repainted
+
+  // Keyboard: Tab and Shift+Tab move the focus to the next or previous control (ImGui 1.86 tabs only between
+  // text fields), Enter presses the focused button like Space.
+  int tab_moves = 0;          // +1 Tab, -1 Shift+Tab, not yet given to ImGui
+  bool enter_down = false;
 };
 
 // Starts SDL's video, opens the window with its GL context, and sets up ImGui and its SDL and OpenGL backends.
