@@ -161,8 +161,8 @@ void App::update(double training_budget_seconds) {
 void App::shortcuts() {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput) return;
-  if (io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z))) lab_.drawing().undo();
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Delete))) lab_.drawing().clear();
+  if (io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z), false)) lab_.drawing().undo();  // no repeats: slow frames
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Delete), false)) lab_.drawing().clear();
 }
 
 void App::scroll_at(float x, float y, float dy) {
@@ -276,6 +276,14 @@ void App::panel(const char* id, ImVec2 size, std::vector<ImRect>& panels, Body b
   }
   ImGui::EndChild();
   panels.emplace_back(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+}
+
+int tab_from_name(const std::string& name) {
+  static constexpr const char* kNames[kTabCount] = {"digits", "map", "sliders", "morph", "units"};
+  for (int t = 0; t < kTabCount; ++t) {
+    if (name == kNames[t]) return t;
+  }
+  return -1;
 }
 
 // The views' tabs: the test digits, the map, the sliders, interpolation, the units.

@@ -67,7 +67,7 @@ void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
   ImGui::Spacing();
   ImGui::SetNextItemWidth(std::min(side * 0.45f, side - ImGui::CalcTextSize("ClearUndo").x - font * 4));
   float brush = drawing.brush();
-  if (ImGui::SliderFloat("##brush", &brush, Drawing::kMinBrush, Drawing::kMaxBrush, "brush %.0f")) drawing.set_brush(brush);
+  if (ui::slider("##brush", &brush, Drawing::kMinBrush, Drawing::kMaxBrush, "brush %.0f")) drawing.set_brush(brush);
   ImGui::SameLine();
   if (ImGui::Button("Clear")) drawing.clear();
   ImGui::SameLine();

@@ -144,10 +144,8 @@ void map_probe(LatentExplorer& e, UiState& ui, TextureStore& textures, float wid
   const CodeSource& s = e.slider_source();
   ImGui::TextUnformatted(s.kind == CodeSource::MapPoint ? "Point decoded" : "Selected");
   ui::digit_image(textures, kSlotSliderImage, e.slider_image().data(), std::min(width, 140.0f));
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
-  ImGui::TextUnformatted(s.describe().c_str());
+  ui::wrapped_to(s.describe(), ui::palette::kTextDim, width);
   if (s.kind == CodeSource::TestDigit) ImGui::Text("label %d", e.map_label(s.index));
-  ImGui::PopTextWrapPos();
   (void)ui;
 }
 
@@ -220,9 +218,7 @@ void draw_sliders_tab(Lab& lab, UiState& ui, TextureStore& textures) {
   // The decoded code and where it came from.
   ImGui::BeginGroup();
   ui::digit_image(textures, kSlotSliderImage, e.slider_image().data(), image);
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + image);
-  ImGui::Text("Code: %s", e.slider_source().describe().c_str());
-  ImGui::PopTextWrapPos();
+  ui::wrapped_to("Code: " + e.slider_source().describe(), IM_COL32(215, 220, 230, 255), image);
   if (ImGui::Button("From drawing")) e.set_slider_source(CodeSource{});
   ImGui::SameLine();
   if (ImGui::Button("Mean")) e.reset_sliders();
@@ -244,7 +240,7 @@ void draw_sliders_tab(Lab& lab, UiState& ui, TextureStore& textures) {
     float v = code[static_cast<std::size_t>(u)];
     const float lo = std::min(e.unit_min(u), v), hi = std::max({e.unit_max(u), v, lo + 1e-3f});
     ImGui::SetNextItemWidth(-1);
-    if (ImGui::SliderFloat("##v", &v, lo, hi, "%.2f")) e.set_slider_value(u, v);
+    if (ui::slider("##v", &v, lo, hi, "%.2f")) e.set_slider_value(u, v);
     ImGui::PopID();
   }
   ImGui::EndChild();
@@ -311,7 +307,7 @@ void draw_interpolate_tab(Lab& lab, UiState& ui, TextureStore& textures) {
   ImGui::TextUnformatted("Morph");
   float t = e.morph();
   ImGui::SetNextItemWidth(std::max(120.0f, ImGui::GetContentRegionAvail().x));
-  if (ImGui::SliderFloat("##morph", &t, 0.0f, 1.0f, "%.2f")) e.set_morph(t);
+  if (ui::slider("##morph", &t, 0.0f, 1.0f, "%.2f")) e.set_morph(t);
   ImGui::EndGroup();
 }
 

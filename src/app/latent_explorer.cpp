@@ -88,13 +88,14 @@ void LatentExplorer::run_block() {
     const float* x = test_images_.data() + pass_.next_test * kPixels;
     pass_.model->reconstruct(x, static_cast<int>(n), recon.data(), pass_.test_codes.data() + pass_.next_test * dim);
     for (std::size_t i = 0; i < n; ++i) {  // per-digit BCE, as the model's loss() computes it
-      double sum = 0;
+      float sum = 0;
       for (std::size_t p = 0; p < kPixels; ++p) {
-        const double t = x[i * kPixels + p];
-        const double y = std::clamp(static_cast<double>(recon[i * kPixels + p]), 1e-7, 1.0 - 1e-7);
-        sum -= t * std::log(y) + (1.0 - t) * std::log(1.0 - y);
+        const float t = x[i * kPixels + p];
+        const float y = std::clamp(recon[i * kPixels + p], 1e-7f, 1.0f - 1e-7f);
+        // Most pixels are 0 or 1 exactly: one log instead of two.
+        sum -= t == 0.0f ? std::log(1.0f - y) : t == 1.0f ? std::log(y) : t * std::log(y) + (1.0f - t) * std::log(1.0f - y);
       }
-      pass_.test_losses[pass_.next_test + i] = static_cast<float>(sum / kPixels);
+      pass_.test_losses[pass_.next_test + i] = sum / static_cast<float>(kPixels);
     }
     pass_.next_test += n;
     return;

@@ -40,8 +40,8 @@ class LatentExplorer {
   static constexpr int kGrid = 12;          // the decoded grid is kGrid x kGrid digits
   static constexpr int kStrip = 10;         // images in the interpolation strip
   static constexpr int kNeighbours = 5;
-  static constexpr int kBlock = 500;        // images encoded per frame during a pass
-  static constexpr double kRefreshSeconds = 0.5;
+  static constexpr int kBlock = 250;        // test images per frame during a pass (training images: twice as many)
+  static constexpr double kRefreshSeconds = 1.0;
   static constexpr std::size_t kPixels = static_cast<std::size_t>(kDigitSide) * kDigitSide;
 
   using Clock = std::chrono::steady_clock;

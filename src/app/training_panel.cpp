@@ -124,7 +124,7 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   const bool training = snap.training;
   ImGui::PushStyleColor(ImGuiCol_Button, training ? ImVec4(0.55f, 0.30f, 0.10f, 1) : ImVec4(0.14f, 0.42f, 0.78f, 1));
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered, training ? ImVec4(0.68f, 0.38f, 0.14f, 1) : ImVec4(0.20f, 0.50f, 0.88f, 1));
-  if (ImGui::Button(training ? "Pause" : "Train", ImVec2(full * 0.32f, ImGui::GetFrameHeight() * 1.3f))) {
+  if (ImGui::Button(training ? "Pause###train" : "Train###train", ImVec2(full * 0.32f, ImGui::GetFrameHeight() * 1.3f))) {
     lab.set_training(!training);
   }
   ImGui::PopStyleColor(2);
@@ -223,7 +223,7 @@ void draw_training_panel(Lab& lab, UiState& ui) {
                   "model at once; a new batch size restarts the optimizer's moments.");
   SessionSettings s = current;
   float lr = s.optimizer.learning_rate;
-  if (ImGui::SliderFloat("Learning rate", &lr, 1e-4f, 1e-1f, "%.4f", ImGuiSliderFlags_Logarithmic)) {
+  if (ui::slider("Learning rate", &lr, 1e-4f, 1e-1f, "%.4f", ImGuiSliderFlags_Logarithmic)) {
     s.optimizer.learning_rate = std::clamp(lr, 1e-4f, 1e-1f);
     lab.apply(s);
   }
@@ -239,7 +239,7 @@ void draw_training_panel(Lab& lab, UiState& ui) {
     ImGui::EndCombo();
   }
   int epochs = s.target_epochs;
-  if (ImGui::SliderInt("Epochs", &epochs, 1, 200)) {
+  if (ui::slider("Epochs", &epochs, 1, 200)) {
     s.target_epochs = std::clamp(epochs, 1, 200);
     lab.apply(s);
   }
@@ -250,7 +250,7 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   ImGui::TextUnformatted("Shape of the model");
   ui::help_marker("The latent size is the bottleneck: how many numbers each digit is squeezed into. Hidden layers are "
                   "added on both sides, mirrored. Changing the shape needs new weights.");
-  ImGui::SliderInt("Latent size", &ui.pending_latent, Architecture::kMinLatent, Architecture::kMaxLatent, "%d",
+  ui::slider("Latent size", &ui.pending_latent, Architecture::kMinLatent, Architecture::kMaxLatent, "%d",
                    ImGuiSliderFlags_Logarithmic);
   ui.pending_latent = std::clamp(ui.pending_latent, Architecture::kMinLatent, Architecture::kMaxLatent);
   if (ImGui::BeginCombo("Hidden layers", kHiddenPresets[static_cast<std::size_t>(ui.pending_hidden)].label)) {

@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include <cstdint>
+#include <string>
 
 #include "app/lab.hpp"
 
@@ -47,6 +48,8 @@ struct UiState {
 };
 
 enum TabId { kTabDigits, kTabMap, kTabSliders, kTabInterpolate, kTabUnits, kTabCount };
+// The tabs' names for scripts and options: "digits", "map", "sliders", "morph", "units"; -1 for anything else.
+int tab_from_name(const std::string& name);
 
 // Panels: one function each, drawn inside a child region the layout gives them.
 void draw_training_panel(Lab& lab, UiState& ui);

@@ -236,8 +236,58 @@ void loss_chart(const char* id, const std::vector<ChartPoint>& train, const std:
   }
 }
 
-void wrapped(const std::string& text, ImU32 colour) {
-  const float width = std::max(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 4);
+namespace {
+
+// Draws `text` inside the slider frame that starts at `min` (width `w`), on the side away from the handle at
+// fraction `t` of its travel. `int_range` > 0: ImGui sizes an int slider's handle by its range.
+void slider_value(ImVec2 min, float w, float t, int int_range, const char* text) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float h = ImGui::GetFrameHeight();
+  const float travel = w - 4.0f;  // ImGui's grab padding is 2 on each side
+  const float grab = int_range > 0 ? std::max(travel / static_cast<float>(int_range + 1), style.GrabMinSize) : style.GrabMinSize;
+  const float centre = min.x + 2.0f + grab * 0.5f + std::clamp(t, 0.0f, 1.0f) * (travel - grab);
+  const float tw = ImGui::CalcTextSize(text).x;
+  const float x = centre > min.x + w * 0.5f ? min.x + style.FramePadding.x : min.x + w - style.FramePadding.x - tw;
+  ImGui::GetWindowDrawList()->AddText(ImVec2(x, min.y + (h - ImGui::GetFontSize()) * 0.5f), ImGui::GetColorU32(ImGuiCol_Text), text);
+}
+
+}  // namespace
+
+bool slider(const char* label, float* v, float lo, float hi, const char* format, ImGuiSliderFlags flags) {
+  const float w = ImGui::CalcItemWidth();
+  const ImVec2 min = ImGui::GetCursorScreenPos();
+  const std::string hidden = std::string("##") + format;  // ImGui draws nothing after "##"; typing still parses it
+  const bool changed = ImGui::SliderFloat(label, v, lo, hi, hidden.c_str(), flags);
+  const bool log = (flags & ImGuiSliderFlags_Logarithmic) != 0 && lo > 0 && hi > lo;
+  const float t = log ? std::log(*v / lo) / std::log(hi / lo) : (hi > lo ? (*v - lo) / (hi - lo) : 0.0f);
+  if (!ImGui::IsItemActive() || !ImGui::GetIO().WantTextInput) {
+    char text[64];
+    std::snprintf(text, sizeof text, format, static_cast<double>(*v));
+    slider_value(min, w, t, 0, text);
+  }
+  return changed;
+}
+
+bool slider(const char* label, int* v, int lo, int hi, const char* format, ImGuiSliderFlags flags) {
+  const float w = ImGui::CalcItemWidth();
+  const ImVec2 min = ImGui::GetCursorScreenPos();
+  const std::string hidden = std::string("##") + format;
+  const bool changed = ImGui::SliderInt(label, v, lo, hi, hidden.c_str(), flags);
+  const bool log = (flags & ImGuiSliderFlags_Logarithmic) != 0 && lo > 0 && hi > lo;
+  const float t = log ? std::log(static_cast<float>(*v) / static_cast<float>(lo)) / std::log(static_cast<float>(hi) / static_cast<float>(lo))
+                      : (hi > lo ? static_cast<float>(*v - lo) / static_cast<float>(hi - lo) : 0.0f);
+  if (!ImGui::IsItemActive() || !ImGui::GetIO().WantTextInput) {
+    char text[64];
+    std::snprintf(text, sizeof text, format, *v);
+    slider_value(min, w, t, log ? 0 : hi - lo, text);
+  }
+  return changed;
+}
+
+void wrapped(const std::string& text, ImU32 colour) { wrapped_to(text, colour, ImGui::GetContentRegionAvail().x); }
+
+void wrapped_to(const std::string& text, ImU32 colour, float width) {
+  width = std::max(width, ImGui::GetFontSize() * 4);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colour));
   std::string line, word;
   const auto flush_word = [&] {

@@ -53,8 +53,14 @@ void code_bars(const char* id, const float* code, int k, float scale, ImVec2 siz
 // Train loss (smoothed, per step) and test loss (per epoch) against steps.
 void loss_chart(const char* id, const std::vector<ChartPoint>& train, const std::vector<ChartPoint>& test, ImVec2 size);
 
+// Sliders whose value is printed on the side of the frame away from the handle, so the handle never covers it.
+// Same arguments as ImGui's SliderFloat and SliderInt.
+bool slider(const char* label, float* v, float lo, float hi, const char* format, ImGuiSliderFlags flags = 0);
+bool slider(const char* label, int* v, int lo, int hi, const char* format = "%d", ImGuiSliderFlags flags = 0);
+
 // Text wrapped to the available width at spaces only, so numbers ("8,000", "0.1059") never break.
 void wrapped(const std::string& text, ImU32 colour);
+void wrapped_to(const std::string& text, ImU32 colour, float width);  // the same, `width` pixels wide
 
 void help_marker(const char* text);                    // a (?) with a tooltip
 void section_title(ImFont* font, const char* title, const char* subtitle = nullptr);

@@ -2,7 +2,7 @@
 // assets folder what the page downloads, routes SDL's pointer events to the drawing one by one, and runs the
 // shared frame function in a loop.
 //
-//   latent-desktop [--train] [--frames N] [--screenshot F.png]
+//   latent-desktop [--train] [--frames N] [--screenshot F.png] [--tab digits|map|sliders|morph|units]
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -34,6 +34,7 @@ struct DesktopOptions {
   long frames = -1;
   std::string screenshot;
   bool train = false;
+  int tab = -1;  // --tab: the views' tab to show
 };
 
 bool parse_desktop_options(int argc, char** argv, DesktopOptions& o) {
@@ -41,6 +42,12 @@ bool parse_desktop_options(int argc, char** argv, DesktopOptions& o) {
     const std::string a = argv[i];
     if (a == "--train") {
       o.train = true;
+    } else if (a == "--tab" && i + 1 < argc) {
+      o.tab = tab_from_name(argv[++i]);
+      if (o.tab < 0) {
+        std::fprintf(stderr, "latent-desktop: --tab: expected digits, map, sliders, morph or units, got '%s'\n", argv[i]);
+        return false;
+      }
     } else if ((a == "--frames" || a == "--screenshot") && i + 1 < argc) {
       const std::string v = argv[++i];
       if (a == "--screenshot") {
@@ -54,7 +61,7 @@ bool parse_desktop_options(int argc, char** argv, DesktopOptions& o) {
         return false;
       }
     } else {
-      std::fprintf(stderr, "latent-desktop: unknown or incomplete option '%s' (--frames N, --screenshot F.png, --train)\n",
+      std::fprintf(stderr, "latent-desktop: unknown or incomplete option '%s' (--frames N, --screenshot F.png, --train, --tab NAME)\n",
                    a.c_str());
       return false;
     }
@@ -114,6 +121,7 @@ int main(int argc, char** argv) {
   App& app = app_instance();
   if (!load_assets(app)) return 2;
   if (options.train) app.lab().set_training(true);
+  if (options.tab >= 0) app.select_tab(options.tab);
 
   Window w;
   if (Status s = open_window(w, app, {false, "#version 130"}); !s) {

@@ -3,6 +3,7 @@
 // the model. A command returns its number: state().commandsApplied reaches it once the session has carried it out.
 #include <emscripten/emscripten.h>
 #include <imgui.h>
+#include <imgui_internal.h>  // the keyboard focus, for state()
 
 #include <algorithm>
 #include <atomic>
@@ -163,13 +164,10 @@ nlohmann::json explore(const nlohmann::json& r) {
     return {{"images", images_json(e.unit_images(enc).data(), e.unit_count(enc))}, {"scale", e.unit_scale(enc)}};
   }
   if (op == "selectTab") {
-    static const char* const kTabs[] = {"digits", "map", "sliders", "morph", "units"};
-    const std::string tab = r.value("tab", "");
-    for (int t = 0; t < latent::kTabCount; ++t) {
-      if (tab == kTabs[t]) {
-        latent::app_instance().select_tab(t);
-        return {{"tab", tab}};
-      }
+    const std::string tab = r.contains("tab") && r["tab"].is_string() ? r["tab"].get<std::string>() : "";
+    if (const int t = latent::tab_from_name(tab); t >= 0) {
+      latent::app_instance().select_tab(t);
+      return {{"tab", tab}};
     }
     return error("selectTab: no tab '" + tab + "' (digits, map, sliders, morph, units)");
   }
@@ -276,6 +274,9 @@ EMSCRIPTEN_KEEPALIVE const char* lc_state() {
     state["tab"] = latent::app_instance().tab();
     state["narrow"] = latent::app_instance().narrow();
     state["buttonHeight"] = latent::app_instance().frame_height();
+    const ImGuiContext* g = ImGui::GetCurrentContext();
+    state["keyboardFocus"] = g != nullptr && g->NavId != 0 && !g->NavDisableHighlight;  // the outline is shown
+    state["keyboardFocusId"] = g != nullptr ? g->NavId : 0;
     state["contentRight"] = latent::app_instance().content_right();
     state["explorerRevision"] = lab().explorer().revision();
     state["explorerWeightsCurrent"] = lab().explorer().ready() && lab().explorer().weights_revision() == lab().views().weights_revision();

@@ -4,6 +4,7 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <backends/imgui_impl_sdl.h>
 #include <imgui.h>
+#include <imgui_internal.h>  // the keyboard focus (Tab)
 
 #include <algorithm>
 
@@ -59,22 +60,42 @@ void run_frame(Window& w, App& app) {
   constexpr auto kInputSettles = std::chrono::milliseconds(500);  // hover highlights, tooltips, popups opening
   constexpr auto kMaxStill = std::chrono::milliseconds(250);
   bool input = false;
+  std::vector<SDL_Event> events = std::move(w.deferred_keys);
+  w.deferred_keys.clear();
   SDL_Event event;
-  while (SDL_PollEvent(&event)) {
-    const bool key = event.type == SDL_KEYDOWN || event.type == SDL_KEYUP;
-    if (key && event.key.keysym.sym == SDLK_TAB) {  // ours, not ImGui's (see Window::tab_moves)
-      if (event.type == SDL_KEYDOWN) w.tab_moves = (event.key.keysym.mod & KMOD_SHIFT) != 0 ? -1 : 1;
-      input = true;
+  while (SDL_PollEvent(&event)) events.push_back(event);
+  // Each key changes state at most once a frame, so ImGui sees every press; the rest wait for the next frame, in
+  // order (a press and release sent together, or a chord's keys, arrive over successive frames).
+  std::vector<SDL_Keycode> changed;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const SDL_Event& e = events[i];
+    const bool key = e.type == SDL_KEYDOWN || e.type == SDL_KEYUP;
+    if (key) {
+      const bool seen = std::find(changed.begin(), changed.end(), e.key.keysym.sym) != changed.end();
+      const bool waiting = std::any_of(w.deferred_keys.begin(), w.deferred_keys.end(),
+                                       [&](const SDL_Event& d) { return d.key.keysym.sym == e.key.keysym.sym; });
+      if (seen || waiting) {
+        w.deferred_keys.push_back(e);
+        continue;
+      }
+      changed.push_back(e.key.keysym.sym);
+    }
+    input = true;
+    if (key && e.key.keysym.sym == SDLK_TAB) {  // ours, not ImGui's (see Window::tab_moves)
+      if (e.type == SDL_KEYDOWN) w.tab_moves = (e.key.keysym.mod & KMOD_SHIFT) != 0 ? -1 : 1;
       continue;
     }
-    if (key && (event.key.keysym.sym == SDLK_RETURN || event.key.keysym.sym == SDLK_KP_ENTER)) {
-      w.enter_down = event.type == SDL_KEYDOWN;
+    if (key && (e.key.keysym.sym == SDLK_RETURN || e.key.keysym.sym == SDLK_KP_ENTER)) w.enter_down = e.type == SDL_KEYDOWN;
+    ImGui_ImplSDL2_ProcessEvent(&e);
+    if (key) {  // the backend reads modifiers from SDL's state now, which may be past this event: use the event's
+      ImGuiIO& io = ImGui::GetIO();
+      io.KeyCtrl = (e.key.keysym.mod & KMOD_CTRL) != 0;
+      io.KeyShift = (e.key.keysym.mod & KMOD_SHIFT) != 0;
+      io.KeyAlt = (e.key.keysym.mod & KMOD_ALT) != 0;
     }
-    ImGui_ImplSDL2_ProcessEvent(&event);
-    w.mouse.process(event);
-    if (w.on_event) w.on_event(event);
-    if (event.type == SDL_QUIT) w.done = true;
-    input = true;
+    w.mouse.process(e);
+    if (w.on_event) w.on_event(e);
+    if (e.type == SDL_QUIT) w.done = true;
   }
   const bool reconfigured = app.configure(pixel_ratio(w.window));
   if (reconfigured) {
@@ -104,7 +125,16 @@ void run_frame(Window& w, App& app) {
   ImGui_ImplSDL2_NewFrame();
   ImGuiIO& io = ImGui::GetIO();
   w.mouse.apply(io);
-  if (w.tab_moves != 0) io.NavInputs[w.tab_moves > 0 ? ImGuiNavInput_KeyDown_ : ImGuiNavInput_KeyUp_] = 1.0f;
+  if (w.tab_moves != 0) {
+    // The first Tab shows where the focus is (the control last clicked, or the first one); later ones move it.
+    ImGuiContext& g = *ImGui::GetCurrentContext();
+    if (g.NavId != 0 && g.NavDisableHighlight) {
+      g.NavDisableHighlight = false;
+      g.NavDisableMouseHover = true;
+    } else {
+      io.NavInputs[w.tab_moves > 0 ? ImGuiNavInput_KeyDown_ : ImGuiNavInput_KeyUp_] = 1.0f;
+    }
+  }
   w.tab_moves = 0;
   if (w.enter_down && !io.WantTextInput) io.NavInputs[ImGuiNavInput_Activate] = 1.0f;
   ImGui::NewFrame();

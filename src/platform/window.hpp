@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "core/status.hpp"
 #include "platform/gl_textures.hpp"
@@ -46,6 +47,9 @@ struct Window {
   // text fields), Enter presses the focused button like Space.
   int tab_moves = 0;          // +1 Tab, -1 Shift+Tab, not yet given to ImGui
   bool enter_down = false;
+  // Key events held back a frame: ImGui 1.86 reads keys as states once a frame, so a press and release that
+  // arrive together (Firefox often sends them so) would never be seen as down (see run_frame).
+  std::vector<SDL_Event> deferred_keys;
 };
 
 // Starts SDL's video, opens the window with its GL context, and sets up ImGui and its SDL and OpenGL backends.

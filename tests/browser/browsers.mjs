@@ -74,6 +74,15 @@ function commonTab(page, log) {
     page,
     log,
     frames,
+    // A key or a chord such as 'Control+z' or 'Shift+Tab', as trusted keyboard events (both drivers' keyboards
+    // take the same key names).
+    async keys(chord) {
+      const parts = chord.split('+');
+      const key = parts.pop();
+      for (const m of parts) await page.keyboard.down(m);
+      await page.keyboard.press(key);
+      for (const m of parts.reverse()) await page.keyboard.up(m);
+    },
     async text(selector) { return page.evaluate((s) => document.querySelector(s)?.innerText ?? null, selector); },
     async visible(selector) {
       return page.evaluate((s) => { const e = document.querySelector(s); return !!e && !e.hidden && e.getClientRects().length > 0; }, selector);

@@ -139,6 +139,41 @@ forEachBrowser('the latent views', (session) => {
     await tab.close();
   });
 
+  test('the keyboard: Tab shows a focus and reaches Train, Enter and Space press it, Delete clears, Ctrl+Z undoes', async () => {
+    const tab = await session().open({ width: 1440, height: 900 });
+    await loadApp(session(), tab);
+    await tab.evaluate(() => document.getElementById('canvas').focus());
+    assert.equal((await state(tab)).keyboardFocus, false);
+    await tab.keys('Tab');  // the first control: Train
+    await tab.frames(3);
+    assert.equal((await state(tab)).keyboardFocus, true, 'Tab shows where the focus is');
+    await tab.keys('Enter');
+    await tab.waitFor(() => window.latentCanvas.state().training, null, 5000);
+    await tab.frames(2);
+    await tab.keys('Enter');  // the same button now says Pause
+    await tab.waitFor(() => !window.latentCanvas.state().training, null, 5000);
+    await tab.keys('Tab');
+    await tab.frames(2);
+    await tab.keys('Shift+Tab');  // and back
+    await tab.frames(2);
+    await tab.keys(' ');
+    await tab.waitFor(() => window.latentCanvas.state().training, null, 5000);
+    await tab.evaluate(() => window.latentCanvas.setTraining(false));
+
+    await drawWithMouse(tab, THREE);
+    assert.equal((await state(tab)).strokes, 2);
+    await tab.keys('Delete');
+    await tab.frames(2);
+    assert.equal((await state(tab)).strokes, 0, 'Delete clears the drawing');
+    await tab.keys('Control+z');
+    await tab.frames(2);
+    assert.equal((await state(tab)).strokes, 2, 'Ctrl+Z brings it back');
+    await tab.keys('Control+z');
+    await tab.frames(2);
+    assert.equal((await state(tab)).strokes, 1, 'Ctrl+Z undoes a stroke');
+    await tab.close();
+  });
+
   test('a phone (390 x 844, touch): a wide drawing area, touch-sized controls, drawing never scrolls, dragging elsewhere scrolls', async (t) => {
     const tab = await session().open({ width: 390, height: 844, scale: 3, touch: true });
     await loadApp(session(), tab);

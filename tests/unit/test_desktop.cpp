@@ -13,30 +13,34 @@ using namespace latent::testing;
 
 namespace {
 
+struct Picture {
+  std::uint32_t width = 0, height = 0;
+  std::vector<std::uint8_t> rows;  // (1 filter byte + width * 4) per row
+  std::uint32_t pixel(std::uint32_t x, std::uint32_t y) const;
+};
+
 std::uint32_t be32(const std::uint8_t* p) {
   return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
 }
 
-}  // namespace
-
-TEST_CASE("the desktop window trains and draws the interface under a virtual display", "[desktop]") {
+// Runs the desktop window under a virtual display with `options`, and decodes its screenshot (8-bit RGBA,
+// filter-0 rows, as the window writes it).
+Picture run_desktop(const std::string& options) {
   TempDir dir;
   const std::string png = dir.file("desktop.png");
-  const std::string command = std::string("xvfb-run -a -s '-screen 0 1440x900x24' '") + LATENT_DESKTOP_PATH +
-                              "' --frames 40 --train --screenshot '" + png + "' >'" + dir.file("log") + "' 2>&1";
+  const std::string command = std::string("xvfb-run -a -s '-screen 0 1440x900x24' '") + LATENT_DESKTOP_PATH + "' " +
+                              options + " --screenshot '" + png + "' >'" + dir.file("log") + "' 2>&1";
   const int raw = std::system(command.c_str());
   const auto log = read_bytes(dir.file("log"));
   INFO(std::string(log.begin(), log.end()));
   REQUIRE(WIFEXITED(raw));
   REQUIRE(WEXITSTATUS(raw) == 0);
-
-  // Decode the PNG (8-bit RGBA, filter 0 rows, as the window writes it) and look at its colours.
   const auto bytes = read_bytes(png);
   REQUIRE(bytes.size() > 33);
   REQUIRE(std::memcmp(bytes.data(), "\x89PNG\r\n\x1a\n", 8) == 0);
-  const std::uint32_t width = be32(bytes.data() + 16), height = be32(bytes.data() + 20);
-  CHECK(width >= 800);
-  CHECK(height >= 600);
+  Picture p;
+  p.width = be32(bytes.data() + 16);
+  p.height = be32(bytes.data() + 20);
   std::vector<std::uint8_t> packed;
   for (std::size_t at = 8; at + 12 <= bytes.size();) {
     const std::uint32_t len = be32(bytes.data() + at);
@@ -46,16 +50,46 @@ TEST_CASE("the desktop window trains and draws the interface under a virtual dis
     }
     at += 12 + len;
   }
-  std::vector<std::uint8_t> raw_rows((std::size_t{width} * 4 + 1) * height);
-  uLongf size = static_cast<uLongf>(raw_rows.size());
-  REQUIRE(uncompress(raw_rows.data(), &size, packed.data(), static_cast<uLong>(packed.size())) == Z_OK);
+  p.rows.resize((std::size_t{p.width} * 4 + 1) * p.height);
+  uLongf size = static_cast<uLongf>(p.rows.size());
+  REQUIRE(uncompress(p.rows.data(), &size, packed.data(), static_cast<uLong>(packed.size())) == Z_OK);
+  return p;
+}
+
+std::uint32_t Picture::pixel(std::uint32_t x, std::uint32_t y) const {
+  return be32(rows.data() + static_cast<std::size_t>(y) * (std::size_t{width} * 4 + 1) + 1 + static_cast<std::size_t>(x) * 4);
+}
+
+}  // namespace
+
+TEST_CASE("the desktop window trains and draws the interface under a virtual display", "[desktop]") {
+  const Picture p = run_desktop("--frames 40 --train");
+  CHECK(p.width >= 800);
+  CHECK(p.height >= 600);
   std::set<std::uint32_t> colours;
-  for (std::uint32_t y = 0; y < height; y += 3) {
-    const std::uint8_t* row = raw_rows.data() + static_cast<std::size_t>(y) * (std::size_t{width} * 4 + 1) + 1;
-    for (std::uint32_t x = 0; x < width; x += 3) {
-      colours.insert(be32(row + static_cast<std::size_t>(x) * 4));
-    }
+  for (std::uint32_t y = 0; y < p.height; y += 3) {
+    for (std::uint32_t x = 0; x < p.width; x += 3) colours.insert(p.pixel(x, y));
   }
   // Text, digits, charts and the heat strips give thousands of colours; a blank or failed frame gives one.
   CHECK(colours.size() > 500);
+}
+
+TEST_CASE("the desktop window shows the map of the codes, coloured by label", "[desktop]") {
+  const Picture p = run_desktop("--frames 60 --tab map");
+  // The map's dots are filled squares in the ten label colours (widgets.cpp digit_color), RGBA big-endian here.
+  const std::uint32_t labels[10] = {0x4E9AE9FF, 0xFF9328FF, 0x50BE50FF, 0xEC5050FF, 0xB482E6FF,
+                                    0xBE7D64FF, 0xF58CD2FF, 0xAAAAAAFF, 0xD2D23CFF, 0x28D2E1FF};
+  int counts[10] = {};
+  for (std::uint32_t y = 0; y < p.height; ++y) {
+    for (std::uint32_t x = 0; x < p.width; ++x) {
+      const std::uint32_t c = p.pixel(x, y);
+      for (int d = 0; d < 10; ++d) counts[d] += c == labels[d];
+    }
+  }
+  int shown = 0;
+  for (int d = 0; d < 10; ++d) {
+    INFO("label " << d << ": " << counts[d] << " pixels");
+    shown += counts[d] >= 40;
+  }
+  CHECK(shown == 10);
 }

@@ -61,20 +61,20 @@ TEST_CASE("the explorer encodes the data in blocks over frames, then switches to
   const std::uint64_t target = lab.views().weights_revision();
   const auto t0 = LatentExplorer::Clock::now() + std::chrono::seconds(10);  // past any rate limit
   int frames = 0;
-  // 2000 test digits at kBlock a frame, then 8000 training digits at 2 * kBlock: 4 + 8 frames.
+  // 2000 test digits at kBlock a frame, then 8000 training digits at 2 * kBlock: 8 + 16 frames.
   while (e.weights_revision() != target && frames < 100) {
     lab.explorer().update(lab.views().model(), target, lab.drawing().input(), lab.drawing().revision(), t0);
     ++frames;
     if (e.weights_revision() != target) CHECK(e.busy());
   }
-  CHECK(frames == 12);
+  CHECK(frames == 2000 / LatentExplorer::kBlock + 8000 / (2 * LatentExplorer::kBlock));
   CHECK_FALSE(e.busy());
   CHECK(e.map_count() == 2000);
   // A newer revision right after a pass waits for kRefreshSeconds.
   lab.explorer().update(lab.views().model(), target + 1, lab.drawing().input(), lab.drawing().revision(), t0);
   CHECK_FALSE(e.busy());
   lab.explorer().update(lab.views().model(), target + 1, lab.drawing().input(), lab.drawing().revision(),
-                        t0 + std::chrono::milliseconds(600));
+                        t0 + std::chrono::milliseconds(1100));
   CHECK(e.busy());
   lab.restore_pretrained();
   lab.complete_explorer();
