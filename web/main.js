@@ -407,6 +407,12 @@
       sliders: () => explore({ op: 'sliders' }),
       selectTab: (tab) => explore({ op: 'selectTab', tab }).tab,
       diagnosis: () => explore({ op: 'diagnosis' }),
+      // Where some controls were last drawn, in page CSS pixels: {"tab:map": {x, y, width, height}, ...}.
+      controls: () => {
+        const r = M.canvas.getBoundingClientRect();
+        return Object.fromEntries(Object.entries(explore({ op: 'controls' }))
+          .map(([name, c]) => [name, { ...c, x: c.x + r.left, y: c.y + r.top }]));
+      },
     });
 
     wireDrawing(M, M.canvas);

@@ -181,7 +181,10 @@ void App::apply_scrolls() {
       ImGuiWindow* w = g.Windows[i];
       if (w->WasActive && !w->Hidden && w->OuterRectClipped.Contains(p)) target = w;
     }
-    while (target != nullptr && target->ScrollMax.y <= 0.0f) target = target->ParentWindow;
+    // Panels sized to their content may be a pixel short of it: they do not count as scrollable.
+    while (target != nullptr && (target->ScrollMax.y < 1.0f || (target->Flags & ImGuiWindowFlags_NoScrollWithMouse) != 0)) {
+      target = target->ParentWindow;
+    }
     if (target == nullptr) continue;
     auto it = std::find_if(totals.begin(), totals.end(), [&](const auto& t) { return t.first == target; });
     if (it == totals.end()) totals.emplace_back(target, s.z);
@@ -278,10 +281,14 @@ void App::panel(const char* id, ImVec2 size, std::vector<ImRect>& panels, Body b
   panels.emplace_back(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
 }
 
-int tab_from_name(const std::string& name) {
+const char* const* tab_names() {
   static constexpr const char* kNames[kTabCount] = {"digits", "map", "sliders", "morph", "units"};
+  return kNames;
+}
+
+int tab_from_name(const std::string& name) {
   for (int t = 0; t < kTabCount; ++t) {
-    if (name == kNames[t]) return t;
+    if (name == tab_names()[t]) return t;
   }
   return -1;
 }
@@ -296,6 +303,7 @@ void App::draw_views(TextureStore& textures) {
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(ui_.narrow ? 6.0f : ImGui::GetStyle().FramePadding.x, ImGui::GetStyle().FramePadding.y));
     const bool open = ImGui::BeginTabItem(kNames[t], nullptr, flags);
     ImGui::PopStyleVar();
+    ui_.remember((std::string("tab:") + tab_names()[t]).c_str());
     if (!open) continue;
     ui_.tab = t;
     ImGui::Spacing();

@@ -58,6 +58,7 @@ class App {
   void select_tab(int tab) { ui_.select_tab = tab; }
   int tab() const { return ui_.tab; }
   ImVec4 map_rect() const { return ui_.map_rect; }
+  const std::map<std::string, ImVec4>& controls() const { return ui_.controls; }
   // The last frame's: the height of a button (touch targets), and how wide the content is against the window.
   float frame_height() const { return frame_height_; }
   float content_right() const { return content_right_; }

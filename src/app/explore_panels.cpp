@@ -224,6 +224,7 @@ void draw_sliders_tab(Lab& lab, UiState& ui, TextureStore& textures) {
   if (ImGui::Button("Mean")) e.reset_sliders();
   ImGui::SameLine();
   if (ImGui::Button("Random")) e.randomise_sliders(++ui.random_seed);
+  ui.remember("button:random");
   ImGui::EndGroup();
   if (!stacked) ImGui::SameLine(0, font * 1.5f);
 
@@ -241,6 +242,7 @@ void draw_sliders_tab(Lab& lab, UiState& ui, TextureStore& textures) {
     const float lo = std::min(e.unit_min(u), v), hi = std::max({e.unit_max(u), v, lo + 1e-3f});
     ImGui::SetNextItemWidth(-1);
     if (ui::slider("##v", &v, lo, hi, "%.2f")) e.set_slider_value(u, v);
+    if (u == 0) ui.remember("slider:unit0");
     ImGui::PopID();
   }
   ImGui::EndChild();
@@ -308,6 +310,7 @@ void draw_interpolate_tab(Lab& lab, UiState& ui, TextureStore& textures) {
   float t = e.morph();
   ImGui::SetNextItemWidth(std::max(120.0f, ImGui::GetContentRegionAvail().x));
   if (ui::slider("##morph", &t, 0.0f, 1.0f, "%.2f")) e.set_morph(t);
+  ui.remember("slider:morph");
   ImGui::EndGroup();
 }
 

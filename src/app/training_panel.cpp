@@ -127,6 +127,7 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   if (ImGui::Button(training ? "Pause###train" : "Train###train", ImVec2(full * 0.32f, ImGui::GetFrameHeight() * 1.3f))) {
     lab.set_training(!training);
   }
+  ui.remember("button:train");
   ImGui::PopStyleColor(2);
   if (ImGui::IsItemHovered() && !training && snap.epoch >= current.target_epochs) {
     ImGui::SetTooltip("The target is reached: training adds %d more epochs.", SessionSettings::kEpochsPerExtension);
@@ -143,7 +144,9 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("New random weights from the seed below (Glorot-uniform).");
   if (lab.has_pretrained()) {
     ImGui::SameLine();
-    if (ImGui::Button("Pretrained", ImVec2(0, ImGui::GetFrameHeight() * 1.3f))) {
+    const bool pressed = ImGui::Button("Pretrained", ImVec2(0, ImGui::GetFrameHeight() * 1.3f));
+    ui.remember("button:pretrained");
+    if (pressed) {
       if (snap.step > 0) {
         ui.ask_pretrained = true;
       } else {

@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "app/lab.hpp"
@@ -41,6 +42,13 @@ struct UiState {
   std::uint64_t random_seed = 0;
   int end_digit[2] = {0, 1};
   ImVec4 map_rect{0, 0, 0, 0};   // the map's square on screen (x, y, w, h), for the script API
+  // Where some controls were last drawn (x, y, w, h), by name ("tab:map", "slider:unit0", ...): the tests press
+  // them with real mouse and touch events.
+  std::map<std::string, ImVec4> controls;
+  void remember(const char* name) {
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    controls[name] = ImVec4(a.x, a.y, b.x - a.x, b.y - a.y);
+  }
 
   ImTextureID canvas_texture = nullptr;
   std::uint64_t canvas_uploaded_revision = ~std::uint64_t{0};
@@ -50,6 +58,7 @@ struct UiState {
 enum TabId { kTabDigits, kTabMap, kTabSliders, kTabInterpolate, kTabUnits, kTabCount };
 // The tabs' names for scripts and options: "digits", "map", "sliders", "morph", "units"; -1 for anything else.
 int tab_from_name(const std::string& name);
+const char* const* tab_names();  // kTabCount names
 
 // Panels: one function each, drawn inside a child region the layout gives them.
 void draw_training_panel(Lab& lab, UiState& ui);

@@ -43,17 +43,20 @@ void ImGuiMouse::process(const SDL_Event& event) {
 }
 
 void ImGuiMouse::touch(int phase, float x, float y) {
-  if (phase == 3) {  // cancelled: released off the interface, so nothing is clicked
-    position_ = ImVec2(-FLT_MAX, -FLT_MAX);
-    down_[0] = false;
+  const ImVec2 p = phase == 3 ? ImVec2(-FLT_MAX, -FLT_MAX) : ImVec2(x, y);  // cancelled: released off the interface
+  if (phase == 1 && !touch_states_.empty() && touch_states_.back().moved) {
+    touch_states_.back().position = p;
     return;
   }
-  position_ = ImVec2(x, y);
-  if (phase == 0) down_[0] = pressed_[0] = true;
-  if (phase == 2) down_[0] = false;
+  touch_states_.push_back({p, phase == 0 || phase == 1, phase == 1});
 }
 
 void ImGuiMouse::apply(ImGuiIO& io) {
+  if (!touch_states_.empty()) {
+    position_ = touch_states_.front().position;
+    down_[0] = touch_states_.front().down;
+    touch_states_.pop_front();
+  }
   io.MousePos = position_;
   for (int b = 0; b < kButtons; ++b) {
     io.MouseDown[b] = down_[b] || pressed_[b];

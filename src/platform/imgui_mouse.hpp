@@ -11,6 +11,8 @@
 #include <SDL.h>
 #include <imgui.h>
 
+#include <deque>
+
 namespace latent {
 
 class ImGuiMouse {
@@ -24,6 +26,14 @@ class ImGuiMouse {
 
  private:
   static constexpr int kButtons = 3;  // left, right, middle: ImGui's order
+  // Touch presses queued by touch(), one state a frame: a press, the latest move while held, the release. So a
+  // drag that arrives within one frame still reaches ImGui as press, drag and release.
+  struct State {
+    ImVec2 position;
+    bool down;
+    bool moved;  // a move while held (later moves replace its position)
+  };
+  std::deque<State> touch_states_;
   ImVec2 position_{-FLT_MAX, -FLT_MAX};
   bool down_[kButtons] = {};
   bool pressed_[kButtons] = {};  // pressed since the last frame (so a click shorter than a frame is seen)

@@ -133,7 +133,10 @@ nlohmann::json explore(const nlohmann::json& r) {
     e.set_slider_source(s);
     return {{"code", e.slider_code()}, {"image", e.slider_image()}};
   }
-  if (op == "sliders") return {{"code", e.slider_code()}, {"image", e.slider_image()}, {"source", e.slider_source().describe()}};
+  if (op == "sliders") {
+    return {{"code", e.slider_code()}, {"image", e.slider_image()}, {"source", e.slider_source().describe()},
+            {"morph", e.morph()}, {"morphImage", e.morph_image()}};
+  }
   if (op == "interpolate") {
     std::vector<float> a, b;
     if (std::string why = read_code(r, "a", a); !why.empty()) return error("interpolate: " + why);
@@ -170,6 +173,11 @@ nlohmann::json explore(const nlohmann::json& r) {
       return {{"tab", tab}};
     }
     return error("selectTab: no tab '" + tab + "' (digits, map, sliders, morph, units)");
+  }
+  if (op == "controls") {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [name, c] : latent::app_instance().controls()) out[name] = {{"x", c.x}, {"y", c.y}, {"width", c.z}, {"height", c.w}};
+    return out;
   }
   if (op == "diagnosis") {
     const latent::TrainingDiagnosis d = l.diagnosis();

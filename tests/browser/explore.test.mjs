@@ -8,6 +8,15 @@ import { THREE, canvasRect, cosine, drawWithMouse, forEachBrowser, loadApp, resu
 
 const api = (tab, name, ...args) => tab.evaluate(([name, args]) => window.latentCanvas[name](...args), [name, args]);
 const TABS = ['digits', 'map', 'sliders', 'morph', 'units'];
+const controls = (tab) => tab.evaluate(() => window.latentCanvas.controls());
+const centre = (r) => [r.x + r.width / 2, r.y + r.height / 2];
+async function click(tab, [x, y]) {
+  await tab.mouse.move(x, y);
+  await tab.frames(1);
+  await tab.mouse.down();
+  await tab.mouse.up();
+  await tab.frames(2);
+}
 const current = (tab) => tab.waitFor(() => window.latentCanvas.state().explorerWeightsCurrent, null, 20000);
 
 async function screenshots(t, tab, label) {
@@ -108,6 +117,76 @@ forEachBrowser('the latent views', (session) => {
     await tab.close();
   });
 
+  test('tabs, sliders and the morph slider with the mouse', async () => {
+    const tab = await session().open({ width: 1440, height: 900 });
+    await loadApp(session(), tab);
+    await drawWithMouse(tab, THREE);
+    await current(tab);
+    await tab.frames(2);
+    await click(tab, centre((await controls(tab))['tab:sliders']));
+    assert.equal((await state(tab)).tab, 2, 'clicking the Sliders tab opens it');
+    await tab.frames(2);
+    const unit = (await controls(tab))['slider:unit0'];
+    const before = await api(tab, 'sliders');
+    await tab.mouse.move(unit.x + 4, unit.y + unit.height / 2);
+    await tab.mouse.down();
+    await tab.mouse.move(unit.x + unit.width - 4, unit.y + unit.height / 2, 5);
+    await tab.mouse.up();
+    await tab.frames(2);
+    const after = await api(tab, 'sliders');
+    assert.equal(after.source, 'set by hand');
+    assert.ok(after.code[0] > before.code[0], `unit 0 from ${before.code[0]} to ${after.code[0]}`);
+    assert.deepEqual(after.code.slice(1), before.code.slice(1));
+    assert.ok(cosine(after.image, before.image) < 0.9999, 'the decoded image follows the slider');
+
+    await click(tab, centre((await controls(tab))['tab:morph']));
+    assert.equal((await state(tab)).tab, 3);
+    await tab.frames(2);
+    const morph = (await controls(tab))['slider:morph'];
+    await click(tab, [morph.x + 3, morph.y + morph.height / 2]);  // the left end: the drawing
+    const start = await api(tab, 'sliders');
+    assert.ok(start.morph < 0.05, `morph at ${start.morph}`);
+    const drawn = await tab.evaluate(() => window.latentCanvas.reconstruction());
+    assert.ok(cosine(start.morphImage, drawn) > 0.99, 'morph 0 is the drawing');
+    await tab.close();
+  });
+
+  test('dialogs: Escape keeps the model, Enter confirms', async () => {
+    const tab = await session().open({ width: 1440, height: 900 });
+    await loadApp(session(), tab);
+    await tab.evaluate(() => window.latentCanvas.reset(4));
+    await tab.evaluate(() => window.latentCanvas.setTraining(true));
+    await tab.waitFor(() => window.latentCanvas.state().step > 5, null, 20000);
+    await tab.evaluate(() => window.latentCanvas.setTraining(false));
+    await tab.frames(2);
+    const pretrained = centre((await controls(tab))['button:pretrained']);
+    await click(tab, pretrained);
+    await tab.frames(3);
+    await tab.keys('Escape');
+    await tab.frames(3);
+    assert.match((await state(tab)).origin, /^random weights/, 'Escape cancels');
+    await click(tab, pretrained);
+    await tab.frames(3);
+    await tab.keys('Enter');
+    await tab.waitFor(() => window.latentCanvas.state().origin.startsWith('pretrained'), null, 5000);
+    await tab.close();
+  });
+
+  test('a model that stalls is explained on the page', async () => {
+    const tab = await session().open({ width: 1440, height: 900 });
+    await loadApp(session(), tab);
+    // The issue's example: latent 2, hidden 256,128, tanh sticks at BCE 0.265 with every code near one point.
+    await tab.evaluate(() => window.latentCanvas.apply({ latent: 2, hidden: [256, 128], activation: 'tanh', seed: 1 }));
+    await tab.evaluate(() => window.latentCanvas.setTraining(true));
+    await tab.waitFor(() => window.latentCanvas.state().epoch >= 6, null, 120000);
+    await tab.evaluate(() => window.latentCanvas.setTraining(false));
+    await current(tab);
+    const d = await api(tab, 'diagnosis');
+    assert.ok(d.stalled || d.collapsed, JSON.stringify(d));
+    assert.match(d.message, /relu instead of tanh/);
+    await tab.close();
+  });
+
   test('neighbours, unusualness and the units: a drawn 3 is near 3s, a scribble is unusual, units change as it trains', async () => {
     const tab = await session().open({ width: 1440, height: 900 });
     await loadApp(session(), tab);
@@ -198,6 +277,32 @@ forEachBrowser('the latent views', (session) => {
     const scrolled = await canvasRect(tab);
     assert.ok(scrolled.y < r.y - 200, `scrolled from ${r.y} to ${scrolled.y}`);
     assert.equal((await state(tab)).strokes, 1, 'scrolling drew');
+
+    // A tap on a tab opens it; a sideways drag on a slider moves it (scrolled into view first).
+    await tab.waitFor(() => window.latentCanvas.state().explorerWeightsCurrent, null, 20000);
+    const scrollBy = async (dy) => {  // a vertical finger drag at the right edge, outside the drawing
+      const n = Math.max(2, Math.ceil(Math.abs(dy) / 40));
+      const from = dy > 0 ? 800 : 100;
+      await tab.stroke(Array.from({ length: n + 1 }, (_, i) => [x, from - (dy * i) / n]), { kind: 'touch' });
+      await tab.frames(3);
+    };
+    let tabs = await controls(tab);
+    if (tabs['tab:sliders'].y > 700) await scrollBy(tabs['tab:sliders'].y - 300);
+    tabs = await controls(tab);
+    await tab.stroke([centre(tabs['tab:sliders']), centre(tabs['tab:sliders'])], { kind: 'touch' });
+    await tab.frames(3);
+    assert.equal((await state(tab)).tab, 2, 'a tap opens the Sliders tab');
+    await tab.frames(2);
+    let unit = (await controls(tab))['slider:unit0'];
+    if (unit.y > 700) await scrollBy(unit.y - 400);
+    unit = (await controls(tab))['slider:unit0'];
+    assert.ok(unit.y > 0 && unit.y + unit.height < 844, `slider in view: ${JSON.stringify(unit)}`);
+    const before = await api(tab, 'sliders');
+    const y = unit.y + unit.height / 2;
+    await tab.stroke(Array.from({ length: 8 }, (_, i) => [unit.x + 6 + (i * (unit.width - 12)) / 7, y]), { kind: 'touch' });
+    await tab.frames(3);
+    const after = await api(tab, 'sliders');
+    assert.ok(after.code[0] > before.code[0], `a sideways drag moves the slider: ${before.code[0]} -> ${after.code[0]}`);
     await screenshots(t, tab, '390x844');
     await tab.close();
   });
