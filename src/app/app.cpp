@@ -294,49 +294,27 @@ int tab_from_name(const std::string& name) {
 }
 
 // The views' tabs: the test digits, the map, the sliders, interpolation, the units.
-void App::draw_view(int tab, TextureStore& textures) {
-  ui_.tab = tab;
-  ImGui::Spacing();
-  switch (tab) {
-    case kTabDigits: draw_gallery_panel(lab_, ui_, textures); break;
-    case kTabMap: draw_map_tab(lab_, ui_, textures); break;
-    case kTabSliders: draw_sliders_tab(lab_, ui_, textures); break;
-    case kTabInterpolate: draw_interpolate_tab(lab_, ui_, textures); break;
-    case kTabUnits: draw_units_tab(lab_, ui_, textures); break;
-    default: break;
-  }
-}
-
 void App::draw_views(TextureStore& textures) {
   static constexpr const char* kNames[kTabCount] = {"Digits", "Map", "Sliders", "Morph", "Units"};
-  if (ui_.narrow) {
-    // A phone: ImGui's tab bar would shorten the names to fit ("Sli..."); five equal buttons, touch-high, fit.
-    if (ui_.select_tab >= 0) ui_.tab = ui_.select_tab;
-    ui_.select_tab = -1;
-    const float gap = 4.0f;
-    constexpr float kTabs = static_cast<float>(kTabCount);
-    const float w = std::floor((ImGui::GetContentRegionAvail().x - gap * (kTabs - 1.0f)) / kTabs);
-    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(2.0f, ImGui::GetStyle().FramePadding.y));
-    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(gap, ImGui::GetStyle().ItemSpacing.y));
-    for (int t = 0; t < kTabCount; ++t) {
-      if (t > 0) ImGui::SameLine();
-      const bool active = ui_.tab == t;
-      ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(active ? ImGuiCol_TabActive : ImGuiCol_Tab));
-      if (ImGui::Button(kNames[t], ImVec2(w, 0))) ui_.tab = t;
-      ImGui::PopStyleColor();
-      ui_.remember((std::string("tab:") + tab_names()[t]).c_str());
-    }
-    ImGui::PopStyleVar(2);
-    draw_view(ui_.tab, textures);
-    return;
-  }
   if (!ImGui::BeginTabBar("##views", ImGuiTabBarFlags_FittingPolicyResizeDown)) return;
   for (int t = 0; t < kTabCount; ++t) {
     const ImGuiTabItemFlags flags = ui_.select_tab == t ? ImGuiTabItemFlags_SetSelected : 0;
+    // Narrow: tabs keep their touch height but less side padding, so all five names fit a phone.
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(ui_.narrow ? 6.0f : ImGui::GetStyle().FramePadding.x, ImGui::GetStyle().FramePadding.y));
     const bool open = ImGui::BeginTabItem(kNames[t], nullptr, flags);
+    ImGui::PopStyleVar();
     ui_.remember((std::string("tab:") + tab_names()[t]).c_str());
     if (!open) continue;
-    draw_view(t, textures);
+    ui_.tab = t;
+    ImGui::Spacing();
+    switch (t) {
+      case kTabDigits: draw_gallery_panel(lab_, ui_, textures); break;
+      case kTabMap: draw_map_tab(lab_, ui_, textures); break;
+      case kTabSliders: draw_sliders_tab(lab_, ui_, textures); break;
+      case kTabInterpolate: draw_interpolate_tab(lab_, ui_, textures); break;
+      case kTabUnits: draw_units_tab(lab_, ui_, textures); break;
+      default: break;
+    }
     ImGui::EndTabItem();
   }
   ui_.select_tab = -1;

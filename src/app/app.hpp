@@ -71,7 +71,6 @@ class App {
   template <class Body>
   void panel(const char* id, ImVec2 size, std::vector<ImRect>& panels, Body body, float* measured = nullptr);
   void draw_views(TextureStore& textures);
-  void draw_view(int tab, TextureStore& textures);
   void draw_interface(TextureStore& textures, ImVec2 display);
   void apply_scrolls();
   void shortcuts();

@@ -267,13 +267,8 @@ void end_picker(LatentExplorer& e, UiState& ui, int end) {
     t.index = ui.end_digit[end];
     e.set_end(end, t);
   }
-  // Continues the row when there is room for `width` more, else starts the next (phones).
-  const auto same_line_if = [](float width) {
-    ImGui::SameLine();
-    if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
-  };
   if (s.kind == CodeSource::TestDigit) {
-    same_line_if(ImGui::GetFontSize() * 7 + ImGui::GetFrameHeight() * 2 + ImGui::CalcTextSize("a 0").x + 24.0f);
+    ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
     int index = s.index;
     if (ImGui::InputInt("##digit", &index)) {
@@ -286,7 +281,7 @@ void end_picker(LatentExplorer& e, UiState& ui, int end) {
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ui::palette::kTextDim), "a %d", e.map_label(s.index));
   }
   if (e.slider_source().kind == CodeSource::MapPoint || s.kind == CodeSource::MapPoint) {
-    same_line_if(ImGui::CalcTextSize("map point").x + ImGui::GetFrameHeight() * 2);
+    ImGui::SameLine();
     if (ImGui::RadioButton("map point", s.kind == CodeSource::MapPoint) && e.slider_source().kind == CodeSource::MapPoint) {
       e.set_end(end, e.slider_source());
     }
@@ -375,7 +370,6 @@ void draw_neighbours(Lab& lab, TextureStore& textures, float width) {
   const int n = static_cast<int>(e.neighbours().size());
   const float font = ImGui::GetFontSize();
   const float cell = std::floor(std::clamp((width - static_cast<float>(n - 1) * 8.0f) / static_cast<float>(n), 28.0f, 64.0f));
-  // (the Draw panel passes a width that keeps the cells at most its kNeighbourCell)
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImDrawList* draw = ImGui::GetWindowDrawList();
   for (int k = 0; k < n; ++k) {

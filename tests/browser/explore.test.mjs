@@ -241,15 +241,15 @@ forEachBrowser('the latent views', (session) => {
 
     await drawWithMouse(tab, THREE);
     assert.equal((await state(tab)).strokes, 2);
+    // Keys reach the interface one change a frame: wait for the effect rather than a number of frames.
+    const strokes = (n, why) => tab.waitFor((m) => window.latentCanvas.state().strokes === m, n, 5000)
+      .catch(async () => assert.fail(`${why}: ${(await state(tab)).strokes} strokes, expected ${n}`));
     await tab.keys('Delete');
-    await tab.frames(2);
-    assert.equal((await state(tab)).strokes, 0, 'Delete clears the drawing');
+    await strokes(0, 'Delete clears the drawing');
     await tab.keys('Control+z');
-    await tab.frames(2);
-    assert.equal((await state(tab)).strokes, 2, 'Ctrl+Z brings it back');
+    await strokes(2, 'Ctrl+Z brings it back');
     await tab.keys('Control+z');
-    await tab.frames(2);
-    assert.equal((await state(tab)).strokes, 1, 'Ctrl+Z undoes a stroke');
+    await strokes(1, 'Ctrl+Z undoes a stroke');
     await tab.close();
   });
 
@@ -280,10 +280,13 @@ forEachBrowser('the latent views', (session) => {
 
     // A tap on a tab opens it; a sideways drag on a slider moves it (scrolled into view first).
     await tab.waitFor(() => window.latentCanvas.state().explorerWeightsCurrent, null, 20000);
-    const scrollBy = async (dy) => {  // a vertical finger drag at the right edge, outside the drawing
+    // A vertical finger drag in the page's right margin, outside every panel: it scrolls the page (a drag inside
+    // a scrolling list, such as the sliders, scrolls that list).
+    const margin = 390 - 5;
+    const scrollBy = async (dy) => {
       const n = Math.max(2, Math.ceil(Math.abs(dy) / 40));
       const from = dy > 0 ? 800 : 100;
-      await tab.stroke(Array.from({ length: n + 1 }, (_, i) => [x, from - (dy * i) / n]), { kind: 'touch' });
+      await tab.stroke(Array.from({ length: n + 1 }, (_, i) => [margin, from - (dy * i) / n]), { kind: 'touch' });
       await tab.frames(3);
     };
     let tabs = await controls(tab);
