@@ -65,16 +65,16 @@ void run_frame(Window& w, App& app) {
   SDL_Event event;
   while (SDL_PollEvent(&event)) events.push_back(event);
   // Each key changes state at most once a frame, so ImGui sees every press; the rest wait for the next frame, in
-  // order (a press and release sent together, or a chord's keys, arrive over successive frames).
+  // order (a press and release sent together, or a chord's keys, arrive over successive frames). Once one key
+  // event waits, every later one waits behind it: ImGui takes Ctrl and Shift from the last key event of a frame,
+  // so a Ctrl release handled before a waiting Z press would turn Ctrl+Z into Z.
   std::vector<SDL_Keycode> changed;
   for (std::size_t i = 0; i < events.size(); ++i) {
     const SDL_Event& e = events[i];
     const bool key = e.type == SDL_KEYDOWN || e.type == SDL_KEYUP;
     if (key) {
       const bool seen = std::find(changed.begin(), changed.end(), e.key.keysym.sym) != changed.end();
-      const bool waiting = std::any_of(w.deferred_keys.begin(), w.deferred_keys.end(),
-                                       [&](const SDL_Event& d) { return d.key.keysym.sym == e.key.keysym.sym; });
-      if (seen || waiting) {
+      if (seen || !w.deferred_keys.empty()) {
         w.deferred_keys.push_back(e);
         continue;
       }
