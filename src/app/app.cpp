@@ -227,6 +227,7 @@ void App::draw_interface(TextureStore& textures, ImVec2 display) {
   const float gap = 14.0f;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   std::vector<ImRect> panels;
+  items_right_ = 0;
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(18, 14));
   const bool wide = avail.x >= 1000.0f;
   ui_.narrow = avail.x < 700.0f;
@@ -255,7 +256,7 @@ void App::draw_interface(TextureStore& textures, ImVec2 display) {
   // Keyboard focus moving down past a column's end goes on at the top of the next (Tab order).
   ImGui::NavMoveRequestTryWrapping(ImGui::GetCurrentWindow(), ImGuiNavMoveFlags_WrapY);
   shortcuts();
-  content_right_ = 0;
+  content_right_ = items_right_;
   for (const ImRect& r : panels) content_right_ = std::max(content_right_, r.Max.x);
   paint_gaps(ImGui::GetBackgroundDrawList(), display, panels, ImGui::GetStyle().ChildRounding,
              ImGui::ColorConvertFloat4ToU32(kBackground));
@@ -277,6 +278,8 @@ void App::panel(const char* id, ImVec2 size, std::vector<ImRect>& panels, Body b
       ++layout_changes_;  // repaint: the next frame lays out with the new height
     }
   }
+  // How far right its items reach, clipped or not (a row too wide for a phone shows here).
+  items_right_ = std::max(items_right_, ImGui::GetCurrentWindow()->DC.CursorMaxPos.x + ImGui::GetStyle().WindowPadding.x);
   ImGui::EndChild();
   panels.emplace_back(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
 }
@@ -294,27 +297,49 @@ int tab_from_name(const std::string& name) {
 }
 
 // The views' tabs: the test digits, the map, the sliders, interpolation, the units.
+void App::draw_view(int tab, TextureStore& textures) {
+  ui_.tab = tab;
+  ImGui::Spacing();
+  switch (tab) {
+    case kTabDigits: draw_gallery_panel(lab_, ui_, textures); break;
+    case kTabMap: draw_map_tab(lab_, ui_, textures); break;
+    case kTabSliders: draw_sliders_tab(lab_, ui_, textures); break;
+    case kTabInterpolate: draw_interpolate_tab(lab_, ui_, textures); break;
+    case kTabUnits: draw_units_tab(lab_, ui_, textures); break;
+    default: break;
+  }
+}
+
 void App::draw_views(TextureStore& textures) {
   static constexpr const char* kNames[kTabCount] = {"Digits", "Map", "Sliders", "Morph", "Units"};
+  if (ui_.narrow) {
+    // A phone: ImGui's tab bar would shorten the names to fit ("Sli..."); five equal buttons, touch-high, fit.
+    if (ui_.select_tab >= 0) ui_.tab = ui_.select_tab;
+    ui_.select_tab = -1;
+    const float gap = 4.0f;
+    constexpr float kTabs = static_cast<float>(kTabCount);
+    const float w = std::floor((ImGui::GetContentRegionAvail().x - gap * (kTabs - 1.0f)) / kTabs);
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(2.0f, ImGui::GetStyle().FramePadding.y));
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(gap, ImGui::GetStyle().ItemSpacing.y));
+    for (int t = 0; t < kTabCount; ++t) {
+      if (t > 0) ImGui::SameLine();
+      const bool active = ui_.tab == t;
+      ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(active ? ImGuiCol_TabActive : ImGuiCol_Tab));
+      if (ImGui::Button(kNames[t], ImVec2(w, 0))) ui_.tab = t;
+      ImGui::PopStyleColor();
+      ui_.remember((std::string("tab:") + tab_names()[t]).c_str());
+    }
+    ImGui::PopStyleVar(2);
+    draw_view(ui_.tab, textures);
+    return;
+  }
   if (!ImGui::BeginTabBar("##views", ImGuiTabBarFlags_FittingPolicyResizeDown)) return;
   for (int t = 0; t < kTabCount; ++t) {
     const ImGuiTabItemFlags flags = ui_.select_tab == t ? ImGuiTabItemFlags_SetSelected : 0;
-    // Narrow: tabs keep their touch height but less side padding, so all five names fit a phone.
-    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(ui_.narrow ? 6.0f : ImGui::GetStyle().FramePadding.x, ImGui::GetStyle().FramePadding.y));
     const bool open = ImGui::BeginTabItem(kNames[t], nullptr, flags);
-    ImGui::PopStyleVar();
     ui_.remember((std::string("tab:") + tab_names()[t]).c_str());
     if (!open) continue;
-    ui_.tab = t;
-    ImGui::Spacing();
-    switch (t) {
-      case kTabDigits: draw_gallery_panel(lab_, ui_, textures); break;
-      case kTabMap: draw_map_tab(lab_, ui_, textures); break;
-      case kTabSliders: draw_sliders_tab(lab_, ui_, textures); break;
-      case kTabInterpolate: draw_interpolate_tab(lab_, ui_, textures); break;
-      case kTabUnits: draw_units_tab(lab_, ui_, textures); break;
-      default: break;
-    }
+    draw_view(t, textures);
     ImGui::EndTabItem();
   }
   ui_.select_tab = -1;

@@ -59,7 +59,8 @@ class App {
   int tab() const { return ui_.tab; }
   ImVec4 map_rect() const { return ui_.map_rect; }
   const std::map<std::string, ImVec4>& controls() const { return ui_.controls; }
-  // The last frame's: the height of a button (touch targets), and how wide the content is against the window.
+  // The last frame's: the height of a button (touch targets), and the right edge of the panels and of every item
+  // in them, clipped or not (against the window's width: nothing may run off a phone's screen).
   float frame_height() const { return frame_height_; }
   float content_right() const { return content_right_; }
   bool narrow() const { return ui_.narrow; }
@@ -71,6 +72,7 @@ class App {
   template <class Body>
   void panel(const char* id, ImVec2 size, std::vector<ImRect>& panels, Body body, float* measured = nullptr);
   void draw_views(TextureStore& textures);
+  void draw_view(int tab, TextureStore& textures);
   void draw_interface(TextureStore& textures, ImVec2 display);
   void apply_scrolls();
   void shortcuts();
@@ -79,7 +81,7 @@ class App {
   UiState ui_;
   float measured_[3] = {0, 0, 0};    // narrow layout: the panels' content heights, last frame
   std::uint64_t layout_changes_ = 0;
-  float frame_height_ = 0, content_right_ = 0;
+  float frame_height_ = 0, content_right_ = 0, items_right_ = 0;
   std::vector<ImVec4> pending_scroll_;  // x, y, dy
   std::vector<std::uint8_t> font_;
   Timings timings_;

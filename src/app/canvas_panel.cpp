@@ -13,6 +13,8 @@ namespace latent {
 
 namespace {
 
+constexpr float kNeighbourCell = 52.0f;  // the largest thumbnail of a neighbour
+
 void upload_drawing(const Drawing& drawing, UiState& ui, TextureStore& textures) {
   const Sketch& sketch = drawing.sketch();
   if (ui.canvas_texture != nullptr && ui.canvas_uploaded_revision == sketch.revision()) return;
@@ -50,9 +52,13 @@ void drawing_area(Drawing& drawing, UiState& ui, TextureStore& textures, float s
 }  // namespace
 
 void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
-  ui::section_title(ui.title_font, "Draw",
-                    "With the mouse, a pen or a finger. Framed as MNIST's digits were (20 x 20, centred by mass in 28 x 28), "
-                    "then encoded and decoded as you draw.");
+  // The title with its explanation behind a (?): the panel's height goes to the drawing and what it shows.
+  ImGui::PushFont(ui.title_font);
+  ImGui::TextUnformatted("Draw");
+  ImGui::PopFont();
+  ui::help_marker("Draw a digit with the mouse, a pen or a finger. It is framed as MNIST's digits were (scaled into "
+                  "20 x 20, centred by its mass in 28 x 28), then encoded and decoded as you draw.");
+  ImGui::Spacing();
   const float font = ImGui::GetFontSize();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float controls_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 2;
@@ -81,12 +87,15 @@ void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
   ImGui::BeginGroup();
   const float avail_w = ImGui::GetContentRegionAvail().x;
   // Wide enough: the code's bars in a column of their own on the right, the full height of the drawing.
-  const bool bars_beside = !ui.narrow && avail_w >= 560.0f;
+  const bool bars_beside = !ui.narrow && avail_w >= 460.0f;
   const float right_w = bars_beside ? std::floor(std::min(avail_w * 0.5f, 360.0f)) : avail_w;
   const float label_h = font + ImGui::GetStyle().ItemSpacing.y;
+  // Beside the drawing, the column holds the two images, a loss line and the neighbours block: the images take
+  // what the rest leaves of the drawing's height.
+  const float neighbours_h = 2.0f * ImGui::GetTextLineHeightWithSpacing() + kNeighbourCell + font + 8.0f;
+  const float fit = side + controls_h - label_h - font * 1.8f - neighbours_h;
   const float image = ui.narrow ? std::floor((right_w - font * 3) / 2.0f)
-                                : std::floor(std::clamp(std::min((right_w - font * 3) / 2.0f, (side - label_h * 3) * 0.4f),
-                                                           ImGui::CalcTextSize("Reconstruction").x, 200.0f));
+                                : std::floor(std::clamp(std::min((right_w - font * 3) / 2.0f, fit), 64.0f, 200.0f));
   const ImU32 dim = ui::palette::kTextDim;
   const ImVec2 top = ImGui::GetCursorScreenPos();
   ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -114,7 +123,7 @@ void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
   }
   y += font + font * 0.6f;
   ImGui::SetCursorScreenPos(ImVec2(top.x, y));
-  draw_neighbours(lab, textures, std::min(right_w, 420.0f));
+  draw_neighbours(lab, textures, std::min(right_w, 5.0f * kNeighbourCell + 32.0f));
   y = std::max(y, ImGui::GetCursorScreenPos().y);
 
   float bars_x = top.x, bars_w = right_w;

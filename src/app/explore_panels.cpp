@@ -268,8 +268,14 @@ void end_picker(LatentExplorer& e, UiState& ui, int end) {
     e.set_end(end, t);
   }
   if (s.kind == CodeSource::TestDigit) {
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+    // The number field holds five digits beside its - and + buttons, whatever the frame height (phones use tall ones).
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float field = ImGui::CalcTextSize("00000").x + style.FramePadding.x * 2.0f;
+    const float width = field + (ImGui::GetFrameHeight() + style.ItemInnerSpacing.x) * 2.0f;
+    char label[32];
+    std::snprintf(label, sizeof label, "is a %d", e.map_label(s.index));
+    ui::same_line_if_fits(width + style.ItemSpacing.x + ImGui::CalcTextSize(label).x);
+    ImGui::SetNextItemWidth(width);
     int index = s.index;
     if (ImGui::InputInt("##digit", &index)) {
       CodeSource t = s;
@@ -278,10 +284,11 @@ void end_picker(LatentExplorer& e, UiState& ui, int end) {
       e.set_end(end, t);
     }
     ImGui::SameLine();
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ui::palette::kTextDim), "a %d", e.map_label(s.index));
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ui::palette::kTextDim), "%s", label);
   }
   if (e.slider_source().kind == CodeSource::MapPoint || s.kind == CodeSource::MapPoint) {
-    ImGui::SameLine();
+    ui::same_line_if_fits(ImGui::CalcTextSize("map point").x + ImGui::GetFrameHeight() * 2);
     if (ImGui::RadioButton("map point", s.kind == CodeSource::MapPoint) && e.slider_source().kind == CodeSource::MapPoint) {
       e.set_end(end, e.slider_source());
     }
@@ -370,6 +377,7 @@ void draw_neighbours(Lab& lab, TextureStore& textures, float width) {
   const int n = static_cast<int>(e.neighbours().size());
   const float font = ImGui::GetFontSize();
   const float cell = std::floor(std::clamp((width - static_cast<float>(n - 1) * 8.0f) / static_cast<float>(n), 28.0f, 64.0f));
+  // (the Draw panel passes a width that keeps the cells at most its kNeighbourCell)
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImDrawList* draw = ImGui::GetWindowDrawList();
   for (int k = 0; k < n; ++k) {

@@ -122,9 +122,16 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   // --- Commands ---
   const float full = ImGui::GetContentRegionAvail().x;
   const bool training = snap.training;
+  // One row when the three buttons fit; on a phone, Train spans the panel and the other two share the row below.
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const float row_h = ImGui::GetFrameHeight() * 1.3f;
+  const bool one_row = full * 0.32f + ui::button_width("Train from scratch") + ui::button_width("Pretrained") +
+                       gap * 2.0f <= full;
+  const float train_w = one_row ? full * 0.32f : full;
+  const float other_w = one_row ? 0.0f : lab.has_pretrained() ? std::floor((full - gap) / 2.0f) : full;
   ImGui::PushStyleColor(ImGuiCol_Button, training ? ImVec4(0.55f, 0.30f, 0.10f, 1) : ImVec4(0.14f, 0.42f, 0.78f, 1));
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered, training ? ImVec4(0.68f, 0.38f, 0.14f, 1) : ImVec4(0.20f, 0.50f, 0.88f, 1));
-  if (ImGui::Button(training ? "Pause###train" : "Train###train", ImVec2(full * 0.32f, ImGui::GetFrameHeight() * 1.3f))) {
+  if (ImGui::Button(training ? "Pause###train" : "Train###train", ImVec2(train_w, row_h))) {
     lab.set_training(!training);
   }
   ui.remember("button:train");
@@ -132,8 +139,8 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   if (ImGui::IsItemHovered() && !training && snap.epoch >= current.target_epochs) {
     ImGui::SetTooltip("The target is reached: training adds %d more epochs.", SessionSettings::kEpochsPerExtension);
   }
-  ImGui::SameLine();
-  if (ImGui::Button("Train from scratch", ImVec2(0, ImGui::GetFrameHeight() * 1.3f))) {
+  if (one_row) ImGui::SameLine();
+  if (ImGui::Button("Train from scratch", ImVec2(other_w, row_h))) {
     if (snap.has_training()) {
       ui.ask_reset = true;
     } else {
@@ -144,7 +151,7 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("New random weights from the seed below (Glorot-uniform).");
   if (lab.has_pretrained()) {
     ImGui::SameLine();
-    const bool pressed = ImGui::Button("Pretrained", ImVec2(0, ImGui::GetFrameHeight() * 1.3f));
+    const bool pressed = ImGui::Button("Pretrained", ImVec2(other_w, row_h));
     ui.remember("button:pretrained");
     if (pressed) {
       if (snap.step > 0) {

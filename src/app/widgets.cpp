@@ -317,6 +317,17 @@ void wrapped_to(const std::string& text, ImU32 colour, float width) {
   ImGui::PopStyleColor();
 }
 
+void same_line_if_fits(float width) {
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  const float right = ImGui::GetItemRectMax().x + spacing + width;
+  const float limit = ImGui::GetWindowPos().x + ImGui::GetContentRegionMax().x;
+  if (right <= limit + 0.5f) ImGui::SameLine();
+}
+
+float button_width(const char* label) {
+  return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2.0f;
+}
+
 void help_marker(const char* text) {
   ImGui::SameLine();
   ImGui::TextDisabled("(?)");

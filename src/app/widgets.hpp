@@ -63,6 +63,9 @@ void wrapped(const std::string& text, ImU32 colour);
 void wrapped_to(const std::string& text, ImU32 colour, float width);  // the same, `width` pixels wide
 
 void help_marker(const char* text);                    // a (?) with a tooltip
+// Continues the row when `width` more pixels fit beside the last item, else starts the next row (phones).
+void same_line_if_fits(float width);
+float button_width(const char* label);               // a button's natural width
 void section_title(ImFont* font, const char* title, const char* subtitle = nullptr);
 
 }  // namespace latent::ui

@@ -19,11 +19,15 @@ async function click(tab, [x, y]) {
 }
 const current = (tab) => tab.waitFor(() => window.latentCanvas.state().explorerWeightsCurrent, null, 20000);
 
+// Each tab in turn: nothing in any panel reaches past the window's right edge, and a screenshot.
 async function screenshots(t, tab, label) {
+  const width = await tab.evaluate(() => window.innerWidth);
   for (const name of TABS) {
     await api(tab, 'selectTab', name);
     await tab.frames(3);
-    assert.equal((await state(tab)).tab, TABS.indexOf(name));
+    const s = await state(tab);
+    assert.equal(s.tab, TABS.indexOf(name));
+    assert.ok(s.contentRight <= width, `with the ${name} tab open, items reach ${s.contentRight} px of ${width}`);
     const file = resultPath(`view-${name}-${label}-${tab.browser}.png`);
     await tab.screenshot(file);
     t.diagnostic(`screenshot: ${file}`);
