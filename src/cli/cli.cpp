@@ -296,14 +296,12 @@ int train_command(const std::vector<std::string>& args, CliIo io) {
   ProgressBar bar(io.err, io.progress);
   session->handle(command::Start{});
   std::size_t reported = 0;
-  float test_loss = 0;
   while (session->training()) {
     session->run_for(0.1);
     const Snapshot now = session->snapshot(false);
     for (; reported < now.epochs.size(); ++reported) {
       const EpochRecord& e = now.epochs[reported];
       const double rate = static_cast<double>(e.samples) / std::max(e.train_seconds, 1e-9);
-      test_loss = e.test_loss;
       bar.clear();
       if (json) {
         ordered_json line;
@@ -327,16 +325,9 @@ int train_command(const std::vector<std::string>& args, CliIo io) {
 
   if (o.has("--save")) {
     const Snapshot last = session->snapshot(true);
-    Autoencoder model(last.settings.architecture);
-    std::copy(last.parameters.begin(), last.parameters.end(), model.parameters().begin());
-    const Metadata extra{{"trained_epochs", std::to_string(last.epoch)},
-                         {"trained_loss", to_string(settings.loss)},
-                         {"trained_optimizer", to_string(settings.optimizer.kind)},
-                         {"trained_batch", std::to_string(settings.batch_size)},
-                         {"trained_seed", std::to_string(settings.seed)},
-                         {"trained_data", data->description},
-                         {"test_loss", std::to_string(test_loss)}};
-    if (Status s = save_safetensors(o.get("--save"), model, extra); !s) return fail(io, s);
+    const auto model = snapshot_model(last);
+    const Metadata extra = training_metadata(last, data->description);
+    if (Status s = save_safetensors(o.get("--save"), *model, extra); !s) return fail(io, s);
     notes << "saved weights to " << o.get("--save") << "\n";
   }
   return kExitOk;

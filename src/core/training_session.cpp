@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 namespace latent {
@@ -320,6 +321,38 @@ Snapshot TrainingSession::snapshot(bool with_parameters) {
   }
   s.taken = Clock::now();
   return s;
+}
+
+std::unique_ptr<Autoencoder> snapshot_model(const Snapshot& snapshot) {
+  auto model = std::make_unique<Autoencoder>(snapshot.settings.architecture);
+  if (snapshot.parameters.size() == model->parameters().size()) {
+    std::copy(snapshot.parameters.begin(), snapshot.parameters.end(), model->parameters().begin());
+  }
+  return model;
+}
+
+Metadata training_metadata(const Snapshot& snapshot, const std::string& data) {
+  const SessionSettings& s = snapshot.settings;
+  char rate[32];
+  std::snprintf(rate, sizeof rate, "%g", static_cast<double>(s.optimizer.learning_rate));
+  Metadata m{{"trained_epochs", std::to_string(snapshot.epoch)},
+             {"trained_loss", to_string(s.loss)},
+             {"trained_optimizer", to_string(s.optimizer.kind)},
+             {"trained_learning_rate", rate},
+             {"trained_batch", std::to_string(s.batch_size)},
+             {"trained_seed", std::to_string(s.seed)},
+             {"trained_data", data},
+             {"trained_from", snapshot.origin}};
+  if (std::isfinite(snapshot.test_loss) && !snapshot.evaluating) {
+    char loss[32];
+    std::snprintf(loss, sizeof loss, "%.6f", static_cast<double>(snapshot.test_loss));
+    m["test_loss"] = loss;
+  }
+  return m;
+}
+
+std::vector<std::uint8_t> encode_snapshot_weights(const Snapshot& snapshot, const std::string& data) {
+  return encode_safetensors(*snapshot_model(snapshot), training_metadata(snapshot, data));
 }
 
 }  // namespace latent

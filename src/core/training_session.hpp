@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/benchmark.hpp"
+#include "core/safetensors.hpp"
 #include "core/trainer.hpp"
 
 namespace latent {
@@ -200,5 +201,16 @@ class TrainingSession {
   std::uint64_t bench_id_ = 0;
   BenchmarkResult bench_;
 };
+
+// A snapshot's weights (taken with its parameters) as a model of its architecture.
+std::unique_ptr<Autoencoder> snapshot_model(const Snapshot& snapshot);
+
+// What a weights file records about how they were trained, beside the architecture: the CLI's `train --save` and
+// the page's download write the same keys (trained_epochs, trained_loss, trained_optimizer, trained_learning_rate,
+// trained_batch, trained_seed, trained_data, trained_from, test_loss). `data` describes the training data.
+Metadata training_metadata(const Snapshot& snapshot, const std::string& data);
+
+// The snapshot's weights as a safetensors file with that metadata.
+std::vector<std::uint8_t> encode_snapshot_weights(const Snapshot& snapshot, const std::string& data);
 
 }  // namespace latent
