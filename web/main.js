@@ -37,12 +37,20 @@
     box.hidden = false;
   }
 
-  function warn(message) {
-    api.warnings.push(message);
+  // A message in the notice box at the bottom of the page, for 12 s (a newer one replaces it).
+  let noticeTimer = null;
+  function notice(message, kind) {
     const box = $('notice');
     box.textContent = message;
+    box.className = kind;
     box.hidden = false;
-    setTimeout(() => { box.hidden = true; }, 12000);
+    clearTimeout(noticeTimer);
+    noticeTimer = setTimeout(() => { box.hidden = true; }, 12000);
+  }
+
+  function warn(message) {
+    api.warnings.push(message);
+    notice(message, 'warning');
   }
 
   // What the page needs, checked up front so the answer is a sentence, not a stack trace.
@@ -176,6 +184,69 @@
     canvas.addEventListener('pointerup', end(UP));
     canvas.addEventListener('pointercancel', end(CANCEL));
     canvas.addEventListener('lostpointercapture', end(CANCEL));  // after pointerup this finds nothing active
+  }
+
+  // Files a person brings: the picker (the interface's "Open files..." button, through Module.latentPick), a drop
+  // anywhere on the page, or latentCanvas.openFiles. They are read here, handed to the C++ side, which sorts
+  // them (weights, or IDX images and labels) and says what it did in state().fileMessage; nothing is uploaded.
+  const MAX_FILE_BYTES = 100000 * 784 + 16;  // core/user_files.hpp: kMaxUserFileBytes
+  function wireFiles(M, heap, withBytes) {
+    const input = $('file-input');
+    const report = (message) => { notice(message, 'warning'); };
+    async function open(list) {
+      const files = [...list];
+      if (files.length === 0) return;
+      for (const f of files) {
+        const size = f instanceof Blob ? f.size : f.bytes?.length ?? 0;
+        if (size > MAX_FILE_BYTES) {
+          report(`${f.name}: ${(size / 1e6).toFixed(1)} MB; files up to ${(MAX_FILE_BYTES / 1e6).toFixed(1)} MB are taken ` +
+            '(100,000 images of 28x28)');
+          return;
+        }
+      }
+      let contents;
+      try {
+        // File objects (a Blob's own bytes() is a method), or {name, bytes} from a script.
+        contents = await Promise.all(files.map(async (f) => (f instanceof Blob ? new Uint8Array(await f.arrayBuffer()) : new Uint8Array(f.bytes))));
+      } catch (e) {
+        report(`Could not read ${files.map((f) => f.name).join(', ')}: ${e.message}`);
+        return;
+      }
+      contents.forEach((bytes, i) => {
+        const name = new TextEncoder().encode(`${files[i].name}\0`);
+        withBytes(bytes, (p, n) => withBytes(name, (pn) => M._lc_file_add(pn, p, n)));
+      });
+      M._lc_files_open();
+    }
+    input.addEventListener('change', () => { const files = [...input.files]; input.value = ''; open(files); });
+    M.latentPick = () => input.click();
+    M.latentNotify = (message, error) => notice(message, error ? 'warning' : 'info');
+    M.latentSave = (name, pointer, length) => {
+      const blob = new Blob([heap().slice(pointer, pointer + length)], { type: 'application/octet-stream' });
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = name;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+      return 1;
+    };
+    // Dropping files anywhere on the page; the overlay says what may be dropped while something is dragged over.
+    const drop = $('drop');
+    let depth = 0;
+    const hasFiles = (e) => [...(e.dataTransfer?.types ?? [])].includes('Files');
+    window.addEventListener('dragenter', (e) => { if (!hasFiles(e)) return; e.preventDefault(); depth++; drop.hidden = false; });
+    window.addEventListener('dragover', (e) => { if (!hasFiles(e)) return; e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; });
+    window.addEventListener('dragleave', () => { depth = Math.max(0, depth - 1); if (depth === 0) drop.hidden = true; });
+    window.addEventListener('drop', (e) => {
+      depth = 0;
+      drop.hidden = true;
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      open(e.dataTransfer.files);
+    });
+    return open;
   }
 
   function loadScript(url) {
@@ -415,6 +486,17 @@
       },
     });
 
+    const openFiles = wireFiles(M, heap, withBytes);
+    Object.assign(api, {
+      // Opens files as a drop would: File objects, or {name, bytes}. Resolves once they are handed over; the
+      // outcome is in state() (fileMessage, fileError; filesWaiting while the page asks before replacing a model).
+      openFiles: (files) => openFiles(files),
+      // The current weights as a .safetensors file's bytes, and its suggested name.
+      weightsFile: () => {
+        const n = M._lc_weights_file();
+        return { name: M.UTF8ToString(M._lc_weights_name()), bytes: heap().slice(M._lc_weights_data(), M._lc_weights_data() + n) };
+      },
+    });
     wireDrawing(M, M.canvas);
     M.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
     try {

@@ -284,6 +284,35 @@ void App::panel(const char* id, ImVec2 size, std::vector<ImRect>& panels, Body b
   panels.emplace_back(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
 }
 
+void App::refuse_files(const std::string& why) {
+  ui_.say_about_files(lab_, why, true);
+  if (ui_.files.notify) ui_.files.notify(why, true);
+  ++layout_changes_;
+}
+
+void App::open_files(std::vector<UserFile> files) {
+  UserFiles sorted;
+  if (Status s = sort_user_files(std::move(files), sorted); !s) {
+    refuse_files(s.message());
+    return;
+  }
+  // Weights that will not load are refused now, not after asking whether they may replace the model.
+  if (sorted.weights && !sorted.data) {
+    if (Status s = lab_.check_weights(sorted.weights->bytes, sorted.weights->name); !s) {
+      refuse_files(s.message());
+      return;
+    }
+  }
+  if (lab_.ready() && lab_.snapshot().has_training()) {
+    ui_.pending_files = std::move(sorted);
+    ui_.ask_replace = true;
+    ++layout_changes_;
+    return;
+  }
+  open_user_files(lab_, ui_, std::move(sorted));
+  ++layout_changes_;
+}
+
 const char* const* tab_names() {
   static constexpr const char* kNames[kTabCount] = {"digits", "map", "sliders", "morph", "units"};
   return kNames;

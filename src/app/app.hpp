@@ -51,6 +51,15 @@ class App {
            layout_changes_ + static_cast<std::uint64_t>(ui_.select_tab + 1);
   }
 
+  // Files a person brings (picked or dropped): sorted now; refused with a message, carried out at once, or, when
+  // they would replace a model trained here, after a yes in a dialog. The outcome: file_message().
+  void open_files(std::vector<UserFile> files);
+  void refuse_files(const std::string& why);  // files that could not even be read: the message shows as for the rest
+  void set_file_hooks(FileHooks hooks) { ui_.files = std::move(hooks); }
+  const std::string& file_message() const { return ui_.file_message; }
+  bool file_error() const { return ui_.file_error; }
+  bool files_waiting() const { return ui_.pending_files.has_value(); }
+
   // A touch drag of `dy` display pixels at (x, y) outside the drawing: scrolls what is under it (next frame).
   void scroll_at(float x, float y, float dy);
 

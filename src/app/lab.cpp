@@ -18,19 +18,38 @@ SessionSettings Lab::default_settings() {
   return s;
 }
 
-Status Lab::init(Dataset all, SessionMode mode, SessionSettings settings) {
+Status Lab::init(Dataset all, SessionMode mode, SessionSettings settings, std::string description) {
   if (all.rows != kDigitSide || all.cols != kDigitSide) {
     return Status::error("the digits are " + std::to_string(all.rows) + "x" + std::to_string(all.cols) +
                          "; Latent Canvas needs 28x28 images");
   }
-  auto split = std::make_shared<const DatasetSplit>(split_stratified(all));
+  return init(split_stratified(all), mode, std::move(settings), std::move(description));
+}
+
+Status Lab::replace_data(UserData data) {
+  SessionSettings settings = ready() ? snapshot_->settings : default_settings();
+  settings.architecture.input = data.split.train.pixels();
+  return init(std::move(data.split), mode_, settings, std::move(data.description));
+}
+
+Status Lab::init(DatasetSplit parts, SessionMode mode, SessionSettings settings, std::string description) {
+  if (parts.train.rows != kDigitSide || parts.train.cols != kDigitSide || parts.test.rows != kDigitSide ||
+      parts.test.cols != kDigitSide) {
+    return Status::error("the digits are " + std::to_string(parts.train.rows) + "x" + std::to_string(parts.train.cols) +
+                         "; Latent Canvas needs 28x28 images");
+  }
+  auto split = std::make_shared<const DatasetSplit>(std::move(parts));
   if (split->train.size() == 0 || split->test.size() < static_cast<std::size_t>(ModelViews::kGalleryCount)) {
-    return Status::error("the data has too few digits (" + std::to_string(all.size()) + ")");
+    return Status::error("the data has too few digits (" + std::to_string(split->train.size()) + " to train, " +
+                         std::to_string(split->test.size()) + " to test)");
   }
   std::unique_ptr<TrainingSession> session;
   // With a thread, the session evaluates its first weights there, not on the interface's thread.
   if (Status s = TrainingSession::create(split, settings, session, mode != SessionMode::Thread); !s) return s;
   data_ = std::move(split);
+  ++model_changes_;
+  description_ = std::move(description);
+  mode_ = mode;
   views_.init(data_->test);
   explorer_.init(data_);
   host_.reset();  // a previous session's thread stops before the new one starts
@@ -46,21 +65,60 @@ Status Lab::init(Dataset all, SessionMode mode, SessionSettings settings) {
   return Status::ok();
 }
 
-Status Lab::load_pretrained(std::span<const std::uint8_t> bytes, const std::string& name) {
+Status Lab::decode_weights(std::span<const std::uint8_t> bytes, const std::string& name,
+                           std::shared_ptr<const Autoencoder>& model, std::string& origin) const {
   if (!ready()) return Status::error("load the data before the weights");
-  std::unique_ptr<Autoencoder> model;
+  std::unique_ptr<Autoencoder> decoded;
   Metadata meta;
-  if (Status s = decode_safetensors(bytes, name, model, &meta); !s) return s;
-  if (model->architecture().input != data_->train.pixels()) {
-    return Status::error(name + ": the model takes " + std::to_string(model->architecture().input) +
-                         " inputs; Latent Canvas needs " + std::to_string(data_->train.pixels()) + " (28x28)");
+  if (Status s = decode_safetensors(bytes, name, decoded, &meta); !s) return s;
+  if (decoded->architecture().input != data_->train.pixels()) {
+    return Status::error(name + ": the model takes " + std::to_string(decoded->architecture().input) +
+                         " inputs; these images have " + std::to_string(data_->train.pixels()) + " pixels (28x28)");
   }
-  pretrained_ = std::move(model);
-  pretrained_origin_ = "pretrained";
-  if (auto e = meta.find("trained_epochs"); e != meta.end()) pretrained_origin_ += ", " + e->second + " epochs";
+  model = std::move(decoded);
+  origin.clear();
+  if (auto e = meta.find("trained_epochs"); e != meta.end()) origin = ", " + e->second + " epochs";
   // The test loss is not part of the name: the stats show the one measured here, so the two never disagree.
+  return Status::ok();
+}
+
+Status Lab::load_pretrained(std::span<const std::uint8_t> bytes, const std::string& name) {
+  std::shared_ptr<const Autoencoder> model;
+  std::string origin;
+  if (Status s = decode_weights(bytes, name, model, origin); !s) return s;
+  pretrained_ = std::move(model);
+  pretrained_origin_ = "pretrained" + origin;
   restore_pretrained();
   return Status::ok();
+}
+
+Status Lab::load_weights(std::span<const std::uint8_t> bytes, const std::string& name) {
+  std::shared_ptr<const Autoencoder> model;
+  std::string origin;
+  if (Status s = decode_weights(bytes, name, model, origin); !s) return s;
+  ++model_changes_;
+  requested_.architecture = model->architecture();
+  send(command::Adopt{std::move(model), "from " + name + origin});
+  return Status::ok();
+}
+
+Status Lab::check_weights(std::span<const std::uint8_t> bytes, const std::string& name) const {
+  std::shared_ptr<const Autoencoder> model;
+  std::string origin;
+  return decode_weights(bytes, name, model, origin);
+}
+
+std::vector<std::uint8_t> Lab::weights_file() const {
+  if (!ready()) return {};
+  return encode_snapshot_weights(*latest(), description_);
+}
+
+std::string Lab::weights_file_name() const {
+  if (!ready()) return "latent-canvas.safetensors";
+  const auto snap = latest();
+  std::string shape = snap->settings.architecture.describe();  // "784-32-784 relu"
+  std::replace(shape.begin(), shape.end(), ' ', '-');
+  return "latent-canvas-" + shape + "-e" + std::to_string(snap->epoch) + ".safetensors";
 }
 
 std::uint64_t Lab::send(SessionCommand command) {
@@ -73,17 +131,20 @@ std::uint64_t Lab::set_training(bool on) {
 }
 
 std::uint64_t Lab::reset(std::uint64_t seed) {
+  ++model_changes_;
   requested_.seed = seed;
   return send(command::Reset{seed});
 }
 
 std::uint64_t Lab::restore_pretrained() {
   if (!pretrained_) return sent_;
+  ++model_changes_;
   requested_.architecture = pretrained_->architecture();
   return send(command::Adopt{pretrained_, pretrained_origin_});
 }
 
 std::uint64_t Lab::apply(const SessionSettings& settings) {
+  if (!settings.same_model_as(requested_)) ++model_changes_;
   requested_ = settings;
   return send(command::Apply{settings});
 }

@@ -18,6 +18,7 @@
 #include "app/model_views.hpp"
 #include "core/safetensors.hpp"
 #include "core/session_host.hpp"
+#include "core/user_files.hpp"
 
 namespace latent {
 
@@ -32,13 +33,36 @@ class Lab {
   static int default_threads();
 
   // Splits `all` (the fixed stratified split) and starts a session on random weights from settings.seed.
-  Status init(Dataset all, SessionMode mode, SessionSettings settings = default_settings());
+  // `description` names the data in saved weights' metadata.
+  static constexpr const char* kBundledData = "bundled MNIST subset, fixed split";
+  Status init(Dataset all, SessionMode mode, SessionSettings settings = default_settings(),
+              std::string description = kBundledData);
+  // The same with the split given (a person's own training and test sets).
+  Status init(DatasetSplit split, SessionMode mode, SessionSettings settings, std::string description);
+  // New data (user_files.hpp) in place of the current: a new session on it, with the current settings and
+  // random weights from their seed. The drawing and the pretrained weights stay. The model is gone: the
+  // interface asks first.
+  Status replace_data(UserData data);
   bool ready() const { return host_ != nullptr; }
   static SessionSettings default_settings();
 
   // Pretrained weights (a safetensors file's bytes): adopted now, and kept so restore_pretrained() can return.
   Status load_pretrained(std::span<const std::uint8_t> bytes, const std::string& name);
   bool has_pretrained() const { return pretrained_ != nullptr; }
+
+  // --- Weights files a person saves and brings ----------------------------------------------------------------
+  // The latest weights as a safetensors file, with what `latent train --save` records (training_metadata), and
+  // a file name for them ("latent-canvas-784-32-784-relu-e5.safetensors").
+  std::vector<std::uint8_t> weights_file() const;
+  std::string weights_file_name() const;
+  // Weights from a file (`name` is used in messages): checked to fit the data (784 inputs), then adopted, with
+  // the counters and curves restarting. The model they replace is gone: the interface asks first.
+  Status load_weights(std::span<const std::uint8_t> bytes, const std::string& name);
+  Status check_weights(std::span<const std::uint8_t> bytes, const std::string& name) const;  // the same checks only
+  const std::string& data_description() const { return description_; }
+  // Counts the commands that replace the model (reset, pretrained, a new shape, weights or data from files): what
+  // the interface says about one model goes stale when it changes.
+  std::uint64_t model_changes() const { return model_changes_; }
 
   // --- Commands (to the session) -----------------------------------------------------------------------------
   std::uint64_t set_training(bool on);
@@ -84,11 +108,18 @@ class Lab {
   std::uint64_t send(SessionCommand command);
   void take_snapshot();
 
+  // The file's model, if it fits the data; `origin` says where it came from ("NAME, 12 epochs").
+  Status decode_weights(std::span<const std::uint8_t> bytes, const std::string& name,
+                        std::shared_ptr<const Autoencoder>& model, std::string& origin) const;
+
   std::shared_ptr<const DatasetSplit> data_;
+  std::string description_;
   std::unique_ptr<SessionHost> host_;
+  SessionMode mode_ = SessionMode::Thread;
   std::shared_ptr<const Snapshot> snapshot_;
   SessionSettings requested_;
   std::uint64_t sent_ = 0;
+  std::uint64_t model_changes_ = 0;
   std::shared_ptr<const Autoencoder> pretrained_;
   std::string pretrained_origin_;
   ModelViews views_;

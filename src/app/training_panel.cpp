@@ -105,7 +105,77 @@ void threads_row(Lab& lab, SessionSettings& s) {
   }
 }
 
+// Weights out and in, and a person's own data: Save, Open (the page's picker; files may be dropped anywhere too)
+// and what they take. On the panel's title row, right-aligned, where they fit (drawn after the Train buttons, so
+// that the keyboard's first stop is Train); else on their own row under the title.
+float file_buttons_width(const UiState& ui) {
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  return ui::button_width("Save weights") + (ui.files.pick ? spacing + ui::button_width("Open files...") : 0.0f) +
+         spacing + ImGui::CalcTextSize("(?)").x;
+}
+
+void draw_file_buttons(Lab& lab, UiState& ui) {
+  const char* open_label = "Open files...";
+  if (ImGui::Button("Save weights") && ui.files.save) {
+    std::string where;
+    const Status s = ui.files.save(lab.weights_file_name(), lab.weights_file(), where);
+    ui.say_about_files(lab, s ? "Saved the weights as " + where : "Could not save the weights: " + s.message(), !s);
+  }
+  ui.remember("button:save");
+  if (ui.files.pick) {
+    ImGui::SameLine();
+    if (ImGui::Button(open_label)) ui.files.pick();
+    ui.remember("button:open");
+  }
+  ui::help_marker(ui.files.pick
+                      ? "Save writes the weights as a .safetensors file, which `latent eval --weights` and PyTorch read. "
+                        "Open takes a .safetensors file, or IDX images with their labels (plain or .gz, 28x28, up to "
+                        "100,000 images, such as the full MNIST); two pairs are a training and a test set, one pair is "
+                        "split 80/20. Files can also be dropped anywhere on the page. They are read here, never uploaded."
+                      : "Save writes the weights as a .safetensors file in the working directory. Drop a .safetensors "
+                        "file, or IDX images with their labels (plain or .gz, 28x28), on the window to open them.");
+}
+
+// The question before files replace a model trained here.
+void ask_before_opening(Lab& lab, UiState& ui, const Snapshot& snap) {
+  if (!ui.pending_files) return;
+  std::string what;
+  if (ui.pending_files->data) what = "the data (" + ui.pending_files->data->description + ")";
+  if (ui.pending_files->weights) what += (what.empty() ? "" : " and ") + ui.pending_files->weights->name;
+  const std::string trained = with_thousands(static_cast<double>(snap.step)) + " steps";
+  const bool opening = ui.ask_replace;
+  if (confirm("Replace the model?", ui.ask_replace,
+              "Opening " + what + " replaces the current model (" + snap.origin + ", " + trained + " here).")) {
+    open_user_files(lab, ui, std::move(*ui.pending_files));
+    ui.pending_files.reset();
+  } else if (!opening && !ImGui::IsPopupOpen("Replace the model?")) {
+    ui.pending_files.reset();  // kept the model
+  }
+}
+
 }  // namespace
+
+void open_user_files(Lab& lab, UiState& ui, UserFiles files) {
+  std::string done;
+  const auto refuse = [&](const std::string& why) {
+    ui.say_about_files(lab, why, true);
+    if (ui.files.notify) ui.files.notify(why, true);
+  };
+  if (files.data) {
+    const std::string description = files.data->description;
+    if (Status s = lab.replace_data(std::move(*files.data)); !s) return refuse(s.message());
+    done = "Opened " + description;
+  }
+  if (files.weights) {
+    if (Status s = lab.load_weights(files.weights->bytes, files.weights->name); !s) {
+      return refuse((done.empty() ? "" : done + ", but ") + s.message());
+    }
+    done += (done.empty() ? "Loaded " : " and loaded ") + files.weights->name;
+  }
+  ui.pending_from_model = true;
+  ui.say_about_files(lab, done, false);
+  if (ui.files.notify) ui.files.notify(done, false);
+}
 
 void draw_training_panel(Lab& lab, UiState& ui) {
   const Snapshot& snap = lab.snapshot();
@@ -116,8 +186,18 @@ void draw_training_panel(Lab& lab, UiState& ui) {
     ui.pending_activation = current.architecture.activation;
     ui.pending_from_model = false;
   }
-  ui::section_title(ui.title_font, "Training",
-                    "784 pixels squeezed through a narrow code and rebuilt, learned from 8,000 digits and tested on 2,000 others.");
+  const std::string subtitle = "784 pixels squeezed through a narrow code and rebuilt, learned from " +
+                               with_thousands(static_cast<double>(lab.data().train.size())) + " digits and tested on " +
+                               with_thousands(static_cast<double>(lab.data().test.size())) + " others.";
+  ImGui::PushFont(ui.title_font);
+  ImGui::TextUnformatted("Training");
+  ImGui::PopFont();
+  const float right_edge = ImGui::GetWindowPos().x + ImGui::GetContentRegionMax().x;
+  const ImVec2 file_buttons_at(right_edge - file_buttons_width(ui), ImGui::GetItemRectMin().y);
+  const bool title_row = file_buttons_at.x >= ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x * 2;
+  if (!title_row) draw_file_buttons(lab, ui);
+  ui::wrapped(subtitle, ui::palette::kTextDim);
+  ImGui::Spacing();
 
   // --- Commands ---
   const float full = ImGui::GetContentRegionAvail().x;
@@ -163,6 +243,12 @@ void draw_training_panel(Lab& lab, UiState& ui) {
     }
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Go back to the weights the page started with.");
   }
+  if (title_row) {
+    const ImVec2 resume = ImGui::GetCursorScreenPos();
+    ImGui::SetCursorScreenPos(file_buttons_at);
+    draw_file_buttons(lab, ui);
+    ImGui::SetCursorScreenPos(resume);
+  }
   const std::string trained = with_thousands(static_cast<double>(snap.step)) + " steps";
   if (confirm("Start from scratch?", ui.ask_reset,
               "The current model (" + snap.origin + ", " + trained + " here) will be replaced by random weights.")) {
@@ -176,6 +262,11 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   }
 
   ui::wrapped("Model " + snap.settings.architecture.describe() + ", started from " + snap.origin, ui::palette::kTextDim);
+  if (lab.data_description() != Lab::kBundledData) ui::wrapped("Data: " + lab.data_description(), ui::palette::kTextDim);
+  if (!ui.file_message.empty() && ui.file_message_model == lab.model_changes()) {
+    ui::wrapped(ui.file_message, ui.file_error ? ui::palette::kError : ui::palette::kTextDim);
+  }
+  ask_before_opening(lab, ui, snap);
   if (!snap.error.empty()) ui::wrapped("Not done: " + snap.error, ui::palette::kError);
   if (const TrainingDiagnosis d = lab.diagnosis(); !d.message.empty()) ui::wrapped(d.message, ui::palette::kWarning);
   ImGui::Spacing();

@@ -5,14 +5,40 @@
 #include <imgui.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "app/lab.hpp"
 
 namespace latent {
 
+// What the interface asks of its platform for files. Empty functions mean the platform cannot.
+struct FileHooks {
+  // Saves bytes under a file name: the page downloads them, the desktop writes them to the working directory.
+  // Returns where they went, or why they did not.
+  std::function<Status(const std::string& name, const std::vector<std::uint8_t>& bytes, std::string& where)> save;
+  std::function<void()> pick;  // opens a file picker, whose files come back through App::open_files
+  // Tells the platform about a file's outcome too (the page shows refusals in its alert box).
+  std::function<void(const std::string& message, bool error)> notify;
+};
+
 struct UiState {
+  FileHooks files;
+  // Files brought in (picked or dropped), sorted, waiting for a yes when they would replace a trained model.
+  std::optional<UserFiles> pending_files;
+  bool ask_replace = false;
+  std::string file_message;  // the last outcome, shown under the model line while that model stays
+  bool file_error = false;
+  std::uint64_t file_message_model = 0;  // Lab::model_changes() when it was said
+  void say_about_files(const Lab& lab, std::string message, bool error) {
+    file_message = std::move(message);
+    file_error = error;
+    file_message_model = lab.model_changes();
+  }
+
   ImFont* body_font = nullptr;
   ImFont* title_font = nullptr;
   ImFont* number_font = nullptr;
@@ -62,6 +88,8 @@ const char* const* tab_names();  // kTabCount names
 
 // Panels: one function each, drawn inside a child region the layout gives them.
 void draw_training_panel(Lab& lab, UiState& ui);
+// Files: carry out sorted files now (weights, data or both); the outcome goes to ui.file_message.
+void open_user_files(Lab& lab, UiState& ui, UserFiles files);
 void draw_map_tab(Lab& lab, UiState& ui, class TextureStore& textures);
 void draw_sliders_tab(Lab& lab, UiState& ui, class TextureStore& textures);
 void draw_interpolate_tab(Lab& lab, UiState& ui, class TextureStore& textures);

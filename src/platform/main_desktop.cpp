@@ -111,6 +111,21 @@ bool load_assets(App& app) {
   return true;
 }
 
+// Files on the desktop: Save writes into the working directory; files dropped on the window are opened (there
+// is no picker).
+FileHooks desktop_file_hooks() {
+  FileHooks hooks;
+  hooks.save = [](const std::string& name, const std::vector<std::uint8_t>& bytes, std::string& where) {
+    if (Status s = write_file_atomically(name, bytes); !s) return s;
+    where = name + " (in the working directory)";
+    return Status::ok();
+  };
+  hooks.notify = [](const std::string& message, bool error) {
+    if (error) report_error(message);
+  };
+  return hooks;
+}
+
 }  // namespace
 }  // namespace latent
 
@@ -128,7 +143,27 @@ int main(int argc, char** argv) {
     report_error(s.message());
     return 1;
   }
-  w.on_event = [&w, &app](const SDL_Event& event) {
+  app.set_file_hooks(desktop_file_hooks());
+  std::vector<UserFile> dropped;  // SDL sends one event per file, then SDL_DROPCOMPLETE
+  w.on_event = [&w, &app, &dropped](const SDL_Event& event) {
+    if (event.type == SDL_DROPFILE && event.drop.file != nullptr) {
+      UserFile f;
+      f.name = event.drop.file;
+      const Status s = read_file(f.name, f.bytes, kMaxUserFileBytes);
+      SDL_free(event.drop.file);
+      if (!s) {
+        dropped.clear();
+        app.refuse_files(s.message());
+        return;
+      }
+      dropped.push_back(std::move(f));
+      return;
+    }
+    if (event.type == SDL_DROPCOMPLETE) {
+      if (!dropped.empty()) app.open_files(std::move(dropped));
+      dropped.clear();
+      return;
+    }
     int width = 0, height = 0;
     SDL_GetWindowSize(w.window, &width, &height);
     route_pointer_event(event, width, height, app.lab().drawing());

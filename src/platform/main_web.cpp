@@ -3,7 +3,9 @@
 // events reach the drawing from the page itself (web/main.js -> lc_pointer), not through SDL.
 #include <emscripten/emscripten.h>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "app/app.hpp"
 #include "platform/app_instance.hpp"
@@ -29,6 +31,31 @@ EM_JS(void, show_error_on_page, (const char* message), {
   if (Module.latentError) Module.latentError(UTF8ToString(message));
 });
 
+// Files (web/main.js): a download of bytes under a name, the page's file picker, and its notice box.
+EM_JS(int, save_on_page, (const char* name, const std::uint8_t* bytes, int length), {
+  return Module.latentSave ? Module.latentSave(UTF8ToString(name), bytes, length) : 0;
+});
+EM_JS(void, pick_on_page, (), {
+  if (Module.latentPick) Module.latentPick();
+});
+EM_JS(void, notify_on_page, (const char* message, int error), {
+  if (Module.latentNotify) Module.latentNotify(UTF8ToString(message), error !== 0);
+});
+
+FileHooks page_file_hooks() {
+  FileHooks hooks;
+  hooks.save = [](const std::string& name, const std::vector<std::uint8_t>& bytes, std::string& where) {
+    if (save_on_page(name.c_str(), bytes.data(), static_cast<int>(bytes.size())) == 0) {
+      return Status::error("the page cannot download files");
+    }
+    where = name + " (your downloads)";
+    return Status::ok();
+  };
+  hooks.pick = [] { pick_on_page(); };
+  hooks.notify = [](const std::string& message, bool error) { notify_on_page(message.c_str(), error ? 1 : 0); };
+  return hooks;
+}
+
 void frame(void* window) {
   poll_web_loading();
   run_frame(*static_cast<Window*>(window), app_instance());
@@ -48,6 +75,7 @@ void report_error(const std::string& message) {
 int main() {
   using namespace latent;
   SDL_SetHint(SDL_HINT_EMSCRIPTEN_KEYBOARD_ELEMENT, "#canvas");  // keys only while the page's canvas has focus
+  app_instance().set_file_hooks(page_file_hooks());
   Window& w = web_window();
   if (Status s = open_window(w, app_instance(), {true, "#version 300 es"}); !s) {
     report_error(s.message());

@@ -21,6 +21,8 @@
 
 namespace {
 
+std::vector<latent::UserFile> g_files;       // files being handed over (lc_file_add), until lc_files_open
+std::vector<std::uint8_t> g_weights_file;   // the last lc_weights_file
 std::string g_result;  // the last string returned to JavaScript; valid until the next call that returns one
 
 const char* result(std::string text) {
@@ -286,6 +288,12 @@ EMSCRIPTEN_KEEPALIVE const char* lc_state() {
     state["keyboardFocus"] = g != nullptr && g->NavId != 0 && !g->NavDisableHighlight;  // the outline is shown
     state["keyboardFocusId"] = g != nullptr ? g->NavId : 0;
     state["contentRight"] = latent::app_instance().content_right();
+    state["data"] = lab().data_description();
+    state["trainImages"] = lab().data().train.size();
+    state["testImages"] = lab().data().test.size();
+    state["fileMessage"] = latent::app_instance().file_message();
+    state["fileError"] = latent::app_instance().file_error();
+    state["filesWaiting"] = latent::app_instance().files_waiting();
     state["explorerRevision"] = lab().explorer().revision();
     state["explorerWeightsCurrent"] = lab().explorer().ready() && lab().explorer().weights_revision() == lab().views().weights_revision();
     state["fps"] = ImGui::GetCurrentContext() != nullptr ? ImGui::GetIO().Framerate : 0.0f;
@@ -294,7 +302,7 @@ EMSCRIPTEN_KEEPALIVE const char* lc_state() {
     state["viewsMsPerFrame"] = timing.views_seconds * 1000;
     state["interfaceMsPerFrame"] = timing.interface_seconds * 1000;
   }
-  return result(state.dump());
+  return result(state.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));  // names from files may not be UTF-8
 }
 
 EMSCRIPTEN_KEEPALIVE double lc_set_training(int on) { return static_cast<double>(lab().set_training(on != 0)); }
@@ -405,6 +413,29 @@ EMSCRIPTEN_KEEPALIVE const char* lc_bench_result() {
                               {"error", snap->error}};
   return result(out.dump());
 }
+
+// Files a person brings (web/main.js: the picker, a drop, or latentCanvas.openFiles): lc_file_add for each (the bytes
+// are copied), then lc_files_open, which sorts and opens them (App::open_files); the outcome is in state().
+EMSCRIPTEN_KEEPALIVE void lc_file_add(const char* name, const std::uint8_t* bytes, int len) {
+  g_files.push_back({name, std::vector<std::uint8_t>(bytes, bytes + std::max(len, 0))});
+}
+
+EMSCRIPTEN_KEEPALIVE void lc_files_open() {
+  std::vector<latent::UserFile> files;
+  files.swap(g_files);
+  latent::app_instance().open_files(std::move(files));
+}
+
+// The latest weights as a safetensors file: lc_weights_file returns its size and keeps the bytes for
+// lc_weights_data; lc_weights_name is the file name the page offers.
+EMSCRIPTEN_KEEPALIVE int lc_weights_file() {
+  g_weights_file = lab().weights_file();
+  return static_cast<int>(g_weights_file.size());
+}
+
+EMSCRIPTEN_KEEPALIVE const std::uint8_t* lc_weights_data() { return g_weights_file.data(); }
+
+EMSCRIPTEN_KEEPALIVE const char* lc_weights_name() { return result(lab().weights_file_name()); }
 
 EMSCRIPTEN_KEEPALIVE void lc_clear_canvas() { lab().drawing().clear(); }
 

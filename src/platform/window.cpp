@@ -125,21 +125,50 @@ void run_frame(Window& w, App& app) {
   ImGui_ImplSDL2_NewFrame();
   ImGuiIO& io = ImGui::GetIO();
   w.mouse.apply(io);
+  bool init_focus = false;
   if (w.tab_moves != 0) {
     // The first Tab shows where the focus is (the control last clicked, or the first one); later ones move it.
     ImGuiContext& g = *ImGui::GetCurrentContext();
     if (g.NavId != 0 && g.NavDisableHighlight) {
       g.NavDisableHighlight = false;
       g.NavDisableMouseHover = true;
+    } else if (g.NavId == 0) {
+      // No focus yet: the first control in the order the interface submits them (Train), not the one highest on
+      // screen (a move from nowhere would pick that).
+      init_focus = true;   // NavInitWindow below, after NewFrame; the result comes a frame later: shown then
+      w.reveal_focus = 4;
     } else {
       io.NavInputs[w.tab_moves > 0 ? ImGuiNavInput_KeyDown_ : ImGuiNavInput_KeyUp_] = 1.0f;
     }
   }
   w.tab_moves = 0;
+  if (w.reveal_focus > 0) {
+    ImGuiContext& g = *ImGui::GetCurrentContext();
+    if (g.NavId != 0) {
+      g.NavDisableHighlight = false;
+      g.NavDisableMouseHover = true;
+      w.reveal_focus = 0;
+    } else {
+      --w.reveal_focus;
+    }
+  }
   if (w.enter_down && !io.WantTextInput) io.NavInputs[ImGuiNavInput_Activate] = 1.0f;
   ImGui::NewFrame();
+  if (init_focus) {
+    if (ImGuiWindow* main = ImGui::FindWindowByName("Latent Canvas")) {
+      ImGui::FocusWindow(main);
+      ImGui::NavInitWindow(main, true);
+    }
+  }
   const auto ui_start = Clock::now();
   app.draw(w.textures);
+  // A window ImGui keeps hidden this frame to measure it (a dialog opening, a tooltip) shows only in the next one:
+  // paint that too, whether or not anything else changes.
+  for (const ImGuiWindow* window : ImGui::GetCurrentContext()->Windows) {
+    if (window->Active && (window->HiddenFramesCannotSkipItems > 0 || window->HiddenFramesCanSkipItems > 0)) {
+      w.force_paint = true;
+    }
+  }
   ImGui::Render();
   int width = 0, height = 0;
   SDL_GL_GetDrawableSize(w.window, &width, &height);

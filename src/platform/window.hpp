@@ -46,6 +46,7 @@ struct Window {
   // Keyboard: Tab and Shift+Tab move the focus to the next or previous control (ImGui 1.86 tabs only between
   // text fields), Enter presses the focused button like Space.
   int tab_moves = 0;          // +1 Tab, -1 Shift+Tab, not yet given to ImGui
+  int reveal_focus = 0;  // frames left to show the keyboard focus once the first Tab has chosen it
   bool enter_down = false;
   // Key events held back a frame: ImGui 1.86 reads keys as states once a frame, so a press and release that
   // arrive together (Firefox often sends them so) would never be seen as down (see run_frame).

@@ -156,6 +156,14 @@ async function launchChromium() {
           await page.route(`**/${suffix}`, (route) => route.fulfill({ status, body }));
         },
         addInitScript: (fn) => page.addInitScript(fn),
+        // Files chosen in a file input, as a person picking them would.
+        setInputFiles: (selector, paths) => page.setInputFiles(selector, paths),
+        // Runs `action` and saves the download it starts to `path`; returns the name the page suggested.
+        async download(action, path) {
+          const [download] = await Promise.all([page.waitForEvent('download', { timeout: 20000 }), action()]);
+          await download.saveAs(path);
+          return download.suggestedFilename();
+        },
         setViewport: ({ width, height }) => page.setViewportSize({ width, height }),
         screenshot: (path) => page.screenshot({ path }),
         close: () => context.close(),
@@ -228,6 +236,11 @@ async function launchFirefox() {
           overrides.set(suffix, { status, body });
         },
         addInitScript: (fn) => page.evaluateOnNewDocument(fn),
+        async setInputFiles(selector, paths) {
+          const input = await page.$(selector);
+          await input.uploadFile(...paths);
+        },
+        download: null,  // puppeteer's Firefox (BiDi) cannot catch downloads; the tests read the bytes instead
         setViewport: ({ width, height }) => page.setViewport({ width, height }),
         screenshot: (path) => page.screenshot({ path }),
         close: () => context.close(),

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "app/lab.hpp"
 #include "core/safetensors.hpp"
 #include "helpers.hpp"
 
@@ -97,6 +98,36 @@ TEST_CASE("latent train --json prints one parseable object per epoch and saves w
     CHECK(j.at("test_loss").get<double>() == Approx(previous).epsilon(1e-5));
     CHECK(j.at("images") == 2000);
   }
+}
+
+TEST_CASE("weights saved in the page load in latent eval, and the CLI's load in the page, with the same test loss", "[cli][files]") {
+  TempDir dir;
+  latent::Dataset all;
+  REQUIRE(latent::load_bundled_mnist(LATENT_ASSETS_DIR, all).is_ok());
+  latent::Lab lab;
+  latent::SessionSettings settings;
+  settings.threads = 1;
+  settings.target_epochs = 1;
+  REQUIRE(lab.init(std::move(all), latent::SessionMode::Sliced, settings).is_ok());
+  lab.set_training(true);
+  for (int i = 0; i < 1000 && lab.snapshot().epoch < 1; ++i) lab.update(0.05);
+  lab.update(0);
+  REQUIRE(lab.snapshot().epoch == 1);
+  const std::string page_file = dir.file(lab.weights_file_name());
+  write_bytes(page_file, lab.weights_file());
+  const Run e = run({"eval", "--weights", page_file, "--json"});
+  REQUIRE(e.status == 0);
+  CHECK(json::parse(e.out).at("test_loss").get<double>() == Approx(lab.snapshot().test_loss).epsilon(1e-5));
+
+  const std::string cli_file = dir.file("cli.safetensors");
+  REQUIRE(run({"train", "--epochs", "2", "--seed", "4", "--save", cli_file}).status == 0);
+  latent::Metadata meta;
+  std::unique_ptr<latent::Autoencoder> model;
+  REQUIRE(latent::load_safetensors(cli_file, model, &meta).is_ok());
+  REQUIRE(lab.load_weights(read_bytes(cli_file), "cli.safetensors").is_ok());
+  lab.update(0);
+  CHECK(lab.snapshot().origin == "from cli.safetensors, 2 epochs");
+  CHECK(lab.snapshot().test_loss == Approx(std::stod(meta.at("test_loss"))).epsilon(1e-5));
 }
 
 TEST_CASE("the same seed gives bit-identical weights in separate processes", "[cli][determinism]") {

@@ -95,6 +95,81 @@ TEST_CASE("bad weights are refused and the current model stays", "[lab][errors]"
   CHECK(lab.snapshot().origin == "random weights (seed 5)");
 }
 
+TEST_CASE("weights saved from the lab load back, with what they were trained on; a file's weights are adopted", "[lab][files]") {
+  Lab& lab = loaded_lab();
+  lab.reset(7);
+  SessionSettings s = lab.settings();
+  s.target_epochs = 1;
+  lab.apply(s);
+  lab.set_training(true);
+  for (int i = 0; i < 1000 && lab.snapshot().epoch < 1; ++i) lab.update(0.05);
+  lab.update(0);
+  REQUIRE(lab.snapshot().epoch == 1);
+  REQUIRE_FALSE(lab.snapshot().training);  // the target is reached
+  const std::vector<std::uint8_t> file = lab.weights_file();
+  CHECK(lab.weights_file_name() == "latent-canvas-784-32-784-relu-e1.safetensors");
+
+  std::unique_ptr<Autoencoder> model;
+  Metadata meta;
+  REQUIRE(decode_safetensors(file, "saved", model, &meta).is_ok());
+  CHECK(model->architecture() == lab.snapshot().settings.architecture);
+  CHECK(std::equal(model->parameters().begin(), model->parameters().end(), lab.snapshot().parameters.begin()));
+  CHECK(meta.at("trained_epochs") == "1");
+  CHECK(meta.at("trained_data") == "bundled MNIST subset, fixed split");
+  CHECK(meta.at("trained_from") == "random weights (seed 7)");
+  CHECK(meta.at("trained_learning_rate") == "0.001");
+  CHECK(std::stod(meta.at("test_loss")) == Approx(lab.snapshot().test_loss).epsilon(1e-5));
+
+  // Back to other weights, then the file: its weights, named after it, with the test loss measured again.
+  const float trained_loss = lab.snapshot().test_loss;
+  lab.reset(8);
+  lab.update(0);
+  REQUIRE(lab.snapshot().test_loss != trained_loss);
+  REQUIRE(lab.load_weights(file, "mine.safetensors").is_ok());
+  lab.update(0);
+  CHECK(lab.snapshot().origin == "from mine.safetensors, 1 epochs");
+  CHECK(lab.snapshot().test_loss == Approx(trained_loss).epsilon(1e-6));
+  CHECK_FALSE(lab.snapshot().training);
+
+  // A model for other images is refused, and the current one stays.
+  Architecture other;
+  other.input = 100;
+  const Status refused = lab.load_weights(encode_safetensors(Autoencoder(other)), "small.safetensors");
+  CHECK(refused.message() == "small.safetensors: the model takes 100 inputs; these images have 784 pixels (28x28)");
+  lab.update(0);
+  CHECK(lab.snapshot().origin == "from mine.safetensors, 1 epochs");
+}
+
+TEST_CASE("new data replaces the session: its sizes, fresh weights from the seed, the settings kept", "[lab][files]") {
+  Lab& lab = loaded_lab();
+  SessionSettings s = lab.settings();
+  s.batch_size = 64;
+  lab.apply(s);
+  lab.update(0);
+  UserData data;
+  const Dataset all = bundled();
+  std::vector<std::size_t> first(3000), rest(500);
+  for (std::size_t i = 0; i < first.size(); ++i) first[i] = i;
+  for (std::size_t i = 0; i < rest.size(); ++i) rest[i] = 5000 + i;
+  data.split.train = all.subset(first);
+  data.split.test = all.subset(rest);
+  data.description = "mine";
+  REQUIRE(lab.replace_data(std::move(data)).is_ok());
+  lab.update(0);
+  CHECK(lab.data().train.size() == 3000);
+  CHECK(lab.data().test.size() == 500);
+  CHECK(lab.data_description() == "mine");
+  CHECK(lab.snapshot().settings.batch_size == 64);
+  CHECK(lab.snapshot().origin == "random weights (seed " + std::to_string(s.seed) + ")");
+  CHECK_FALSE(lab.snapshot().has_training());
+  CHECK(lab.has_pretrained());
+  CHECK(lab.views().ready());
+  // It trains on the new data.
+  lab.set_training(true);
+  for (int i = 0; i < 200 && lab.snapshot().step < 60; ++i) lab.update(0.05);
+  CHECK(lab.snapshot().batches_per_epoch == 47);  // 3,000 / 64, rounded up
+}
+
 TEST_CASE("data that is not 28x28 digits is refused", "[lab][errors]") {
   Dataset d;
   d.rows = 10;

@@ -1,0 +1,226 @@
+// A person's own files in the page: weights saved with the Save button (a real download where the browser driver
+// can catch one), evaluated by the CLI to the page's test loss, and loaded back through the file input and by a
+// drop (asking first when they would replace a trained model); IDX images and labels, one pair split 80/20 or
+// two pairs as training and test sets, up to the full MNIST's 60,000, which then train; and files the page
+// refuses, with the reason on the page.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import zlib from 'node:zlib';
+import { forEachBrowser, loadApp, repo, resultPath, state } from './helpers.mjs';
+
+const cli = path.join(repo, 'build', 'native', 'latent');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-files-'));
+process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
+
+// The bundled digits as raw IDX, and IDX files made from them: `count` images starting at `from` (wrapping
+// around, so more than the 10,000 bundled can be made), with their labels.
+const bundled = {
+  images: zlib.gunzipSync(fs.readFileSync(path.join(repo, 'assets', 'mnist', 'images-idx3-ubyte.gz'))),
+  labels: zlib.gunzipSync(fs.readFileSync(path.join(repo, 'assets', 'mnist', 'labels-idx1-ubyte.gz'))),
+};
+function idxPair(count, from = 0) {
+  const header = (magic, dims) => {
+    const b = Buffer.alloc(4 + 4 * dims.length);
+    b.writeUInt32BE(magic, 0);
+    dims.forEach((d, i) => b.writeUInt32BE(d, 4 + 4 * i));
+    return b;
+  };
+  const images = Buffer.alloc(count * 784);
+  const labels = Buffer.alloc(count);
+  for (let i = 0; i < count; i++) {
+    const k = (from + i) % 10000;
+    bundled.images.copy(images, i * 784, 16 + k * 784, 16 + (k + 1) * 784);
+    labels[i] = bundled.labels[8 + k];
+  }
+  return { images: Buffer.concat([header(0x803, [count, 28, 28]), images]), labels: Buffer.concat([header(0x801, [count]), labels]) };
+}
+function writeFile(name, bytes) {
+  const file = path.join(work, name);
+  fs.writeFileSync(file, bytes);
+  return file;
+}
+
+const api = (tab, name, ...args) => tab.evaluate(([n, a]) => window.latentCanvas[n](...a), [name, args]);
+const controls = (tab) => tab.evaluate(() => window.latentCanvas.controls());
+async function press(tab, control) {
+  const c = (await controls(tab))[control];
+  assert.ok(c, `${control} is on screen`);
+  await tab.mouse.move(c.x + c.width / 2, c.y + c.height / 2);
+  await tab.frames(1);
+  await tab.mouse.down();
+  await tab.mouse.up();
+  await tab.frames(2);
+}
+// Drops files on the page as a person dragging them from a file manager would: dragenter, dragover, drop.
+async function drop(tab, files) {
+  await tab.evaluate((list) => {
+    const transfer = new DataTransfer();
+    const decode = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    for (const f of list) transfer.items.add(new File([decode(f.bytes)], f.name));
+    const canvas = document.getElementById('canvas');
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      canvas.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }
+  }, files.map((f) => ({ name: f.name, bytes: Buffer.from(f.bytes).toString('base64') })));
+}
+const settled = (tab) => tab.waitFor(() => { const s = window.latentCanvas.state(); return !s.evaluating && s.commandsApplied >= 0; }, null, 20000);
+async function trainEpochs(tab, epochs) {
+  await api(tab, 'apply', { targetEpochs: epochs });
+  await api(tab, 'setTraining', true);
+  await tab.waitFor((n) => { const s = window.latentCanvas.state(); return s.epoch >= n && !s.training && !s.evaluating; }, epochs, 60000);
+}
+const evalCli = (file) => JSON.parse(execFileSync(cli, ['eval', '--weights', file, '--json'], { encoding: 'utf8' }));
+
+forEachBrowser('files', (session) => {
+  test('weights: saved, evaluated by the CLI to the same test loss, loaded back by the file input and by a drop', async (t) => {
+    const tab = await session().open({ width: 1440, height: 900 });
+    await loadApp(session(), tab);
+    await api(tab, 'reset', 3);
+    await trainEpochs(tab, 1);
+    const trained = await state(tab);
+
+    // Saved: the Save button downloads the file where the driver can catch it; the script API gives the bytes.
+    const { name, bytes } = await tab.evaluate(() => {
+      const f = window.latentCanvas.weightsFile();
+      return { name: f.name, bytes: Array.from(f.bytes) };
+    });
+    assert.equal(name, 'latent-canvas-784-32-784-relu-e1.safetensors');
+    const saved = writeFile(`${tab.browser}-${name}`, Buffer.from(bytes));
+    if (tab.download) {
+      const downloaded = path.join(work, `${tab.browser}-download.safetensors`);
+      const suggested = await tab.download(() => press(tab, 'button:save'), downloaded);
+      assert.equal(suggested, name);
+      assert.deepEqual(fs.readFileSync(downloaded), fs.readFileSync(saved), 'the download is the file');
+      assert.match((await state(tab)).fileMessage, /^Saved the weights as latent-canvas-784-32-784-relu-e1\.safetensors/);
+    } else {
+      t.diagnostic(`${tab.browser}: the driver cannot catch downloads; the bytes come from weightsFile()`);
+    }
+    const evaluated = evalCli(saved);
+    assert.ok(Math.abs(evaluated.test_loss - trained.testLoss) < 1e-5 * trained.testLoss,
+      `latent eval ${evaluated.test_loss}, the page ${trained.testLoss}`);
+
+    // Loaded back through the file input (nothing trained since the reset, so no question).
+    await api(tab, 'reset', 9);
+    await settled(tab);
+    assert.notEqual((await state(tab)).testLoss, trained.testLoss);
+    await tab.setInputFiles('#file-input', [saved]);
+    await tab.waitFor((n) => window.latentCanvas.state().origin === n, `from ${path.basename(saved)}, 1 epochs`, 20000);
+    await settled(tab);
+    let s = await state(tab);
+    assert.ok(Math.abs(s.testLoss - trained.testLoss) < 1e-6, `loaded ${s.testLoss}, saved ${trained.testLoss}`);
+    assert.equal(s.fileError, false);
+    assert.equal(s.fileMessage, `Loaded ${path.basename(saved)}`);
+
+    // Dropped on a model trained here: the page asks first; Escape keeps the model, Enter replaces it.
+    await api(tab, 'reset', 11);
+    await trainEpochs(tab, 1);
+    const before = (await state(tab)).testLoss;
+    await drop(tab, [{ name: 'dropped.safetensors', bytes: fs.readFileSync(saved) }]);
+    await tab.waitFor(() => window.latentCanvas.state().filesWaiting, null, 10000);
+    await tab.frames(3);
+    await tab.screenshot(resultPath(`files-replace-question-${tab.browser}.png`));
+    await tab.evaluate(() => document.getElementById('canvas').focus());
+    await tab.keys('Escape');
+    await tab.waitFor(() => !window.latentCanvas.state().filesWaiting, null, 10000);
+    assert.equal((await state(tab)).testLoss, before, 'Escape keeps the model');
+    await drop(tab, [{ name: 'dropped.safetensors', bytes: fs.readFileSync(saved) }]);
+    await tab.waitFor(() => window.latentCanvas.state().filesWaiting, null, 10000);
+    await tab.frames(3);
+    await tab.evaluate(() => document.getElementById('canvas').focus());
+    await tab.keys('Enter');
+    await tab.waitFor(() => window.latentCanvas.state().origin === 'from dropped.safetensors, 1 epochs', null, 20000);
+    await settled(tab);
+    s = await state(tab);
+    assert.ok(Math.abs(s.testLoss - trained.testLoss) < 1e-6);
+    await tab.close();
+  });
+
+  test('IDX files: one pair is split 80/20, two pairs train and test, 60,000 images work and train', async (t) => {
+    const tab = await session().open({ width: 1440, height: 900 });
+    await loadApp(session(), tab);
+
+    // One pair, the images gzipped and the labels plain, through the file input. They would replace the
+    // pretrained model, so the page asks first; Enter says yes.
+    const one = idxPair(6000);
+    await tab.setInputFiles('#file-input', [writeFile('six-images.gz', zlib.gzipSync(one.images)), writeFile('six-labels', one.labels)]);
+    await tab.waitFor(() => window.latentCanvas.state().filesWaiting, null, 20000);
+    await tab.frames(3);
+    await tab.evaluate(() => document.getElementById('canvas').focus());
+    await tab.keys('Enter');
+    await tab.waitFor(() => window.latentCanvas.state().trainImages === 4800, null, 20000);
+    let s = await state(tab);
+    assert.equal(s.testImages, 1200);
+    assert.equal(s.data, 'six-images.gz (6,000), stratified 80/20 split');
+    assert.equal(s.fileMessage, 'Opened six-images.gz (6,000), stratified 80/20 split');
+    assert.equal(s.origin, 'random weights (seed 1)');
+
+    // Two pairs, dropped: the larger trains. 60,000 training images (the full MNIST's count), 10,000 to test.
+    const train = idxPair(60000, 0);
+    const testPair = idxPair(10000, 5000);
+    const started = Date.now();
+    await drop(tab, [
+      { name: 'train-images-idx3-ubyte.gz', bytes: zlib.gzipSync(train.images) },
+      { name: 'train-labels-idx1-ubyte.gz', bytes: zlib.gzipSync(train.labels) },
+      { name: 't10k-images-idx3-ubyte', bytes: testPair.images },
+      { name: 't10k-labels-idx1-ubyte', bytes: testPair.labels },
+    ]);
+    await tab.waitFor(() => window.latentCanvas.state().trainImages === 60000, null, 60000);
+    t.diagnostic(`60,000 + 10,000 images dropped and opened in ${Date.now() - started} ms`);
+    s = await state(tab);
+    assert.equal(s.testImages, 10000);
+    assert.equal(s.data, 'train-images-idx3-ubyte.gz (60,000) to train and t10k-images-idx3-ubyte (10,000) to test');
+    await settled(tab);
+    const first = (await state(tab)).testLoss;
+    // They train: the loss falls within a few hundred steps.
+    await api(tab, 'setTraining', true);
+    await tab.waitFor(() => window.latentCanvas.state().step >= 150, null, 60000);
+    await api(tab, 'setTraining', false);
+    s = await state(tab);
+    assert.equal(s.batchesPerEpoch, Math.ceil(60000 / s.batchSize));
+    assert.ok(s.trainLoss < 0.9 * first, `train loss ${s.trainLoss} after ${s.step} steps, from ${first}`);
+    await tab.frames(3);
+    await tab.screenshot(resultPath(`files-full-mnist-${tab.browser}.png`));
+    await tab.close();
+  });
+
+  test('files the page cannot use are refused with the reason on the page, and the model stays', async () => {
+    const tab = await session().open({ width: 1440, height: 900 });
+    await loadApp(session(), tab);
+    await settled(tab);
+    const before = await state(tab);
+    const refused = async (files, message) => {
+      await drop(tab, files);
+      await tab.waitFor((m) => window.latentCanvas.state().fileMessage === m, message, 10000)
+        .catch(async () => assert.fail(`expected "${message}", got "${(await state(tab)).fileMessage}"`));
+      const s = await state(tab);
+      assert.equal(s.fileError, true);
+      assert.equal(s.origin, before.origin);
+      assert.equal(s.trainImages, before.trainImages);
+      assert.equal(await tab.text('#notice'), message, 'the page shows it too');
+    };
+    await refused([{ name: 'notes.txt', bytes: Buffer.from('hello, world') }],
+      'notes.txt: not a weights file (.safetensors) nor an IDX file of images or labels (plain or gzipped)');
+    const pair = idxPair(500);
+    await refused([{ name: 'images', bytes: pair.images }],
+      'images: 500 images, and no labels file with 500 labels; open the images with their labels');
+    const cut = fs.readFileSync(path.join(repo, 'assets', 'weights', 'seed-784-32.safetensors')).subarray(0, 5000);
+    await refused([{ name: 'cut.safetensors', bytes: cut }], (await dropMessageFor(cut)));
+    await tab.screenshot(resultPath(`files-refused-${tab.browser}.png`));
+    await tab.close();
+  });
+});
+
+// What the core says about a truncated weights file (the CLI reads it with the same function).
+async function dropMessageFor(bytes) {
+  const file = writeFile('cut.safetensors', bytes);
+  try {
+    execFileSync(cli, ['eval', '--weights', file], { encoding: 'utf8', stdio: 'pipe' });
+  } catch (e) {
+    return e.stderr.trim().replace(/^latent: error: /, '').replace(file, 'cut.safetensors');
+  }
+  throw new Error('the CLI took a truncated file');
+}
