@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/setup.sh native desktop web browser-tests test-data
+scripts/setup.sh native desktop web browser-tests test-data pytorch
 
 echo "== native build and unit tests"
 cmake --preset native
