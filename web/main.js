@@ -381,6 +381,9 @@
       const name = new TextEncoder().encode('assets/weights/seed-784-32.safetensors\0');
       withBytes(files.weights, (p, n) => withBytes(name, (pn) => M._lc_load_weights(p, n, pn)));
     }
+    // The settings in the address (#latent=8&lr=0.003...), applied once the model is in; the page keeps the
+    // address up to date with the settings from then on, so a copied link reproduces the setup.
+    withBytes(new TextEncoder().encode(`${location.hash}\0`), (p) => M._lc_set_link(p));
     mark('data');
     if (api.isolation === 'none') {
       warn(`Training runs in this page's own thread, between frames, because ${api.threadsUnavailable}. ` +

@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "core/url_settings.hpp"
 #include "platform/app_instance.hpp"
 #include "platform/web_api.hpp"
 #include "platform/window.hpp"
@@ -73,6 +74,18 @@ void adopt_weights() {
   }
   g_loading.weights.clear();
 }
+
+// The page's address: the settings it came with (lc_set_link), applied once the model is in, and the settings
+// last written back to it.
+struct Link {
+  std::string text;
+  bool pending = false;
+  std::string published;
+} g_link;
+
+EM_JS(void, set_page_link, (const char* text), {
+  history.replaceState(history.state, '', '#' + UTF8ToString(text));
+});
 
 // The parsed digits to the Lab (on the interface's thread). Returns the error, or "".
 // --- The latent views' script interface (lc_explore) -------------------------------------------------------------
@@ -426,6 +439,13 @@ EMSCRIPTEN_KEEPALIVE void lc_files_open() {
   latent::app_instance().open_files(std::move(files));
 }
 
+// The settings in the page's address (location.hash), applied once the data and the weights are in.
+EMSCRIPTEN_KEEPALIVE void lc_set_link(const char* text) {
+  g_link.text = text;
+  if (!g_link.text.empty() && g_link.text.front() == '#') g_link.text.erase(0, 1);
+  g_link.pending = true;
+}
+
 // The latest weights as a safetensors file: lc_weights_file returns its size and keeps the bytes for
 // lc_weights_data; lc_weights_name is the file name the page offers.
 EMSCRIPTEN_KEEPALIVE int lc_weights_file() {
@@ -496,10 +516,29 @@ EMSCRIPTEN_KEEPALIVE const char* lc_explore(const char* request) {
 namespace latent {
 
 void poll_web_loading() {
-  if (!g_loading.thread.joinable() || !g_loading.done.load(std::memory_order_acquire)) return;
-  g_loading.thread.join();
-  g_loading.done.store(false);
-  if (const std::string error = hand_over(); !error.empty()) report_error(error);
+  if (g_loading.thread.joinable() && g_loading.done.load(std::memory_order_acquire)) {
+    g_loading.thread.join();
+    g_loading.done.store(false);
+    if (const std::string error = hand_over(); !error.empty()) report_error(error);
+  }
+  if (!lab().ready() || !g_loading.weights.empty()) return;
+  // The link's settings, once the data and the pretrained weights are in; then the address follows the settings,
+  // so that copying it reproduces the setup. A page opened without settings in its address keeps it bare until
+  // something changes.
+  if (g_link.pending) {
+    g_link.pending = false;
+    SessionSettings settings = lab().settings();
+    if (const Status s = parse_url_settings(g_link.text, settings); !s) {
+      show_warning_on_page(("The link's settings could not be used (" + s.message() + "); using the defaults.").c_str());
+    } else if (!g_link.text.empty()) {
+      lab().apply(settings);
+    }
+    g_link.published = g_link.text.empty() ? format_url_settings(lab().settings()) : "";
+  }
+  if (const std::string now = format_url_settings(lab().settings()); now != g_link.published) {
+    set_page_link(now.c_str());
+    g_link.published = now;
+  }
 }
 
 }  // namespace latent

@@ -187,6 +187,45 @@ forEachBrowser('files', (session) => {
     await tab.close();
   });
 
+  test('a link with settings reproduces them, and the address follows the settings', async () => {
+    const link = '#latent=8&hidden=64&activation=tanh&lr=0.003&batch=64&epochs=7&seed=5';
+    const tab = await session().open({ width: 1440, height: 900 });
+    await loadApp(session(), tab, 60000, link);
+    await tab.waitFor(() => window.latentCanvas.state().latentDim === 8, null, 20000);
+    await settled(tab);
+    let s = await state(tab);
+    assert.equal(s.architecture, '784-64-8-64-784 tanh');
+    assert.equal(s.batchSize, 64);
+    assert.ok(Math.abs(s.learningRate - 0.003) < 1e-9, `learning rate ${s.learningRate}`);
+    assert.equal(s.targetEpochs, 7);
+    assert.equal(s.seed, 5);
+    assert.equal(s.origin, 'random weights (seed 5)');
+    assert.equal(await tab.evaluate(() => location.hash), link, 'the address keeps the settings');
+    // A change of setting shows in the address, and that address reproduces it.
+    await api(tab, 'apply', { batchSize: 128 });
+    await tab.waitFor(() => location.hash.includes('batch=128'), null, 10000);
+    const changed = await tab.evaluate(() => location.hash);
+    assert.equal(changed, '#latent=8&hidden=64&activation=tanh&lr=0.003&batch=128&epochs=7&seed=5');
+    const again = await session().open({ width: 1440, height: 900 });
+    await loadApp(session(), again, 60000, changed);
+    await again.waitFor(() => window.latentCanvas.state().batchSize === 128, null, 20000);
+    s = await state(again);
+    assert.equal(s.architecture, '784-64-8-64-784 tanh');
+    assert.equal(s.seed, 5);
+    await again.close();
+    // A link the page cannot use: the defaults (the pretrained model), and the reason on the page.
+    const bad = await session().open({ width: 1440, height: 900 });
+    await loadApp(session(), bad, 60000, '#latent=1&lr=0.01');
+    await bad.waitFor(() => window.latentCanvas.warnings.length > 0, null, 20000);
+    assert.deepEqual(await bad.evaluate(() => window.latentCanvas.warnings),
+      ["The link's settings could not be used (latent: expected a whole number from 2 to 256, got '1'); using the defaults."]);
+    s = await state(bad);
+    assert.equal(s.architecture, '784-32-784 relu');
+    assert.match(s.origin, /^pretrained/);
+    await bad.close();
+    await tab.close();
+  });
+
   test('files the page cannot use are refused with the reason on the page, and the model stays', async () => {
     const tab = await session().open({ width: 1440, height: 900 });
     await loadApp(session(), tab);
