@@ -65,8 +65,7 @@ std::string Architecture::hidden_list() const {
 Status parse_hidden_list(std::string_view text, std::vector<int>& widths) {
   std::vector<int> parsed;
   const auto bad = [&] {
-    return Status::error("hidden layers: expected comma-separated widths like 128,64, got '" +
-                         std::string(text) + "'");
+    return Status::error("hidden layers: expected comma-separated widths like 128,64, got " + quote_text(text));
   };
   std::size_t start = 0;
   while (!text.empty() && start <= text.size()) {

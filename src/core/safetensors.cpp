@@ -64,20 +64,50 @@ Status architecture_from_metadata(const Metadata& meta, const std::string& name,
   std::string format, input, hidden, latent, activation;
   if (Status s = need("format", format); !s) return s;
   if (format != "latent-canvas") {
-    return Status::error(name + ": __metadata__ format is '" + format + "', expected 'latent-canvas'");
+    return Status::error(name + ": __metadata__ format is " + quote_text(format) + ", expected 'latent-canvas'");
   }
   if (Status s = need("input", input); !s) return s;
   if (Status s = need("hidden", hidden); !s) return s;
   if (Status s = need("latent", latent); !s) return s;
   if (Status s = need("activation", activation); !s) return s;
-  if (!parse_int(input, arch.input)) return Status::error(name + ": metadata input '" + input + "' is not a number");
-  if (!parse_int(latent, arch.latent)) return Status::error(name + ": metadata latent '" + latent + "' is not a number");
+  if (!parse_int(input, arch.input)) return Status::error(name + ": metadata input " + quote_text(input) + " is not a number");
+  if (!parse_int(latent, arch.latent)) return Status::error(name + ": metadata latent " + quote_text(latent) + " is not a number");
   if (Status s = parse_hidden_list(hidden, arch.hidden); !s) return Status::error(name + ": metadata " + s.message());
   auto act = parse_activation(activation);
-  if (!act) return Status::error(name + ": metadata activation '" + activation + "' is unknown");
+  if (!act) return Status::error(name + ": metadata activation " + quote_text(activation) + " is unknown");
   arch.activation = *act;
   if (Status s = arch.validate(); !s) return Status::error(name + ": " + s.message());
   return Status::ok();
+}
+
+constexpr std::size_t kMaxHeaderDepth = 8;
+
+// The deepest nesting of arrays and objects in JSON text (brackets inside strings do not count).
+std::size_t json_depth(std::string_view text) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+// Weights and biases of every layer, from the architecture alone (nothing allocated).
+std::uint64_t parameter_count(const Architecture& arch) {
+  const std::vector<int> w = arch.widths();
+  std::uint64_t n = 0;
+  for (std::size_t i = 0; i + 1 < w.size(); ++i) n += static_cast<std::uint64_t>(w[i]) * w[i + 1] + w[i + 1];
+  return n;
 }
 
 bool read_u64_array(const json& value, std::vector<std::uint64_t>& out) {
@@ -148,6 +178,12 @@ Status decode_safetensors(std::span<const std::uint8_t> bytes, const std::string
                          " runs past the end of the file (" + std::to_string(bytes.size()) + " bytes)");
   }
   const auto* text = reinterpret_cast<const char*>(bytes.data() + 8);
+  // Nesting costs the parser memory at every level (a header of '[' only would take gigabytes): a weights header
+  // is three levels deep, so anything past kMaxHeaderDepth is refused before it is parsed.
+  if (const std::size_t depth = json_depth(std::string_view(text, header_len)); depth > kMaxHeaderDepth) {
+    return Status::error(name + ": safetensors header nests " + std::to_string(depth) + " levels deep; at most " +
+                         std::to_string(kMaxHeaderDepth) + " are read");
+  }
   const json header = json::parse(text, text + header_len, nullptr, false);
   if (header.is_discarded()) return Status::error(name + ": safetensors header is not valid JSON");
   if (!header.is_object()) return Status::error(name + ": safetensors header is not a JSON object");
@@ -156,7 +192,7 @@ Status decode_safetensors(std::span<const std::uint8_t> bytes, const std::string
   if (auto it = header.find("__metadata__"); it != header.end()) {
     if (!it->is_object()) return Status::error(name + ": __metadata__ is not a JSON object");
     for (const auto& [k, v] : it->items()) {
-      if (!v.is_string()) return Status::error(name + ": __metadata__ entry '" + k + "' is not a string");
+      if (!v.is_string()) return Status::error(name + ": __metadata__ entry " + quote_text(k) + " is not a string");
       meta[k] = v.get<std::string>();
     }
   } else {
@@ -165,9 +201,16 @@ Status decode_safetensors(std::span<const std::uint8_t> bytes, const std::string
   Architecture arch;
   if (Status s = architecture_from_metadata(meta, name, arch); !s) return s;
 
+  // The model the metadata describes is built only if the file holds its weights: a few bytes of metadata can
+  // name a model of gigabytes.
+  const std::uint64_t data_len = bytes.size() - 8 - header_len;
+  const std::uint64_t needed = parameter_count(arch) * sizeof(float);
+  if (needed != data_len) {
+    return Status::error(name + ": architecture " + arch.describe() + " needs " + std::to_string(needed) +
+                         " bytes of weights; the file holds " + std::to_string(data_len));
+  }
   auto result = std::make_unique<Autoencoder>(arch);
   const std::vector<ExpectedTensor> expected = expected_tensors(*result);
-  const std::uint64_t data_len = bytes.size() - 8 - header_len;
   const std::uint8_t* data = bytes.data() + 8 + header_len;
 
   for (const auto& item : header.items()) {
@@ -175,7 +218,7 @@ Status decode_safetensors(std::span<const std::uint8_t> bytes, const std::string
     if (key == "__metadata__") continue;
     const bool known = std::any_of(expected.begin(), expected.end(), [&](const ExpectedTensor& t) { return t.name == key; });
     if (!known) {
-      return Status::error(name + ": unexpected tensor '" + key + "' for architecture " + arch.describe());
+      return Status::error(name + ": unexpected tensor " + quote_text(key) + " for architecture " + arch.describe());
     }
   }
   std::vector<std::pair<std::uint64_t, std::uint64_t>> spans;
@@ -187,7 +230,7 @@ Status decode_safetensors(std::span<const std::uint8_t> bytes, const std::string
     auto dtype = it->find("dtype");
     if (dtype == it->end() || !dtype->is_string()) return Status::error(where + " has no dtype");
     if (dtype->get<std::string>() != "F32") {
-      return Status::error(where + " has dtype " + dtype->get<std::string>() + "; only F32 is supported");
+      return Status::error(where + " has dtype " + quote_text(dtype->get<std::string>()) + "; only F32 is supported");
     }
     std::vector<std::uint64_t> shape, offsets;
     auto shape_it = it->find("shape");

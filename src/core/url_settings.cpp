@@ -11,19 +11,12 @@ namespace latent {
 
 namespace {
 
-// A value as it may be quoted in a message: printable ASCII only, at most 40 characters.
-std::string quoted(std::string_view text) {
-  std::string out = "'";
-  for (const char c : text.substr(0, 40)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  return out + (text.size() > 40 ? "...'" : "'");
-}
-
 Status whole(std::string_view key, std::string_view value, long long lo, long long hi, long long& out) {
   long long v = 0;
   const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
   if (ec != std::errc() || end != value.data() + value.size() || value.empty() || v < lo || v > hi) {
     return Status::error(std::string(key) + ": expected a whole number from " + std::to_string(lo) + " to " +
-                         std::to_string(hi) + ", got " + quoted(value));
+                         std::to_string(hi) + ", got " + quote_text(value, 40));
   }
   out = v;
   return Status::ok();
@@ -53,9 +46,9 @@ Status parse_url_settings(std::string_view text, SessionSettings& settings) {
     text = amp == std::string_view::npos ? std::string_view{} : text.substr(amp + 1);
     if (pair.empty()) continue;
     const std::size_t eq = pair.find('=');
-    if (eq == std::string_view::npos) return Status::error("the link's setting " + quoted(pair) + " has no value (key=value)");
+    if (eq == std::string_view::npos) return Status::error("the link's setting " + quote_text(pair, 40) + " has no value (key=value)");
     const std::string_view key = pair.substr(0, eq), value = pair.substr(eq + 1);
-    if (!seen.insert(std::string(key)).second) return Status::error(std::string(quoted(key)) + " is set twice in the link");
+    if (!seen.insert(std::string(key)).second) return Status::error(quote_text(key, 40) + " is set twice in the link");
     long long n = 0;
     if (key == "latent") {
       if (Status e = whole(key, value, Architecture::kMinLatent, Architecture::kMaxLatent, n); !e) return e;
@@ -66,7 +59,7 @@ Status parse_url_settings(std::string_view text, SessionSettings& settings) {
       s.architecture.hidden = std::move(widths);
     } else if (key == "activation") {
       const auto a = parse_activation(value);
-      if (!a) return Status::error("activation: expected relu, sigmoid, tanh or linear, got " + quoted(value));
+      if (!a) return Status::error("activation: expected relu, sigmoid, tanh or linear, got " + quote_text(value, 40));
       s.architecture.activation = *a;
     } else if (key == "lr") {
       // strtod (Emscripten's library has no from_chars for double), on digits, '.', 'e' and signs only.
@@ -76,7 +69,7 @@ Status parse_url_settings(std::string_view text, SessionSettings& settings) {
                            ? std::strtod(digits.c_str(), &end)
                            : 0.0;
       if (end != digits.c_str() + digits.size() || digits.empty() || !std::isfinite(v) || v < 1e-6 || v > 1.0) {
-        return Status::error("lr: expected a learning rate from 1e-06 to 1, got " + quoted(value));
+        return Status::error("lr: expected a learning rate from 1e-06 to 1, got " + quote_text(value, 40));
       }
       s.optimizer.learning_rate = static_cast<float>(v);
     } else if (key == "batch") {
@@ -89,7 +82,7 @@ Status parse_url_settings(std::string_view text, SessionSettings& settings) {
       if (Status e = whole(key, value, 0, 2147483647, n); !e) return e;
       s.seed = static_cast<std::uint64_t>(n);
     } else {
-      return Status::error("the link has an unknown setting " + quoted(key) +
+      return Status::error("the link has an unknown setting " + quote_text(key, 40) +
                            " (known: latent, hidden, activation, lr, batch, epochs, seed)");
     }
   }

@@ -62,6 +62,6 @@ TEST_CASE("bad settings in a link are refused, naming the key", "[url][errors]")
   CHECK(refusal("seed=1&seed=2") == "'seed' is set twice in the link");
   CHECK(refusal("colour=red") == "the link has an unknown setting 'colour' (known: latent, hidden, activation, lr, batch, epochs, seed)");
   CHECK(refusal("latent") == "the link's setting 'latent' has no value (key=value)");
-  CHECK(refusal("x\x1b[2J=1") == "the link has an unknown setting 'x?[2J' (known: latent, hidden, activation, lr, batch, epochs, seed)");
+  CHECK(refusal("x\x1b[2J=1") == "the link has an unknown setting 'x\\x1b[2J' (known: latent, hidden, activation, lr, batch, epochs, seed)");
   CHECK(refusal(std::string(600, 'a')) == "the link's settings are 600 characters; at most 512 are read");
 }
