@@ -44,6 +44,8 @@ for (const [server, serve, isolation] of [['our server', undefined, 'headers'], 
     test('drawing while it trains gives the framed input and a reconstruction', async () => {
       const tab = await session().open();
       await loadApp(session(), tab);
+      // A target far enough away that training is still running at the end, however slow the machine.
+      await api(tab, () => window.latentCanvas.apply({ targetEpochs: 1000 }));
       await api(tab, () => window.latentCanvas.setTraining(true));
       const r = await canvasRect(tab);
       for (const stroke of THREE) await tab.stroke(toPage(r, stroke));
