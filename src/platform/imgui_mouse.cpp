@@ -1,7 +1,9 @@
 // ImGuiMouse: see imgui_mouse.hpp for why.
 #include "platform/imgui_mouse.hpp"
 
+#include <algorithm>
 #include <cfloat>
+#include <iterator>
 
 namespace latent {
 
@@ -18,24 +20,46 @@ int imgui_button(Uint8 sdl_button) {
 
 }  // namespace
 
+void ImGuiMouse::move_to(ImVec2 position) {
+  position_ = position;
+  if (!states_.empty() && states_.back().moved &&
+      std::equal(std::begin(down_), std::end(down_), std::begin(states_.back().down))) {
+    states_.back().position = position;
+    return;
+  }
+  State s{position, {}, true};
+  std::copy(std::begin(down_), std::end(down_), std::begin(s.down));
+  states_.push_back(s);
+}
+
+void ImGuiMouse::set_button(int button, bool down, ImVec2 position) {
+  position_ = position;
+  down_[button] = down;
+  State s{position, {}, false};
+  std::copy(std::begin(down_), std::end(down_), std::begin(s.down));
+  states_.push_back(s);
+}
+
 void ImGuiMouse::process(const SDL_Event& event) {
   switch (event.type) {
     case SDL_MOUSEMOTION:
-      position_ = ImVec2(static_cast<float>(event.motion.x), static_cast<float>(event.motion.y));
+      move_to(ImVec2(static_cast<float>(event.motion.x), static_cast<float>(event.motion.y)));
       break;
     case SDL_MOUSEBUTTONDOWN:
     case SDL_MOUSEBUTTONUP: {
-      position_ = ImVec2(static_cast<float>(event.button.x), static_cast<float>(event.button.y));
       const int b = imgui_button(event.button.button);
-      if (b < 0) break;
-      down_[b] = event.type == SDL_MOUSEBUTTONDOWN;
-      if (down_[b]) pressed_[b] = true;
+      const ImVec2 p(static_cast<float>(event.button.x), static_cast<float>(event.button.y));
+      if (b < 0) {
+        move_to(p);
+      } else {
+        set_button(b, event.type == SDL_MOUSEBUTTONDOWN, p);
+      }
       break;
     }
     case SDL_WINDOWEVENT:
       // The pointer left the window: no hover, unless a button is held (a drag that continues outside).
       if (event.window.event == SDL_WINDOWEVENT_LEAVE && !down_[0] && !down_[1] && !down_[2]) {
-        position_ = ImVec2(-FLT_MAX, -FLT_MAX);
+        move_to(ImVec2(-FLT_MAX, -FLT_MAX));
       }
       break;
     default: break;
@@ -44,24 +68,20 @@ void ImGuiMouse::process(const SDL_Event& event) {
 
 void ImGuiMouse::touch(int phase, float x, float y) {
   const ImVec2 p = phase == 3 ? ImVec2(-FLT_MAX, -FLT_MAX) : ImVec2(x, y);  // cancelled: released off the interface
-  if (phase == 1 && !touch_states_.empty() && touch_states_.back().moved) {
-    touch_states_.back().position = p;
-    return;
+  if (phase == 1) {
+    move_to(p);
+  } else {
+    set_button(0, phase == 0, p);
   }
-  touch_states_.push_back({p, phase == 0 || phase == 1, phase == 1});
 }
 
 void ImGuiMouse::apply(ImGuiIO& io) {
-  if (!touch_states_.empty()) {
-    position_ = touch_states_.front().position;
-    down_[0] = touch_states_.front().down;
-    touch_states_.pop_front();
+  if (!states_.empty()) {
+    shown_ = states_.front();
+    states_.pop_front();
   }
-  io.MousePos = position_;
-  for (int b = 0; b < kButtons; ++b) {
-    io.MouseDown[b] = down_[b] || pressed_[b];
-    pressed_[b] = false;
-  }
+  io.MousePos = shown_.position;
+  for (int b = 0; b < kButtons; ++b) io.MouseDown[b] = shown_.down[b];
 }
 
 }  // namespace latent

@@ -4,8 +4,7 @@
 // SDL window has keyboard focus (SDL_WINDOW_INPUT_FOCUS, from the browser window's focus events); otherwise it
 // sets the position to -FLT_MAX. Browsers differ in when they send those focus events (Firefox under automation
 // may send none), so buttons could ignore clicks until focus arrived. Here the position and buttons follow the
-// events SDL delivers to the canvas, focused or not. A press and release within one frame still count as a
-// click, as in the backend.
+// events SDL delivers to the canvas, focused or not, one state a frame (see State below).
 #pragma once
 
 #include <SDL.h>
@@ -23,20 +22,25 @@ class ImGuiMouse {
   void touch(int phase, float x, float y);
   // After ImGui_ImplSDL2_NewFrame(), before ImGui::NewFrame(): replaces what the backend polled.
   void apply(ImGuiIO& io);
+  bool pending() const { return !states_.empty(); }  // states still waiting for frames: keep painting
 
  private:
   static constexpr int kButtons = 3;  // left, right, middle: ImGui's order
-  // Touch presses queued by touch(), one state a frame: a press, the latest move while held, the release. So a
-  // drag that arrives within one frame still reaches ImGui as press, drag and release.
+  // What ImGui is shown in one frame. Events queue states, and apply() gives ImGui one a frame: each press and each
+  // release is a state of its own, and moves merge into the latest state of the same buttons. So a press, a drag
+  // and a release that all arrive within one frame (a quick flick, a slow frame) still reach ImGui as press, drag
+  // and release, and a click shorter than a frame is still a click.
   struct State {
     ImVec2 position;
-    bool down;
-    bool moved;  // a move while held (later moves replace its position)
+    bool down[kButtons];
+    bool moved;  // a move (later moves with the same buttons replace its position)
   };
-  std::deque<State> touch_states_;
-  ImVec2 position_{-FLT_MAX, -FLT_MAX};
-  bool down_[kButtons] = {};
-  bool pressed_[kButtons] = {};  // pressed since the last frame (so a click shorter than a frame is seen)
+  void move_to(ImVec2 position);
+  void set_button(int button, bool down, ImVec2 position);
+  std::deque<State> states_;
+  ImVec2 position_{-FLT_MAX, -FLT_MAX};  // as of the last event
+  bool down_[kButtons] = {};             // as of the last event
+  State shown_{{-FLT_MAX, -FLT_MAX}, {false, false, false}, false};  // what ImGui was given last
 };
 
 }  // namespace latent

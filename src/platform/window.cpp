@@ -113,7 +113,8 @@ void run_frame(Window& w, App& app) {
   const double budget = std::clamp(kTargetFrameSeconds - w.other_work_seconds, kMinTrainingSeconds, kMaxTrainingSeconds);
   app.update(budget);
 
-  const bool paint = w.force_paint || reconfigured || start < w.input_until || app.shown_state() != w.painted_state ||
+  const bool paint = w.force_paint || reconfigured || start < w.input_until || w.mouse.pending() ||
+                     app.shown_state() != w.painted_state ||
                      start - w.painted >= kMaxStill;
   w.painted_last = paint;
   if (!paint) return;
