@@ -44,13 +44,27 @@ std::vector<int> Architecture::widths() const {
   return w;
 }
 
+std::vector<Architecture::LayerShape> Architecture::layer_shapes() const {
+  const std::vector<int> w = widths();
+  std::vector<LayerShape> shapes;
+  for (std::size_t l = 0; l + 1 < w.size(); ++l) shapes.push_back({w[l], w[l + 1]});
+  if (variational) shapes[static_cast<std::size_t>(encoder_layer_count() - 1)].out = 2 * latent;
+  return shapes;
+}
+
+std::uint64_t Architecture::parameter_count() const {
+  std::uint64_t n = 0;
+  for (const LayerShape& d : layer_shapes()) n += static_cast<std::uint64_t>(d.in) * d.out + d.out;
+  return n;
+}
+
 std::string Architecture::describe() const {
   std::string text;
   for (int w : widths()) {
     if (!text.empty()) text += '-';
     text += std::to_string(w);
   }
-  return text + " " + to_string(activation);
+  return text + " " + to_string(activation) + (variational ? " vae" : "");
 }
 
 std::string Architecture::hidden_list() const {
@@ -98,10 +112,10 @@ std::string tensor_name(const Architecture& arch, int layer, bool bias) {
 template <class T>
 BasicAutoencoder<T>::BasicAutoencoder(const Architecture& arch) : arch_(arch), widths_(arch.widths()) {
   std::size_t offset = 0;
-  for (std::size_t l = 0; l + 1 < widths_.size(); ++l) {
+  for (const Architecture::LayerShape& shape : arch_.layer_shapes()) {
     DenseLayout d;
-    d.in = widths_[l];
-    d.out = widths_[l + 1];
+    d.in = shape.in;
+    d.out = shape.out;
     d.weight = offset;
     d.bias = offset + static_cast<std::size_t>(d.in) * static_cast<std::size_t>(d.out);
     offset = d.bias + static_cast<std::size_t>(d.out);
@@ -110,15 +124,19 @@ BasicAutoencoder<T>::BasicAutoencoder(const Architecture& arch) : arch_(arch), w
   params_.assign(offset, T(0));
   grads_.assign(offset, T(0));
 
+  act_rows_ = widths_;
+  if (arch_.variational) act_rows_[static_cast<std::size_t>(arch_.encoder_layer_count())] = 2 * arch_.latent;
   std::size_t per_column = 0;
-  for (int w : widths_) {
+  for (int w : act_rows_) {
     act_offset_.push_back(per_column);
     per_column += static_cast<std::size_t>(w);
   }
-  const auto widest = static_cast<std::size_t>(*std::max_element(widths_.begin(), widths_.end()));
-  probs_offset_ = per_column;
+  const auto widest = static_cast<std::size_t>(*std::max_element(act_rows_.begin(), act_rows_.end()));
+  z_offset_ = per_column;
+  probs_offset_ = z_offset_ + static_cast<std::size_t>(arch_.variational ? arch_.latent : 0);
   grad_a_offset_ = probs_offset_ + static_cast<std::size_t>(arch_.input);
   grad_b_offset_ = grad_a_offset_ + widest;
+  per_column_ = grad_b_offset_ + widest;
 }
 
 template <class T> void BasicAutoencoder<T>::initialize(std::uint64_t seed) {
@@ -136,7 +154,7 @@ template <class T> void BasicAutoencoder<T>::initialize(std::uint64_t seed) {
 template <class T> void BasicAutoencoder<T>::reserve(int count) {
   if (count <= capacity_) return;
   capacity_ = count;
-  work_.assign((grad_b_offset_ + (grad_b_offset_ - grad_a_offset_)) * static_cast<std::size_t>(capacity_), T(0));
+  work_.assign(per_column_ * static_cast<std::size_t>(capacity_), T(0));
 }
 
 template <class T> int BasicAutoencoder<T>::chunk_for(int count) {
@@ -146,7 +164,24 @@ template <class T> int BasicAutoencoder<T>::chunk_for(int count) {
 }
 
 template <class T> MatrixMap<T> BasicAutoencoder<T>::act(int l, int count) {
-  return MatrixMap<T>(work_.data() + act_offset_[static_cast<std::size_t>(l)] * capacity_, widths_[l], count);
+  const auto i = static_cast<std::size_t>(l);
+  return MatrixMap<T>(work_.data() + act_offset_[i] * capacity_, act_rows_[i], count);
+}
+
+template <class T> MatrixMap<T> BasicAutoencoder<T>::input_of(int l, int count) {
+  if (arch_.variational && l == arch_.encoder_layer_count()) {
+    return MatrixMap<T>(work_.data() + z_offset_ * capacity_, arch_.latent, count);
+  }
+  return act(l, count);
+}
+
+template <class T> MatRef<T> BasicAutoencoder<T>::mean_code(int count) {
+  // act(enc) is (latent, count) or, variational, (2 latent, count) with mu in its top rows: a strided block.
+  return act(arch_.encoder_layer_count(), count).topRows(arch_.latent);
+}
+
+template <class T> void BasicAutoencoder<T>::set_code_from_mean(int count) {
+  if (arch_.variational) input_of(arch_.encoder_layer_count(), count) = mean_code(count);
 }
 
 template <class T> ConstWeightRef<T> BasicAutoencoder<T>::weight(int l) const {
@@ -161,10 +196,12 @@ template <class T> ConstVecRef<T> BasicAutoencoder<T>::bias(int l) const {
 
 template <class T> void BasicAutoencoder<T>::forward(int first, int end, int count) {
   const int last = arch_.layer_count() - 1;
+  const int code_layer = arch_.encoder_layer_count() - 1;
   for (int l = first; l < end; ++l) {
     MatrixMap<T> out = act(l + 1, count);
-    dense_forward<T>(out, act(l, count), weight(l), bias(l));
-    if (l < last) activation_forward<T>(arch_.activation, out);  // the output layer stays as logits
+    dense_forward<T>(out, input_of(l, count), weight(l), bias(l));
+    // The output layer stays as logits; a variational code layer (mu, log-variance) stays linear.
+    if (l < last && !(arch_.variational && l == code_layer)) activation_forward<T>(arch_.activation, out);
   }
 }
 
@@ -174,7 +211,7 @@ template <class T> void BasicAutoencoder<T>::encode(const T* x, int count, T* co
     const int n = std::min(chunk, count - start);
     act(0, n) = ConstMatrixMap<T>(x + static_cast<std::size_t>(start) * arch_.input, arch_.input, n);
     forward(0, enc, n);
-    MatrixMap<T>(code + static_cast<std::size_t>(start) * arch_.latent, arch_.latent, n) = act(enc, n);
+    MatrixMap<T>(code + static_cast<std::size_t>(start) * arch_.latent, arch_.latent, n) = mean_code(n);
   }
 }
 
@@ -183,7 +220,7 @@ template <class T> void BasicAutoencoder<T>::decode(const T* code, int count, T*
   const int layers = arch_.layer_count();
   for (int start = 0, chunk = chunk_for(count); start < count; start += chunk) {
     const int n = std::min(chunk, count - start);
-    act(enc, n) = ConstMatrixMap<T>(code + static_cast<std::size_t>(start) * arch_.latent, arch_.latent, n);
+    input_of(enc, n) = ConstMatrixMap<T>(code + static_cast<std::size_t>(start) * arch_.latent, arch_.latent, n);
     forward(enc, layers, n);
     MatrixMap<T> out(y + static_cast<std::size_t>(start) * arch_.input, arch_.input, n);
     out = act(layers, n);
@@ -198,8 +235,10 @@ template <class T> void BasicAutoencoder<T>::reconstruct(const T* x, int count, 
     const int n = std::min(chunk, count - start);
     const auto offset = static_cast<std::size_t>(start);
     act(0, n) = ConstMatrixMap<T>(x + offset * arch_.input, arch_.input, n);
-    forward(0, layers, n);
-    if (code != nullptr) MatrixMap<T>(code + offset * arch_.latent, arch_.latent, n) = act(enc, n);
+    forward(0, enc, n);
+    set_code_from_mean(n);
+    forward(enc, layers, n);
+    if (code != nullptr) MatrixMap<T>(code + offset * arch_.latent, arch_.latent, n) = mean_code(n);
     MatrixMap<T> out(y + offset * arch_.input, arch_.input, n);
     out = act(layers, n);
     activation_forward<T>(Activation::Sigmoid, out);
@@ -207,41 +246,114 @@ template <class T> void BasicAutoencoder<T>::reconstruct(const T* x, int count, 
 }
 
 template <class T> T BasicAutoencoder<T>::loss(const T* x, int count, Loss loss) {
+  Sums sums;
+  evaluate(x, x, count, loss, sums);
+  return count > 0 ? static_cast<T>(sums.reconstruction / count) : T(0);
+}
+
+namespace {
+// KL(N(mu, e^lv) || N(0, 1)) summed over the code, for each column of h = [mu; lv] (2 latent, count).
+template <class T> T kl_sum(const ConstMatRef<T>& mu, const ConstMatRef<T>& lv) {
+  return T(-0.5) * (T(1) + lv.array() - mu.array().square() - lv.array().exp()).sum();
+}
+}  // namespace
+
+template <class T> void BasicAutoencoder<T>::evaluate(const T* input, const T* target, int count, Loss loss, Sums& sums) {
+  const int enc = arch_.encoder_layer_count();
   const int layers = arch_.layer_count();
-  double total = 0;
+  const int latent = arch_.latent;
   for (int start = 0, chunk = chunk_for(count); start < count; start += chunk) {
     const int n = std::min(chunk, count - start);
-    act(0, n) = ConstMatrixMap<T>(x + static_cast<std::size_t>(start) * arch_.input, arch_.input, n);
-    forward(0, layers, n);
+    const auto offset = static_cast<std::size_t>(start) * arch_.input;
+    act(0, n) = ConstMatrixMap<T>(input + offset, arch_.input, n);
+    forward(0, enc, n);
+    set_code_from_mean(n);
+    const MatRef<T> code = mean_code(n);
+    sums.l1 += static_cast<double>(code.array().abs().sum());
+    sums.near_zero += static_cast<double>((code.array().abs() < T(Objective::kNearZero)).count());
+    if (arch_.variational) {
+      const MatrixMap<T> h = act(enc, n);
+      sums.kl += static_cast<double>(kl_sum<T>(h.topRows(latent), h.bottomRows(latent)));
+    }
+    forward(enc, layers, n);
     MatrixMap<T> probs(work_.data() + probs_offset_ * capacity_, arch_.input, n);
-    total += static_cast<double>(loss_forward<T>(loss, probs, act(layers, n), act(0, n))) * n;
+    const ConstMatrixMap<T> t(target + offset, arch_.input, n);
+    sums.reconstruction += static_cast<double>(loss_forward<T>(loss, probs, act(layers, n), t)) * n;
   }
-  return count > 0 ? static_cast<T>(total / count) : T(0);
 }
 
 template <class T> T BasicAutoencoder<T>::compute_gradients(const T* x, int count, Loss loss) {
+  return compute_gradients(x, x, count, loss, Objective{}, nullptr);
+}
+
+template <class T>
+T BasicAutoencoder<T>::compute_gradients(const T* input, const T* target, int count, Loss loss,
+                                         const Objective& objective, const T* eps, Terms* terms) {
   reserve(count);
+  const int enc = arch_.encoder_layer_count();
   const int layers = arch_.layer_count();
-  act(0, count) = ConstMatrixMap<T>(x, arch_.input, count);
-  forward(0, layers, count);
+  const int latent = arch_.latent;
+  const bool variational = arch_.variational;
+  const T batch = static_cast<T>(count);
+  act(0, count) = ConstMatrixMap<T>(input, arch_.input, count);
+  forward(0, enc, count);
+
+  Terms t;
+  if (variational) {
+    // z = mu + exp(lv / 2) eps: the reparameterisation trick.
+    const MatrixMap<T> h = act(enc, count);
+    const ConstMatrixMap<T> e(eps, latent, count);
+    input_of(enc, count).array() = h.topRows(latent).array() + (h.bottomRows(latent).array() * T(0.5)).exp() * e.array();
+    t.kl = kl_sum<T>(h.topRows(latent), h.bottomRows(latent)) / batch;
+  }
+  t.l1 = mean_code(count).array().abs().sum() / batch;
+  forward(enc, layers, count);
 
   MatrixMap<T> probs(work_.data() + probs_offset_ * capacity_, arch_.input, count);
-  const T value = loss_forward<T>(loss, probs, act(layers, count), act(0, count));
+  const ConstMatrixMap<T> target_map(target, arch_.input, count);
+  t.reconstruction = loss_forward<T>(loss, probs, act(layers, count), target_map);
+  // Per image, a VAE sums its loss over the pixels: the mean over pixels times their number.
+  const T pixel_scale = variational ? static_cast<T>(arch_.input) : T(1);
+  T value = t.reconstruction * pixel_scale;
+  if (objective.sparse()) value += static_cast<T>(objective.sparsity) * t.l1;
+  if (variational) value += static_cast<T>(objective.beta) * t.kl;
+  if (terms != nullptr) *terms = t;
 
   // dz: dL/d(pre-activation) of the layer being differentiated; da: dL/d(its input). Two buffers, swapped.
   T* dz_data = work_.data() + grad_a_offset_ * capacity_;
   T* da_data = work_.data() + grad_b_offset_ * capacity_;
-  loss_backward<T>(loss, MatrixMap<T>(dz_data, arch_.input, count), probs, act(0, count));
+  loss_backward<T>(loss, MatrixMap<T>(dz_data, arch_.input, count), probs, target_map);
+  if (variational) MatrixMap<T>(dz_data, arch_.input, count) *= pixel_scale;
   for (int l = layers - 1; l >= 0; --l) {
     const DenseLayout& d = layers_[static_cast<std::size_t>(l)];
     MatrixMap<T> dz(dz_data, d.out, count);
     MatrixMap<T> da(da_data, d.in, l > 0 ? count : 0);
     dense_backward<T>(da, RowMatrixMap<T>(grads_.data() + d.weight, d.out, d.in),
-                      VectorMap<T>(grads_.data() + d.bias, d.out), dz, act(l, count), weight(l));
-    if (l > 0) {
-      activation_backward<T>(arch_.activation, da, act(l, count));  // act(l) = f(z of layer l - 1)
-      std::swap(dz_data, da_data);
+                      VectorMap<T>(grads_.data() + d.bias, d.out), dz, input_of(l, count), weight(l));
+    if (l == 0) break;
+    if (variational && l == enc) {
+      // da = dL/dz. Into dL/dh for h = [mu; lv], with the KL term's own gradient (beta / B per image):
+      //   dmu = dz + beta mu / B          dlv = dz eps exp(lv / 2) / 2 + beta (exp(lv) - 1) / (2 B)
+      // written over dz's buffer (consumed), which is the next layer's dz: no swap.
+      const MatrixMap<T> h = act(enc, count);
+      const ConstMatrixMap<T> e(eps, latent, count);
+      MatrixMap<T> dh(dz_data, 2 * latent, count);
+      const T kl_scale = static_cast<T>(objective.beta) / batch;
+      const auto mu = h.topRows(latent).array();
+      const auto lv = h.bottomRows(latent).array();
+      dh.bottomRows(latent).array() = da.array() * e.array() * (lv * T(0.5)).exp() * T(0.5) +
+                                      kl_scale * T(0.5) * (lv.exp() - T(1));
+      dh.topRows(latent).array() = da.array() + kl_scale * mu;
+      continue;
     }
+    if (objective.sparse() && l == enc) {
+      // d(sparsity * sum |code| / B)/d code = sparsity sign(code) / B (0 at 0).
+      const T scale = static_cast<T>(objective.sparsity) / batch;
+      const auto a = act(enc, count).array();
+      da.array() += scale * ((a > T(0)).template cast<T>() - (a < T(0)).template cast<T>());
+    }
+    activation_backward<T>(arch_.activation, da, act(l, count));  // act(l) = f(z of layer l - 1)
+    std::swap(dz_data, da_data);
   }
   return value;
 }

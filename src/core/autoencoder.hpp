@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/layers.hpp"
+#include "core/objective.hpp"
 #include "core/status.hpp"
 
 namespace latent {
@@ -30,12 +31,23 @@ struct Architecture {
   std::vector<int> hidden;  // encoder widths between input and latent; the decoder mirrors them
   int latent = 32;
   Activation activation = Activation::ReLU;  // every layer but the output layer (sigmoid)
+  // A variational autoencoder's shape: the encoder's last layer outputs the code's mean and log-variance
+  // (2 * latent rows, no activation), and the decoder reads a latent-sized code (objective.hpp).
+  bool variational = false;
 
   Status validate() const;
   std::vector<int> widths() const;  // {input, hidden..., latent, hidden reversed..., input}
+  // Each dense layer's (in, out), encoder first: as widths(), but a variational encoder's last layer has
+  // 2 * latent outputs.
+  struct LayerShape {
+    int in = 0;
+    int out = 0;
+  };
+  std::vector<LayerShape> layer_shapes() const;
+  std::uint64_t parameter_count() const;  // weights and biases of every layer, from the shape alone
   int encoder_layer_count() const { return static_cast<int>(hidden.size()) + 1; }
   int layer_count() const { return 2 * encoder_layer_count(); }
-  std::string describe() const;       // "784-128-64-32-64-128-784 relu"
+  std::string describe() const;       // "784-128-64-32-64-128-784 relu", "784-512-2-512-784 relu vae"
   std::string hidden_list() const;    // "128,64", or "" for none
   bool operator==(const Architecture&) const = default;
 };
@@ -69,21 +81,46 @@ template <class T> class BasicAutoencoder {
   void initialize(std::uint64_t seed);
 
   // Inference, any count: x (input, count) -> code (latent, count); code -> y = sigmoid(...) (input, count).
+  // A variational model's code is the mean (no sampling).
   void encode(const T* x, int count, T* code);
   void decode(const T* code, int count, T* y);
   void reconstruct(const T* x, int count, T* y, T* code = nullptr);
 
   // Mean loss of reconstructing x (forward only), over all count * input elements.
   T loss(const T* x, int count, Loss loss);
+  // The same from `input` against `target` (the denoiser's noisy and clean images), adding into `sums` the
+  // per-image terms summed over the images: the reconstruction loss (mean over pixels), sum |code| and the KL
+  // term (variational models, from the code's mean and log-variance), and the number of near-zero code units.
+  struct Sums {
+    double reconstruction = 0;
+    double l1 = 0;
+    double kl = 0;
+    double near_zero = 0;
+  };
+  void evaluate(const T* input, const T* target, int count, Loss loss, Sums& sums);
 
   // Forward and backward on one batch: returns the batch loss and leaves dL/dparameters in gradients().
   T compute_gradients(const T* x, int count, Loss loss);
+  // The same for an objective (objective.hpp): `input` is fed forward, `target` is what it should reconstruct
+  // (they may be the same pointer), `eps` (latent, count) is the variational model's noise (else unused). The
+  // return value is the objective; `terms`, if given, gets its parts: the mean per-pixel reconstruction loss,
+  // the mean per-image sum |code| and the mean per-image KL term.
+  struct Terms {
+    T reconstruction = 0;
+    T l1 = 0;
+    T kl = 0;
+  };
+  T compute_gradients(const T* input, const T* target, int count, Loss loss, const Objective& objective,
+                      const T* eps, Terms* terms = nullptr);
 
  private:
   static constexpr int kInferenceChunk = 256;
 
   void reserve(int count);  // grows the workspace to `count` columns; never shrinks
   MatrixMap<T> act(int l, int count);
+  MatrixMap<T> input_of(int l, int count);  // act(l), but the sampled code z for a variational decoder's first layer
+  MatRef<T> mean_code(int count);           // the code (its mean, for a variational model)
+  void set_code_from_mean(int count);       // variational: z = mu
   ConstWeightRef<T> weight(int l) const;
   ConstVecRef<T> bias(int l) const;
   void forward(int first, int end, int count);  // act(first) is set; runs layers [first, end)
@@ -95,11 +132,13 @@ template <class T> class BasicAutoencoder {
   AlignedVector<T> params_;
   AlignedVector<T> grads_;
 
-  // Workspace: act(l) for l = 0..L (act(0) the input, act(L) the output logits), probs, two gradient buffers.
+  // Workspace: act(l) for l = 0..L (act(0) the input, act(L) the output logits; a variational act(enc) holds
+  // mu over log-variance), z (variational), probs, the target, two gradient buffers.
   int capacity_ = 0;
   AlignedVector<T> work_;
+  std::vector<int> act_rows_;
   std::vector<std::size_t> act_offset_;  // per unit of capacity
-  std::size_t probs_offset_ = 0, grad_a_offset_ = 0, grad_b_offset_ = 0;
+  std::size_t z_offset_ = 0, probs_offset_ = 0, grad_a_offset_ = 0, grad_b_offset_ = 0, per_column_ = 0;
 };
 
 using Autoencoder = BasicAutoencoder<float>;

@@ -7,8 +7,8 @@ namespace latent {
 
 double training_flops_per_sample(const Architecture& arch) {
   double flops = 0;
-  const std::vector<int> w = arch.widths();
-  for (std::size_t l = 0; l + 1 < w.size(); ++l) flops += 2.0 * w[l] * w[l + 1] * (l == 0 ? 2 : 3);
+  const std::vector<Architecture::LayerShape> shapes = arch.layer_shapes();
+  for (std::size_t l = 0; l < shapes.size(); ++l) flops += 2.0 * shapes[l].in * shapes[l].out * (l == 0 ? 2 : 3);
   return flops;
 }
 

@@ -76,6 +76,13 @@ Status architecture_from_metadata(const Metadata& meta, const std::string& name,
   auto act = parse_activation(activation);
   if (!act) return Status::error(name + ": metadata activation " + quote_text(activation) + " is unknown");
   arch.activation = *act;
+  // Files from before the variational autoencoder have no 'variational' entry: those are plain.
+  if (auto it = meta.find("variational"); it != meta.end()) {
+    if (it->second != "true" && it->second != "false") {
+      return Status::error(name + ": metadata variational " + quote_text(it->second) + " is not true or false");
+    }
+    arch.variational = it->second == "true";
+  }
   if (Status s = arch.validate(); !s) return Status::error(name + ": " + s.message());
   return Status::ok();
 }
@@ -102,14 +109,6 @@ std::size_t json_depth(std::string_view text) {
   return deepest;
 }
 
-// Weights and biases of every layer, from the architecture alone (nothing allocated).
-std::uint64_t parameter_count(const Architecture& arch) {
-  const std::vector<int> w = arch.widths();
-  std::uint64_t n = 0;
-  for (std::size_t i = 0; i + 1 < w.size(); ++i) n += static_cast<std::uint64_t>(w[i]) * w[i + 1] + w[i + 1];
-  return n;
-}
-
 bool read_u64_array(const json& value, std::vector<std::uint64_t>& out) {
   if (!value.is_array()) return false;
   out.clear();
@@ -131,6 +130,7 @@ std::vector<std::uint8_t> encode_safetensors(const Autoencoder& model, const Met
   meta["hidden"] = arch.hidden_list();
   meta["latent"] = std::to_string(arch.latent);
   meta["activation"] = to_string(arch.activation);
+  meta["variational"] = arch.variational ? "true" : "false";
   meta["output"] = "sigmoid";
   for (const auto& [k, v] : extra) {
     if (!meta.contains(k)) meta[k] = v;  // free-form notes never replace the architecture
@@ -204,7 +204,7 @@ Status decode_safetensors(std::span<const std::uint8_t> bytes, const std::string
   // The model the metadata describes is built only if the file holds its weights: a few bytes of metadata can
   // name a model of gigabytes.
   const std::uint64_t data_len = bytes.size() - 8 - header_len;
-  const std::uint64_t needed = parameter_count(arch) * sizeof(float);
+  const std::uint64_t needed = arch.parameter_count() * sizeof(float);
   if (needed != data_len) {
     return Status::error(name + ": architecture " + arch.describe() + " needs " + std::to_string(needed) +
                          " bytes of weights; the file holds " + std::to_string(data_len));

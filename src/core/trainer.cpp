@@ -10,6 +10,11 @@ namespace latent {
 Status TrainConfig::validate() const {
   if (Status s = architecture.validate(); !s) return s;
   if (Status s = optimizer.validate(); !s) return s;
+  if (Status s = objective.validate(); !s) return s;
+  if (objective.variational() != architecture.variational) {
+    return Status::error(objective.variational() ? "a variational autoencoder needs the variational architecture"
+                                                 : "a variational architecture trains only as a variational autoencoder");
+  }
   if (batch_size < 1 || batch_size > kMaxBatch) {
     return Status::error("batch size " + std::to_string(batch_size) + " is out of range (1 to " +
                          std::to_string(kMaxBatch) + ")");
@@ -36,7 +41,6 @@ Status Trainer::validate_data(const Dataset& data, const TrainConfig& config, co
 Trainer::Trainer(const Dataset& train, const TrainConfig& config)
     : train_(train), config_(config), optimizer_(config.optimizer) {
   order_.resize(train_.size());
-  batch_data_.resize(static_cast<std::size_t>(config_.architecture.input) * static_cast<std::size_t>(config_.batch_size));
   const int threads = config_.threads;
   config_.threads = 1;
   set_threads(threads);
@@ -53,6 +57,11 @@ void Trainer::set_threads(int threads) {
 }
 
 void Trainer::make_replicas() {
+  const auto batch = static_cast<std::size_t>(config_.batch_size);
+  batch_data_.resize(static_cast<std::size_t>(config_.architecture.input) * batch);
+  noisy_data_.resize(config_.objective.denoising() ? batch_data_.size() : 0);
+  eps_data_.resize(config_.architecture.variational ? static_cast<std::size_t>(config_.architecture.latent) * batch : 0);
+  part_terms_.assign(static_cast<std::size_t>(config_.threads), {});
   replicas_.clear();
   for (int k = 1; k < config_.threads; ++k) replicas_.push_back(std::make_unique<Autoencoder>(config_.architecture));
 }
@@ -75,8 +84,10 @@ void Trainer::reset(std::uint64_t seed) {
 void Trainer::adopt(const Autoencoder& model) {
   config_.architecture = model.architecture();
   model_ = std::make_unique<Autoencoder>(model);
+  config_.objective.variant = model.architecture().variational ? Variant::Variational
+                              : config_.objective.variational()  ? Variant::Plain
+                                                                 : config_.objective.variant;
   make_replicas();
-  batch_data_.resize(static_cast<std::size_t>(config_.architecture.input) * static_cast<std::size_t>(config_.batch_size));
   optimizer_.reset();
   epoch_ = 0;
   steps_ = 0;
@@ -104,8 +115,7 @@ bool Trainer::step() {
   if (pool_) {
     last_batch_loss_ = parallel_step(order_.data() + start, count);
   } else {
-    gather_columns(train_, order_.data() + start, count, batch_data_.data());
-    last_batch_loss_ = model_->compute_gradients(batch_data_.data(), count, config_.loss);
+    last_batch_loss_ = slice_gradients(*model_, order_.data() + start, 0, count, last_terms_);
     optimizer_.step(model_->parameters(), model_->gradients());
   }
 
@@ -124,17 +134,15 @@ bool Trainer::step() {
 // then the optimizer's update of that range. Ranges are whole 64-byte blocks, so no two threads write one line.
 float Trainer::parallel_step(const std::size_t* indices, int count) {
   const int parts = pool_->parts();
-  const auto input = static_cast<std::size_t>(config_.architecture.input);
   const auto columns = static_cast<std::size_t>(count);
   auto forward_backward = [&](int k) {
     const Range r = split_range(columns, parts, k);
     part_loss_[static_cast<std::size_t>(k)] = 0.0f;
     if (r.count == 0) return;
-    float* x = batch_data_.data() + r.first * input;
-    gather_columns(train_, indices + r.first, static_cast<int>(r.count), x);
     Autoencoder& m = k == 0 ? *model_ : *replicas_[static_cast<std::size_t>(k - 1)];
     if (k > 0) std::copy(model_->parameters().begin(), model_->parameters().end(), m.parameters().begin());
-    part_loss_[static_cast<std::size_t>(k)] = m.compute_gradients(x, static_cast<int>(r.count), config_.loss);
+    part_loss_[static_cast<std::size_t>(k)] =
+        slice_gradients(m, indices + r.first, r.first, static_cast<int>(r.count), part_terms_[static_cast<std::size_t>(k)]);
   };
   pool_->run(forward_backward);
 
@@ -157,59 +165,125 @@ float Trainer::parallel_step(const std::size_t* indices, int count) {
   pool_->run(reduce_update);
 
   float loss = 0;
+  last_terms_ = {};
   for (int k = 0; k < parts; ++k) {
-    loss += static_cast<float>(split_range(columns, parts, k).count) / static_cast<float>(count) *
-            part_loss_[static_cast<std::size_t>(k)];
+    const float share = static_cast<float>(split_range(columns, parts, k).count) / static_cast<float>(count);
+    const auto i = static_cast<std::size_t>(k);
+    loss += share * part_loss_[i];
+    last_terms_.reconstruction += share * part_terms_[i].reconstruction;
+    last_terms_.l1 += share * part_terms_[i].l1;
+    last_terms_.kl += share * part_terms_[i].kl;
   }
   return loss;
+}
+
+float Trainer::slice_gradients(Autoencoder& model, const std::size_t* indices, std::size_t first, int count,
+                               Autoencoder::Terms& terms) {
+  const auto input = static_cast<std::size_t>(config_.architecture.input);
+  const auto step = static_cast<std::uint64_t>(steps_);
+  float* x = batch_data_.data() + first * input;
+  gather_columns(train_, indices, count, x);
+  const float* fed = x;
+  if (config_.objective.denoising()) {
+    float* noisy = noisy_data_.data() + first * input;
+    corrupt(config_.objective, x, noisy, static_cast<int>(input), count, config_.seed, step, first);
+    fed = noisy;
+  }
+  float* eps = nullptr;
+  if (config_.architecture.variational) {
+    const auto latent = static_cast<std::size_t>(config_.architecture.latent);
+    eps = eps_data_.data() + first * latent;
+    draw_normals(eps, static_cast<int>(latent), count, config_.seed, step, first);
+  }
+  return model.compute_gradients(fed, x, count, config_.loss, config_.objective, eps, &terms);
 }
 
 float Trainer::epoch_loss() const {
   return epoch_samples_ > 0 ? static_cast<float>(epoch_loss_sum_ / static_cast<double>(epoch_samples_)) : 0.0f;
 }
 
-float Trainer::evaluate(const Dataset& data) {
-  double total = 0;
+float Trainer::evaluate(const Dataset& data) { return evaluate_all(data).reconstruction; }
+
+Evaluation Trainer::evaluate_all(const Dataset& data) {
+  Autoencoder::Sums total;
   for (std::size_t first = 0; first < data.size(); first += kEvaluationBlock) {
-    total += evaluate_sum(data, first, std::min(kEvaluationBlock, data.size() - first));
+    const Autoencoder::Sums part = evaluate_sum(data, first, std::min(kEvaluationBlock, data.size() - first));
+    total.reconstruction += part.reconstruction;
+    total.l1 += part.l1;
+    total.kl += part.kl;
+    total.near_zero += part.near_zero;
   }
-  return data.size() > 0 ? static_cast<float>(total / static_cast<double>(data.size())) : 0.0f;
+  return mean_of(total, data.size());
 }
 
-double Trainer::evaluate_sum(const Dataset& data, std::size_t first, std::size_t count) {
+namespace {
+void add(Autoencoder::Sums& to, const Autoencoder::Sums& from) {
+  to.reconstruction += from.reconstruction;
+  to.l1 += from.l1;
+  to.kl += from.kl;
+  to.near_zero += from.near_zero;
+}
+}  // namespace
+
+Autoencoder::Sums Trainer::evaluate_sum(const Dataset& data, std::size_t first, std::size_t count) {
   if (!pool_ || count < static_cast<std::size_t>(pool_->parts())) {
-    return sum_loss(*model_, data, config_.loss, config_.batch_size, first, count);
+    return sum_losses(*model_, data, config_.loss, config_.objective, config_.batch_size, first, count);
   }
   // Each thread takes a contiguous part on its own model (replicas get the weights first); the parts' sums are
   // added in order.
   const int parts = pool_->parts();
-  std::vector<double> sums(static_cast<std::size_t>(parts), 0.0);
+  std::vector<Autoencoder::Sums> sums(static_cast<std::size_t>(parts));
   auto evaluate_part = [&](int k) {
     const Range r = split_range(count, parts, k);
     Autoencoder& m = k == 0 ? *model_ : *replicas_[static_cast<std::size_t>(k - 1)];
     if (k > 0) std::copy(model_->parameters().begin(), model_->parameters().end(), m.parameters().begin());
-    sums[static_cast<std::size_t>(k)] = sum_loss(m, data, config_.loss, config_.batch_size, first + r.first, r.count);
+    sums[static_cast<std::size_t>(k)] =
+        sum_losses(m, data, config_.loss, config_.objective, config_.batch_size, first + r.first, r.count);
   };
   pool_->run(evaluate_part);
-  double total = 0;
-  for (double part : sums) total += part;
+  Autoencoder::Sums total;
+  for (const Autoencoder::Sums& part : sums) add(total, part);
   return total;
 }
 
-float mean_loss(Autoencoder& model, const Dataset& data, Loss loss, int chunk) {
-  const double total = sum_loss(model, data, loss, chunk, 0, data.size());
-  return data.size() > 0 ? static_cast<float>(total / static_cast<double>(data.size())) : 0.0f;
+float Evaluation::penalty(const Objective& objective) const {
+  if (objective.sparse()) return objective.sparsity * l1;
+  if (objective.variational()) return kl;
+  return 0.0f;
 }
 
-double sum_loss(Autoencoder& model, const Dataset& data, Loss loss, int chunk, std::size_t first, std::size_t count) {
+Evaluation mean_of(const Autoencoder::Sums& sums, std::size_t count) {
+  Evaluation e;
+  if (count == 0) return e;
+  const auto n = static_cast<double>(count);
+  e.reconstruction = static_cast<float>(sums.reconstruction / n);
+  e.l1 = static_cast<float>(sums.l1 / n);
+  e.kl = static_cast<float>(sums.kl / n);
+  e.near_zero = static_cast<float>(sums.near_zero / n);
+  return e;
+}
+
+float mean_loss(Autoencoder& model, const Dataset& data, Loss loss, const Objective& objective, int chunk) {
+  return mean_of(sum_losses(model, data, loss, objective, chunk, 0, data.size()), data.size()).reconstruction;
+}
+
+Autoencoder::Sums sum_losses(Autoencoder& model, const Dataset& data, Loss loss, const Objective& objective, int chunk,
+                             std::size_t first, std::size_t count) {
   std::vector<std::size_t> idx(static_cast<std::size_t>(chunk));
-  AlignedVector<float> x(static_cast<std::size_t>(data.pixels()) * static_cast<std::size_t>(chunk));
-  double total = 0;
+  const auto pixels = static_cast<std::size_t>(data.pixels());
+  AlignedVector<float> x(pixels * static_cast<std::size_t>(chunk));
+  AlignedVector<float> noisy(objective.denoising() ? x.size() : 0);
+  Autoencoder::Sums total;
   for (std::size_t start = first; start < first + count; start += static_cast<std::size_t>(chunk)) {
     const int n = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(chunk), first + count - start));
     std::iota(idx.begin(), idx.begin() + n, start);
     gather_columns(data, idx.data(), n, x.data());
-    total += static_cast<double>(model.loss(x.data(), n, loss)) * n;
+    const float* fed = x.data();
+    if (objective.denoising()) {
+      corrupt(objective, x.data(), noisy.data(), static_cast<int>(pixels), n, kTestNoiseSeed, kTestNoiseStep, start);
+      fed = noisy.data();
+    }
+    model.evaluate(fed, x.data(), n, loss, total);
   }
   return total;
 }

@@ -26,6 +26,7 @@ namespace latent {
 struct TrainConfig {
   Architecture architecture;
   Loss loss = Loss::BinaryCrossEntropy;
+  Objective objective;  // objective.variational() must match architecture.variational
   OptimizerConfig optimizer;
   int batch_size = 256;
   std::uint64_t seed = 1;
@@ -36,10 +37,24 @@ struct TrainConfig {
   Status validate() const;
 };
 
-// Mean loss of `model` over all of `data` (forward only), `chunk` images at a time.
-float mean_loss(Autoencoder& model, const Dataset& data, Loss loss, int chunk = 256);
-// The sum of the per-image losses of images [first, first + count) of `data`.
-double sum_loss(Autoencoder& model, const Dataset& data, Loss loss, int chunk, std::size_t first, std::size_t count);
+// Mean reconstruction loss of `model` over all of `data` (forward only), `chunk` images at a time. With a denoising
+// objective the inputs carry its noise, drawn from the fixed test stream (objective.hpp); a variational model
+// decodes the mean code.
+float mean_loss(Autoencoder& model, const Dataset& data, Loss loss, const Objective& objective = {}, int chunk = 256);
+// The per-image sums (Autoencoder::Sums) over images [first, first + count) of `data`, likewise.
+Autoencoder::Sums sum_losses(Autoencoder& model, const Dataset& data, Loss loss, const Objective& objective, int chunk,
+                             std::size_t first, std::size_t count);
+
+// What a test evaluation found: the means per image of Autoencoder::Sums.
+struct Evaluation {
+  float reconstruction = 0;  // the mean per-pixel reconstruction loss (the test loss)
+  float l1 = 0;              // sum |code|
+  float kl = 0;              // the KL term (variational)
+  float near_zero = 0;       // code units with |code| < Objective::kNearZero
+  // What the objective adds to the reconstruction: sparsity * l1 (sparse), kl (variational), else 0.
+  float penalty(const Objective& objective) const;
+};
+Evaluation mean_of(const Autoencoder::Sums& sums, std::size_t count);
 
 class Trainer {
  public:
@@ -61,7 +76,8 @@ class Trainer {
   int batches_per_epoch() const;
   std::int64_t total_steps() const { return steps_; }
   std::int64_t samples_seen() const { return samples_; }
-  float last_batch_loss() const { return last_batch_loss_; }
+  float last_batch_loss() const { return last_batch_loss_; }  // the objective
+  const Autoencoder::Terms& last_batch_terms() const { return last_terms_; }
   // Mean training loss over the current epoch so far (sample-weighted); after step() returned true, over
   // the epoch that just ended.
   float epoch_loss() const;
@@ -70,9 +86,10 @@ class Trainer {
   // blocks of kEvaluationBlock images, in order, over the count.
   static constexpr std::size_t kEvaluationBlock = 500;
   float evaluate(const Dataset& data);
-  // The summed per-image loss of images [first, first + count), shared by the threads (each sums a contiguous
+  Evaluation evaluate_all(const Dataset& data);
+  // The summed per-image losses of images [first, first + count), shared by the threads (each sums a contiguous
   // part in chunks of the batch size; the parts are added in order).
-  double evaluate_sum(const Dataset& data, std::size_t first, std::size_t count);
+  Autoencoder::Sums evaluate_sum(const Dataset& data, std::size_t first, std::size_t count);
 
   int threads() const { return config_.threads; }
   void set_threads(int threads);  // takes effect from the next step; the weights and the optimizer stay
@@ -90,6 +107,10 @@ class Trainer {
   void start_epoch();
   void make_replicas();
   float parallel_step(const std::size_t* indices, int count);
+  // Forward and backward of batch columns [first, first + count) on `model`: gathers them, adds the objective's
+  // noise, and returns the objective (its parts in `terms`).
+  float slice_gradients(Autoencoder& model, const std::size_t* indices, std::size_t first, int count,
+                        Autoencoder::Terms& terms);
 
   const Dataset& train_;
   TrainConfig config_;
@@ -98,9 +119,12 @@ class Trainer {
   Rng rng_;
   std::vector<std::size_t> order_;
   AlignedVector<float> batch_data_;  // (input, batch_size): the gathered batch
+  AlignedVector<float> noisy_data_;  // (input, batch_size): the denoiser's corrupted batch
+  AlignedVector<float> eps_data_;    // (latent, batch_size): the VAE's noise
   std::unique_ptr<WorkerPool> pool_;                   // null with one thread
   std::vector<std::unique_ptr<Autoencoder>> replicas_; // one per thread but the first (which uses model_)
   std::vector<float> part_loss_;                       // each thread's share of the batch loss
+  std::vector<Autoencoder::Terms> part_terms_;
   int epoch_ = 0;
   int batch_ = 0;
   std::int64_t steps_ = 0;
@@ -108,6 +132,7 @@ class Trainer {
   double epoch_loss_sum_ = 0;
   std::int64_t epoch_samples_ = 0;
   float last_batch_loss_ = 0;
+  Autoencoder::Terms last_terms_;
 };
 
 }  // namespace latent

@@ -15,6 +15,8 @@ namespace latent {
 TrainConfig SessionSettings::train_config() const {
   TrainConfig c;
   c.architecture = architecture;
+  c.architecture.variational = objective.variational();
+  c.objective = objective;
   c.loss = loss;
   c.optimizer = optimizer;
   c.batch_size = batch_size;
@@ -40,6 +42,7 @@ Status TrainingSession::create(std::shared_ptr<const DatasetSplit> data, Session
                                std::unique_ptr<TrainingSession>& out, bool evaluate) {
   if (!data) return Status::error("no data");
   settings.architecture.input = data->train.pixels();
+  settings.architecture.variational = settings.objective.variational();
   if (Status s = settings.validate(); !s) return s;
   const TrainConfig config = settings.train_config();
   if (Status s = Trainer::validate_data(data->train, config, "training"); !s) return s;
@@ -98,13 +101,15 @@ void TrainingSession::refuse(const Status& why) { error_ = why.message(); }
 void TrainingSession::apply(const command::Apply& c) {
   SessionSettings wanted = c.settings;
   wanted.architecture.input = data_->train.pixels();
+  wanted.architecture.variational = wanted.objective.variational();
   if (Status s = wanted.validate(); !s) return refuse(s);
   const bool new_model = !wanted.same_model_as(settings_);
   const bool new_trainer_needed = wanted.batch_size != settings_.batch_size || wanted.loss != settings_.loss ||
                                   wanted.optimizer.kind != settings_.optimizer.kind ||
                                   wanted.optimizer.beta1 != settings_.optimizer.beta1 ||
                                   wanted.optimizer.beta2 != settings_.optimizer.beta2 ||
-                                  wanted.optimizer.epsilon != settings_.optimizer.epsilon;
+                                  wanted.optimizer.epsilon != settings_.optimizer.epsilon ||
+                                  !(wanted.objective == settings_.objective);
   const SessionSettings before = settings_;
   settings_ = wanted;
   // A new model starts a new run: the target goes back to the default unless this command sets another.
@@ -143,6 +148,9 @@ void TrainingSession::adopt(const command::Adopt& c) {
   }
   SessionSettings wanted = settings_;
   wanted.architecture = a;
+  // The weights' shape says whether they are variational; the other variants train any plain model.
+  if (a.variational) wanted.objective.variant = Variant::Variational;
+  else if (wanted.objective.variational()) wanted.objective.variant = Variant::Plain;
   wanted.target_epochs = SessionSettings{}.target_epochs;  // new weights start a new run
   if (Status s = wanted.validate(); !s) return refuse(s);
   settings_ = wanted;
@@ -153,6 +161,7 @@ void TrainingSession::adopt(const command::Adopt& c) {
 void TrainingSession::bench(const command::Bench& c) {
   SessionSettings s = c.settings;
   s.architecture.input = data_->train.pixels();
+  s.architecture.variational = s.objective.variational();
   if (Status v = s.validate(); !v) return refuse(v);
   if (c.steps < 1 || c.steps > 1000000) {
     return refuse(Status::error("benchmark steps " + std::to_string(c.steps) + " is out of range (1 to 1000000)"));
@@ -177,6 +186,10 @@ void TrainingSession::after_model_change(std::string origin, bool inherited_trai
   ++weights_revision_;
   train_curve_.clear();
   test_curve_.clear();
+  train_penalty_curve_.clear();
+  test_penalty_curve_.clear();
+  smoothed_penalty_ = 0;
+  test_ = {};
   epochs_.clear();
   curve_stride_ = 1;
   smoothed_loss_ = 0;
@@ -193,7 +206,7 @@ void TrainingSession::after_model_change(std::string origin, bool inherited_trai
 // ---------------------------------------------------------------------------------------------------------
 
 void TrainingSession::start_evaluation(bool epoch_end) {
-  eval_ = Evaluation{};
+  eval_ = TestPass{};
   eval_.active = true;
   eval_.epoch_end = epoch_end;
 }
@@ -208,7 +221,11 @@ bool TrainingSession::finish(const Interrupt& interrupted) {
     if (interrupted && interrupted()) return false;
     const auto start = Clock::now();
     const std::size_t count = std::min(Trainer::kEvaluationBlock, test.size() - eval_.next);
-    eval_.sum += trainer_->evaluate_sum(test, eval_.next, count);
+    const Autoencoder::Sums part = trainer_->evaluate_sum(test, eval_.next, count);
+    eval_.sums.reconstruction += part.reconstruction;
+    eval_.sums.l1 += part.l1;
+    eval_.sums.kl += part.kl;
+    eval_.sums.near_zero += part.near_zero;
     eval_.next += count;
     eval_.seconds += std::chrono::duration<double>(Clock::now() - start).count();
   }
@@ -218,13 +235,17 @@ bool TrainingSession::finish(const Interrupt& interrupted) {
 void TrainingSession::complete_evaluation() {
   eval_.active = false;
   const std::size_t n = data_->test.size();
-  test_loss_ = n > 0 ? static_cast<float>(eval_.sum / static_cast<double>(n)) : 0.0f;
+  test_ = mean_of(eval_.sums, n);
+  test_loss_ = test_.reconstruction;
+  const float penalty = test_.penalty(settings_.objective);
   if (!eval_.epoch_end) {
     evaluating_ = false;
     test_curve_.assign(1, {0.0, test_loss_});
+    test_penalty_curve_.assign(1, {0.0, penalty});
     return;
   }
   test_curve_.push_back({static_cast<double>(trainer_->total_steps()), test_loss_});
+  test_penalty_curve_.push_back({static_cast<double>(trainer_->total_steps()), penalty});
   EpochRecord r;
   r.epoch = trainer_->epoch();
   r.train_loss = trainer_->epoch_loss();
@@ -252,7 +273,7 @@ int TrainingSession::run_for(double budget_seconds, const Interrupt& interrupted
     const bool epoch_done = trainer_->step();
     epoch_train_seconds_ += std::chrono::duration<double>(Clock::now() - step_start).count();
     ++steps;
-    add_train_point(trainer_->last_batch_loss());
+    add_train_point(trainer_->last_batch_terms());
     train_loss_ = trainer_->epoch_loss();
     if (epoch_done) {
       start_evaluation(true);
@@ -274,15 +295,25 @@ int TrainingSession::run_for(double budget_seconds, const Interrupt& interrupted
   return steps;
 }
 
-void TrainingSession::add_train_point(float batch_loss) {
-  smoothed_loss_ = train_curve_.empty() && trainer_->total_steps() <= 1 ? batch_loss : 0.9f * smoothed_loss_ + 0.1f * batch_loss;
+void TrainingSession::add_train_point(const Autoencoder::Terms& terms) {
+  const Objective& o = settings_.objective;
+  const float penalty = o.sparse() ? o.sparsity * terms.l1 : o.variational() ? terms.kl : 0.0f;
+  const bool first = train_curve_.empty() && trainer_->total_steps() <= 1;
+  smoothed_loss_ = first ? terms.reconstruction : 0.9f * smoothed_loss_ + 0.1f * terms.reconstruction;
+  smoothed_penalty_ = first ? penalty : 0.9f * smoothed_penalty_ + 0.1f * penalty;
   if (trainer_->total_steps() % curve_stride_ != 0) return;
-  train_curve_.push_back({static_cast<double>(trainer_->total_steps()), smoothed_loss_});
+  const auto at = static_cast<double>(trainer_->total_steps());
+  train_curve_.push_back({at, smoothed_loss_});
+  train_penalty_curve_.push_back({at, smoothed_penalty_});
   if (train_curve_.size() > 4000) {  // keep the chart cheap on long runs: halve the resolution
-    std::vector<ChartPoint> half;
-    half.reserve(2001);
-    for (std::size_t i = 0; i < train_curve_.size(); i += 2) half.push_back(train_curve_[i]);
-    train_curve_ = std::move(half);
+    const auto halve = [](std::vector<ChartPoint>& curve) {
+      std::vector<ChartPoint> half;
+      half.reserve(2001);
+      for (std::size_t i = 0; i < curve.size(); i += 2) half.push_back(curve[i]);
+      curve = std::move(half);
+    };
+    halve(train_curve_);
+    halve(train_penalty_curve_);
     curve_stride_ *= 2;
   }
 }
@@ -308,10 +339,15 @@ Snapshot TrainingSession::snapshot(bool with_parameters) {
   s.samples_seen = trainer_->samples_seen();
   s.train_loss = train_loss_;
   s.test_loss = test_loss_;
+  s.test = test_;
   s.evaluating = evaluating_;
   s.samples_per_sec = samples_per_sec_;
   s.train_curve = train_curve_;
   s.test_curve = test_curve_;
+  if (settings_.objective.sparse() || settings_.objective.variational()) {
+    s.train_penalty_curve = train_penalty_curve_;
+    s.test_penalty_curve = test_penalty_curve_;
+  }
   s.epochs = epochs_;
   s.bench_id = bench_id_;
   s.bench = bench_;
@@ -343,10 +379,30 @@ Metadata training_metadata(const Snapshot& snapshot, const std::string& data) {
              {"trained_seed", std::to_string(s.seed)},
              {"trained_data", data},
              {"trained_from", snapshot.origin}};
+  const Objective& o = s.objective;
+  m["trained_variant"] = to_string(o.variant);
+  char number[32];
+  if (o.denoising()) {
+    m["trained_noise"] = to_string(o.noise);
+    std::snprintf(number, sizeof number, "%g", static_cast<double>(o.noise_level));
+    m["trained_noise_level"] = number;
+  }
+  if (o.sparse()) {
+    std::snprintf(number, sizeof number, "%g", static_cast<double>(o.sparsity));
+    m["trained_sparsity"] = number;
+  }
+  if (o.variational()) {
+    std::snprintf(number, sizeof number, "%g", static_cast<double>(o.beta));
+    m["trained_beta"] = number;
+  }
   if (std::isfinite(snapshot.test_loss) && !snapshot.evaluating) {
     char loss[32];
     std::snprintf(loss, sizeof loss, "%.6f", static_cast<double>(snapshot.test_loss));
     m["test_loss"] = loss;
+    if (o.sparse() || o.variational()) {
+      std::snprintf(loss, sizeof loss, "%.6f", static_cast<double>(snapshot.test.penalty(o)));
+      m[o.sparse() ? "test_penalty" : "test_kl"] = loss;
+    }
   }
   return m;
 }

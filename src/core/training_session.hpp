@@ -33,6 +33,7 @@ namespace latent {
 struct SessionSettings {
   Architecture architecture;  // architecture.input is set by the data
   Loss loss = Loss::BinaryCrossEntropy;
+  Objective objective;        // the variant; a variational one makes architecture.variational true
   OptimizerConfig optimizer;
   int batch_size = 256;
   int target_epochs = 20;
@@ -44,7 +45,9 @@ struct SessionSettings {
 
   TrainConfig train_config() const;
   Status validate() const;
-  bool same_model_as(const SessionSettings& other) const { return architecture == other.architecture; }
+  bool same_model_as(const SessionSettings& other) const {
+    return train_config().architecture == other.train_config().architecture;
+  }
   bool operator==(const SessionSettings&) const = default;
 };
 
@@ -105,10 +108,14 @@ struct Snapshot {
   std::int64_t samples_seen = 0;
   float train_loss = 0;                // running mean of the epoch in progress, else the last one's; 0 before any step
   float test_loss = 0;                 // after the last epoch, or of the weights as they came; NaN while evaluating
+  Evaluation test;                     // the same evaluation's other terms (sum |code|, KL, near-zero units)
   bool evaluating = false;             // new weights whose test loss is still being computed
   double samples_per_sec = 0;          // training, over the last quarter second or so; 0 while paused
-  std::vector<ChartPoint> train_curve; // smoothed batch loss, at most ~4000 points (halved in resolution as it grows)
+  std::vector<ChartPoint> train_curve; // smoothed batch reconstruction loss (mean per pixel), at most ~4000 points
+                                       // (halved in resolution as it grows)
   std::vector<ChartPoint> test_curve;  // test loss per epoch
+  // The objective's other term (sparse: sparsity * sum |code|; vae: the KL per image), for the variants with one.
+  std::vector<ChartPoint> train_penalty_curve, test_penalty_curve;
   std::vector<EpochRecord> epochs;     // since the model was made
 
   std::uint64_t bench_id = 0;          // how many Bench commands have finished
@@ -161,7 +168,7 @@ class TrainingSession {
   void after_model_change(std::string origin, bool inherited_training);
   void start_evaluation(bool epoch_end);
   void complete_evaluation();
-  void add_train_point(float batch_loss);
+  void add_train_point(const Autoencoder::Terms& terms);
   void refuse(const Status& why);
 
   using Clock = std::chrono::steady_clock;
@@ -181,21 +188,23 @@ class TrainingSession {
   float test_loss_ = 0;
   bool evaluating_ = false;  // new weights whose test loss is not known yet
 
-  struct Evaluation {        // of the test set, in blocks
+  struct TestPass {          // of the test set, in blocks
     bool active = false;
     bool epoch_end = false;  // for the epoch just finished (else: for new weights)
     std::size_t next = 0;    // the first image of the next block
-    double sum = 0;
+    Autoencoder::Sums sums;
     double seconds = 0;
   } eval_;
+  Evaluation test_;
   double samples_per_sec_ = 0;
   Clock::time_point rate_start_{};
   std::int64_t rate_samples_ = 0;
   double epoch_train_seconds_ = 0;
 
-  std::vector<ChartPoint> train_curve_, test_curve_;
+  std::vector<ChartPoint> train_curve_, test_curve_, train_penalty_curve_, test_penalty_curve_;
   std::vector<EpochRecord> epochs_;
   float smoothed_loss_ = 0;
+  float smoothed_penalty_ = 0;
   int curve_stride_ = 1;
 
   std::uint64_t bench_id_ = 0;
