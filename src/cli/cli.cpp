@@ -42,6 +42,8 @@ usage:
   latent train [--images F --labels F [--test-images F --test-labels F]] [--epochs N] [--batch B]
                [--lr X] [--latent K] [--hidden 128,64] [--activation relu|sigmoid|tanh|linear]
                [--loss bce|mse] [--optimizer adam|sgd] [--seed S] [--threads T] [--save F.safetensors] [--json]
+               [--variant plain|denoising|sparse|vae] [--noise gaussian|mask] [--noise-level X]
+               [--sparsity X] [--beta X]
   latent eval  --weights F.safetensors [--images F --labels F] [--loss bce|mse] [--json]
   latent bench [--batch B] [--steps N] [--threads T] [--json]
 
@@ -49,7 +51,14 @@ Without data files, train and eval use the bundled 10,000-digit MNIST subset and
 (8,000 train / 2,000 test). With --images/--labels alone, train splits those files the same way;
 with --test-images/--test-labels too, it trains on the first pair and tests on the second.
 IDX files may be gzipped. Defaults: 20 epochs, batch 256, Adam lr 0.001, latent 32, no hidden
-layers, relu, bce, seed 1, 1 thread. Exit status: 0 ok, 2 bad arguments or files, 1 other failures.
+layers, relu, bce, seed 1, 1 thread, variant plain.
+
+Variants: denoising trains on noisy inputs (--noise gaussian: x + level * N(0,1) clipped, level 0.5;
+--noise mask: each pixel zeroed with probability level) to reconstruct clean ones; sparse adds
+--sparsity (1e-4) * mean sum |code| to the loss; vae encodes a mean and log-variance, samples the code,
+and minimises per image the summed BCE plus --beta (1) * KL. The test loss is always the mean per-pixel
+reconstruction loss of clean test images (from noisy inputs for the denoiser, from the mean code for the
+VAE). Exit status: 0 ok, 2 bad arguments or files, 1 other failures.
 )";
 
 //-----------------------------------------------------------------------------------------------------------
@@ -124,7 +133,7 @@ Status parse_float_option(const Options& o, const std::string& name, float& valu
   char* end = nullptr;
   const float v = std::strtof(text.c_str(), &end);
   if (text.empty() || *end != '\0' || !std::isfinite(v)) {
-    return Status::error(name + ": expected a number, got '" + text + "'");
+    return Status::error(name + ": expected a number, got " + quote_text(text));
   }
   value = v;
   return Status::ok();
@@ -224,6 +233,50 @@ class ProgressBar {
 // [SECTION] latent train
 //-----------------------------------------------------------------------------------------------------------
 
+// --variant and its settings; a setting that belongs to another variant is a mistake worth naming.
+Status parse_objective(const Options& o, Objective& objective) {
+  if (o.has("--variant")) {
+    auto v = parse_variant(o.get("--variant"));
+    if (!v) return Status::error("--variant: expected plain, denoising, sparse or vae, got " + quote_text(o.get("--variant")));
+    objective.variant = *v;
+  }
+  const auto belongs = [&](const char* option, Variant variant) -> Status {
+    if (!o.has(option) || objective.variant == variant) return Status::ok();
+    return Status::error(std::string(option) + " applies to --variant " + to_string(variant) + " only");
+  };
+  if (Status s = belongs("--noise", Variant::Denoising); !s) return s;
+  if (Status s = belongs("--noise-level", Variant::Denoising); !s) return s;
+  if (Status s = belongs("--sparsity", Variant::Sparse); !s) return s;
+  if (Status s = belongs("--beta", Variant::Variational); !s) return s;
+  if (o.has("--noise")) {
+    auto n = parse_noise(o.get("--noise"));
+    if (!n) return Status::error("--noise: expected gaussian or mask, got " + quote_text(o.get("--noise")));
+    objective.noise = *n;
+  }
+  if (Status s = parse_float_option(o, "--noise-level", objective.noise_level); !s) return s;
+  if (Status s = parse_float_option(o, "--sparsity", objective.sparsity); !s) return s;
+  if (Status s = parse_float_option(o, "--beta", objective.beta); !s) return s;
+  if (Status s = objective.validate(); !s) return Status::error("--variant " + std::string(to_string(objective.variant)) + ": " + s.message());
+  return Status::ok();
+}
+
+// The variant's own test terms: test_kl (vae), test_penalty and the near-zero code units (sparse).
+void add_variant_terms(ordered_json& line, const Objective& objective, const Evaluation& e) {
+  if (objective.variational()) line["test_kl"] = e.kl;
+  if (objective.sparse()) {
+    line["test_penalty"] = e.penalty(objective);
+    line["near_zero_units"] = e.near_zero;
+  }
+}
+
+std::string variant_terms_text(const SessionSettings& settings, const Evaluation& e) {
+  if (settings.objective.variational()) return "  KL " + fixed(e.kl, 2);
+  if (settings.objective.sparse()) {
+    return "  near-zero units " + fixed(e.near_zero, 1) + "/" + std::to_string(settings.architecture.latent);
+  }
+  return "";
+}
+
 int fail(CliIo& io, const Status& s) {
   io.err << "latent: error: " << s.message() << "\n";
   return kExitBadInput;
@@ -234,7 +287,7 @@ int train_command(const std::vector<std::string>& args, CliIo io) {
   if (Status s = parse_options(args, "train",
                                {"--images", "--labels", "--test-images", "--test-labels", "--epochs", "--batch", "--lr",
                                 "--latent", "--hidden", "--activation", "--loss", "--optimizer", "--seed", "--save",
-                                "--threads"},
+                                "--threads", "--variant", "--noise", "--noise-level", "--sparsity", "--beta"},
                                {"--json"}, o);
       !s) {
     return fail(io, s);
@@ -270,6 +323,7 @@ int train_command(const std::vector<std::string>& args, CliIo io) {
     if (!k) return fail(io, Status::error("--optimizer: expected adam or sgd, got '" + o.get("--optimizer") + "'"));
     settings.optimizer.kind = *k;
   }
+  if (Status s = parse_objective(o, settings.objective); !s) return fail(io, s);
   if (o.has("--save")) {
     if (o.get("--save").empty()) return fail(io, Status::error("--save: the file name is empty"));
     if (Status s = check_writable(o.get("--save")); !s) return fail(io, s);  // before, not after, training
@@ -286,7 +340,8 @@ int train_command(const std::vector<std::string>& args, CliIo io) {
   std::ostream& notes = json ? io.err : io.out;
   if (!json || io.progress) {
     notes << "training " << settings.architecture.describe() << ", " << to_string(settings.loss) << ", "
-          << to_string(settings.optimizer.kind) << " lr " << settings.optimizer.learning_rate << ", batch "
+          << to_string(settings.optimizer.kind) << " lr " << settings.optimizer.learning_rate << ", "
+          << settings.objective.describe() << ", batch "
           << settings.batch_size << ", seed " << settings.seed << ", " << settings.threads
           << (settings.threads == 1 ? " thread" : " threads") << " on " << split->train.size() << " train / "
           << split->test.size() << " test images (" << data->description << ")\n";
@@ -308,12 +363,14 @@ int train_command(const std::vector<std::string>& args, CliIo io) {
         line["epoch"] = e.epoch;
         line["train_loss"] = e.train_loss;
         line["test_loss"] = e.test_loss;
+        add_variant_terms(line, settings.objective, e.test);
         line["samples_per_sec"] = std::round(rate * 10) / 10;
         line["seconds"] = std::round(e.seconds * 10000) / 10000;
         io.out << line.dump() << "\n" << std::flush;
       } else {
         io.out << "epoch " << e.epoch << "/" << settings.target_epochs << "  train " << fixed(e.train_loss, 4)
-               << "  test " << fixed(e.test_loss, 4) << "  " << with_thousands(rate) << " samples/s  "
+               << "  test " << fixed(e.test_loss, 4) << variant_terms_text(settings, e.test) << "  "
+               << with_thousands(rate) << " samples/s  "
                << fixed(e.seconds, 2) << " s\n" << std::flush;
       }
     }
@@ -350,7 +407,12 @@ int eval_command(const std::vector<std::string>& args, CliIo io) {
     loss = *l;
   }
   std::unique_ptr<Autoencoder> model;
-  if (Status s = load_safetensors(o.get("--weights"), model); !s) return fail(io, s);
+  Metadata meta;
+  if (Status s = load_safetensors(o.get("--weights"), model, &meta); !s) return fail(io, s);
+  Objective objective;  // as the file was trained: the denoiser sees noisy test images
+  if (Status s = objective_from_metadata(meta, model->architecture(), o.get("--weights"), objective); !s) {
+    return fail(io, s);
+  }
 
   Dataset test;
   std::string description;
@@ -368,16 +430,18 @@ int eval_command(const std::vector<std::string>& args, CliIo io) {
     return fail(io, Status::error(description + ": images have " + std::to_string(test.pixels()) + " pixels; the model " +
                                   o.get("--weights") + " takes " + std::to_string(model->architecture().input)));
   }
-  const float value = mean_loss(*model, test, loss);
+  const Evaluation e = mean_of(sum_losses(*model, test, loss, objective, 256, 0, test.size()), test.size());
+  const float value = e.reconstruction;
   if (o.flags.count("--json") != 0) {
     ordered_json line;
     line["test_loss"] = value;
+    add_variant_terms(line, objective, e);
     line["images"] = test.size();
     line["loss"] = to_string(loss);
     io.out << line.dump() << "\n";
   } else {
     io.out << "test loss (" << to_string(loss) << "): " << fixed(value, 4) << " on " << test.size() << " images ("
-           << description << "), model " << model->architecture().describe() << "\n";
+           << description << "), model " << model->architecture().describe() << ", " << objective.describe() << "\n";
   }
   return kExitOk;
 }

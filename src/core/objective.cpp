@@ -62,12 +62,19 @@ std::string Objective::describe() const {
   return "plain";
 }
 
-float standard_normal(Rng& rng) {
-  // u1 in (0, 1], so the log is finite; 2^-24 at worst gives |n| <= 5.8.
-  const double u1 = 1.0 - static_cast<double>(rng.uniform01());
-  const double u2 = static_cast<double>(rng.uniform01());
-  return static_cast<float>(std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2));
+namespace {
+// n standard normals, two from each pair of uniforms (both halves of Box-Muller), in float.
+void fill_normals(Rng& rng, float* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; i += 2) {
+    const float u1 = 1.0f - rng.uniform01();  // (0, 1]
+    const float u2 = rng.uniform01();
+    const float r = std::sqrt(-2.0f * std::log(u1));
+    const float angle = 6.2831853f * u2;
+    out[i] = r * std::cos(angle);
+    if (i + 1 < n) out[i + 1] = r * std::sin(angle);
+  }
 }
+}  // namespace
 
 void corrupt(const Objective& objective, const float* x, float* out, int rows, int count, std::uint64_t seed,
              std::uint64_t step, std::uint64_t first_column) {
@@ -79,9 +86,8 @@ void corrupt(const Objective& objective, const float* x, float* out, int rows, i
     if (objective.noise == Noise::Mask) {
       for (std::size_t i = 0; i < n; ++i) o[i] = rng.uniform01() < objective.noise_level ? 0.0f : in[i];
     } else {
-      for (std::size_t i = 0; i < n; ++i) {
-        o[i] = std::clamp(in[i] + objective.noise_level * standard_normal(rng), 0.0f, 1.0f);
-      }
+      fill_normals(rng, o, n);
+      for (std::size_t i = 0; i < n; ++i) o[i] = std::clamp(in[i] + objective.noise_level * o[i], 0.0f, 1.0f);
     }
   }
 }
@@ -90,8 +96,7 @@ void draw_normals(float* out, int rows, int count, std::uint64_t seed, std::uint
   const auto n = static_cast<std::size_t>(rows);
   for (int c = 0; c < count; ++c) {
     Rng rng = column_rng(seed, step, first_column + static_cast<std::uint64_t>(c));
-    float* o = out + static_cast<std::size_t>(c) * n;
-    for (std::size_t i = 0; i < n; ++i) o[i] = standard_normal(rng);
+    fill_normals(rng, out + static_cast<std::size_t>(c) * n, n);
   }
 }
 

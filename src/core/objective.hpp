@@ -60,14 +60,13 @@ inline Rng column_rng(std::uint64_t seed, std::uint64_t step, std::uint64_t colu
   return Rng(x ^ (x >> 29));
 }
 
-// A standard normal from two uniforms (Box-Muller; our own, so both platforms draw the same values).
-float standard_normal(Rng& rng);
-
 // Corrupts `count` columns of `rows` pixels (x to out; they may not alias) as `objective` says; column c draws
 // from column_rng(seed, step, first_column + c).
 void corrupt(const Objective& objective, const float* x, float* out, int rows, int count, std::uint64_t seed,
              std::uint64_t step, std::uint64_t first_column);
-// Fills `count` columns of `rows` standard normals (the VAE's eps) the same way.
+// Fills `count` columns of `rows` standard normals (the VAE's eps) the same way. Normals come in pairs from two
+// uniforms (both halves of Box-Muller, in float), from our own Rng, so a seed draws the same noise on every
+// standard library (up to the last bit of each platform's log, sin and cos).
 void draw_normals(float* out, int rows, int count, std::uint64_t seed, std::uint64_t step, std::uint64_t first_column);
 
 // The noise streams: training batches use the run's seed, test evaluation a fixed one (kTestNoiseSeed, with the

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 
 namespace latent {
@@ -250,6 +251,7 @@ void TrainingSession::complete_evaluation() {
   r.epoch = trainer_->epoch();
   r.train_loss = trainer_->epoch_loss();
   r.test_loss = test_loss_;
+  r.test = test_;
   r.samples = static_cast<std::int64_t>(data_->train.size());
   r.train_seconds = epoch_train_seconds_;
   r.seconds = epoch_train_seconds_ + eval_.seconds;
@@ -405,6 +407,44 @@ Metadata training_metadata(const Snapshot& snapshot, const std::string& data) {
     }
   }
   return m;
+}
+
+Status objective_from_metadata(const Metadata& metadata, const Architecture& arch, const std::string& name,
+                               Objective& objective) {
+  Objective o;
+  const auto text = [&](const char* key) -> const std::string* {
+    auto it = metadata.find(key);
+    return it == metadata.end() ? nullptr : &it->second;
+  };
+  const auto number = [&](const char* key, float& value) -> Status {
+    const std::string* t = text(key);
+    if (t == nullptr) return Status::ok();
+    char* end = nullptr;
+    const float v = std::strtof(t->c_str(), &end);
+    if (t->empty() || end != t->c_str() + t->size() || !std::isfinite(v)) {
+      return Status::error(name + ": metadata " + key + " " + quote_text(*t) + " is not a number");
+    }
+    value = v;
+    return Status::ok();
+  };
+  if (const std::string* v = text("trained_variant")) {
+    auto parsed = parse_variant(*v);
+    if (!parsed) return Status::error(name + ": metadata trained_variant " + quote_text(*v) + " is unknown");
+    o.variant = *parsed;
+  }
+  if (const std::string* n = text("trained_noise")) {
+    auto parsed = parse_noise(*n);
+    if (!parsed) return Status::error(name + ": metadata trained_noise " + quote_text(*n) + " is unknown");
+    o.noise = *parsed;
+  }
+  if (Status s = number("trained_noise_level", o.noise_level); !s) return s;
+  if (Status s = number("trained_sparsity", o.sparsity); !s) return s;
+  if (Status s = number("trained_beta", o.beta); !s) return s;
+  if (arch.variational) o.variant = Variant::Variational;
+  else if (o.variational()) return Status::error(name + ": metadata says a VAE trained these weights, but they are not variational");
+  if (Status s = o.validate(); !s) return Status::error(name + ": metadata " + s.message());
+  objective = o;
+  return Status::ok();
 }
 
 std::vector<std::uint8_t> encode_snapshot_weights(const Snapshot& snapshot, const std::string& data) {

@@ -84,6 +84,7 @@ struct EpochRecord {
   int epoch = 0;
   float train_loss = 0;      // the epoch's running mean
   float test_loss = 0;
+  Evaluation test;           // the test evaluation's other terms
   std::int64_t samples = 0;
   double train_seconds = 0;  // in training steps
   double seconds = 0;        // with the test evaluation
@@ -218,6 +219,11 @@ std::unique_ptr<Autoencoder> snapshot_model(const Snapshot& snapshot);
 // the page's download write the same keys (trained_epochs, trained_loss, trained_optimizer, trained_learning_rate,
 // trained_batch, trained_seed, trained_data, trained_from, test_loss). `data` describes the training data.
 Metadata training_metadata(const Snapshot& snapshot, const std::string& data);
+
+// The objective a weights file was trained with (trained_variant, trained_noise, ...; plain when absent), for
+// evaluating it the same way. A variational architecture is always the VAE. Refuses values it cannot read.
+Status objective_from_metadata(const Metadata& metadata, const Architecture& arch, const std::string& name,
+                               Objective& objective);
 
 // The snapshot's weights as a safetensors file with that metadata.
 std::vector<std::uint8_t> encode_snapshot_weights(const Snapshot& snapshot, const std::string& data);

@@ -130,6 +130,46 @@ TEST_CASE("weights saved in the page load in latent eval, and the CLI's load in 
   CHECK(lab.snapshot().test_loss == Approx(std::stod(meta.at("test_loss"))).epsilon(1e-5));
 }
 
+TEST_CASE("latent train --variant: each variant's --json and weights, and eval evaluates them the same way", "[cli][variants]") {
+  TempDir dir;
+  struct Case {
+    std::vector<std::string> args;
+    const char* extra_key;  // the variant's own test term, or null
+    const char* variant;
+  };
+  const std::vector<Case> cases = {
+      {{"--variant", "denoising", "--noise", "mask", "--noise-level", "0.25"}, nullptr, "denoising"},
+      {{"--variant", "sparse", "--sparsity", "0.001"}, "test_penalty", "sparse"},
+      {{"--variant", "vae", "--latent", "2", "--hidden", "64", "--beta", "0.5"}, "test_kl", "vae"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.variant);
+    const std::string weights = dir.file(std::string(c.variant) + ".safetensors");
+    std::vector<std::string> args{"train", "--epochs", "2", "--json", "--save", weights};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    const Run r = run(args);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    const auto out = lines(r.out);
+    REQUIRE(out.size() == 2);
+    const json last = json::parse(out[1]);
+    CHECK(last.at("test_loss").get<double>() < json::parse(out[0]).at("test_loss").get<double>());
+    if (c.extra_key != nullptr) CHECK(last.at(c.extra_key).get<double>() > 0);
+    std::unique_ptr<latent::Autoencoder> model;
+    latent::Metadata meta;
+    REQUIRE(latent::load_safetensors(weights, model, &meta).is_ok());
+    CHECK(meta.at("trained_variant") == c.variant);
+    // eval reads the variant from the file: the denoiser's test images get the same noise, so the loss agrees.
+    const Run e = run({"eval", "--weights", weights, "--json"});
+    REQUIRE(e.status == 0);
+    const json j = json::parse(e.out);
+    CHECK(j.at("test_loss").get<double>() == Approx(last.at("test_loss").get<double>()).epsilon(1e-5));
+    if (c.extra_key != nullptr) {
+      CHECK(j.at(c.extra_key).get<double>() == Approx(last.at(c.extra_key).get<double>()).epsilon(1e-4));
+    }
+  }
+}
+
 TEST_CASE("the same seed gives bit-identical weights in separate processes", "[cli][determinism]") {
   // Different argument and environment sizes move the heap, so buffers land at other addresses: the weights
   // must not depend on that.
@@ -213,6 +253,12 @@ TEST_CASE("bad arguments exit 2 with a one-line message", "[cli][errors]") {
   expect_bad_input({"train", "--test-images", "a", "--test-labels", "b"}, "--test-images needs --images");
   expect_bad_input({"eval"}, "--weights F.safetensors is required");
   expect_bad_input({"bench", "--steps", "x"}, "--steps: expected a whole number");
+  expect_bad_input({"train", "--variant", "contractive"}, "--variant: expected plain, denoising, sparse or vae, got 'contractive'");
+  expect_bad_input({"train", "--beta", "2"}, "--beta applies to --variant vae only");
+  expect_bad_input({"train", "--variant", "sparse", "--noise", "mask"}, "--noise applies to --variant denoising only");
+  expect_bad_input({"train", "--variant", "denoising", "--noise", "salt"}, "--noise: expected gaussian or mask, got 'salt'");
+  expect_bad_input({"train", "--variant", "denoising", "--noise-level", "2"}, "--variant denoising: noise level 2 is out of range (0 to 1)");
+  expect_bad_input({"train", "--variant", "sparse", "--sparsity", "x\n"}, "--sparsity: expected a number, got 'x\\n'");
   const Run none = run({});
   CHECK(none.status == 2);
   CHECK_THAT(none.err, Catch::Contains("usage:"));
