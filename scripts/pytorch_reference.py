@@ -6,6 +6,17 @@ model (784 -> Dense 32 ReLU -> Dense 784 sigmoid), same init (Glorot-uniform wei
 optimizer (Adam lr 1e-3, betas 0.9/0.999, eps 1e-7), batch 256 with the partial last batch kept (32 steps an
 epoch; --drop-last gives 31), a fresh shuffle every epoch, BCE averaged over pixels and samples.
 
+The variants follow `latent train --variant` (src/core/objective.hpp), with the same objectives:
+  --variant denoising [--noise gaussian|mask] [--noise-level 0.5]: clean x from x + level * N(0, 1) clipped to
+      [0, 1], or from x with each pixel zeroed with probability level; the test inputs carry the same kind of
+      noise (drawn once, from a fixed seed: torch's generator, so not the very numbers latent draws);
+  --variant sparse [--sparsity 1e-4]: BCE + sparsity * mean over the batch of sum |code|;
+  --variant vae [--beta 1]: the encoder's last layer gives mean and log-variance (2 * latent outputs), the code is
+      sampled with the reparameterisation trick, the loss per image is the BCE summed over pixels + beta * KL,
+      averaged over the batch; the test loss decodes the mean.
+--hidden and --latent shape the model as in latent (e.g. --hidden 512 --latent 2, the Keras VAE).
+The reported test loss is always the mean per-pixel BCE against the clean test images.
+
 It is a reference, not a test dependency. Needs Debian's python3-torch (run with /usr/bin/python3):
     /usr/bin/python3 scripts/pytorch_reference.py --epochs 20 --seeds 1,2,3,4,5
 Prints one JSON line per seed and a summary line with the mean and spread of the final test BCE.
@@ -70,40 +81,98 @@ def split_stratified(labels, test_fraction=0.2):
 
 
 class Autoencoder(nn.Module):
-    def __init__(self, latent=32):
+    """784 -> hidden... -> latent (ReLU on every layer but the output) -> hidden reversed... -> 784 logits.
+    Variational: the encoder's last layer has 2 * latent outputs, mean over log-variance, and no activation."""
+
+    def __init__(self, hidden=(), latent=32, variational=False):
         super().__init__()
-        self.encoder = nn.Linear(784, latent)
-        self.decoder = nn.Linear(latent, 784)
-        for layer in (self.encoder, self.decoder):
+        self.latent, self.variational = latent, variational
+        widths = [784, *hidden, latent]
+        enc = [nn.Linear(a, b) for a, b in zip(widths[:-1], widths[1:])]
+        if variational:
+            enc[-1] = nn.Linear(widths[-2], 2 * latent)
+        back = widths[::-1]
+        self.encoder = nn.ModuleList(enc)
+        self.decoder = nn.ModuleList(nn.Linear(a, b) for a, b in zip(back[:-1], back[1:]))
+        for layer in [*self.encoder, *self.decoder]:
             nn.init.xavier_uniform_(layer.weight)  # Glorot-uniform, as Keras
             nn.init.zeros_(layer.bias)
 
-    def forward(self, x):
-        return self.decoder(F.relu(self.encoder(x)))  # logits; the loss applies the sigmoid stably
+    def encode(self, x):
+        for i, layer in enumerate(self.encoder):
+            x = layer(x)
+            if not (self.variational and i == len(self.encoder) - 1):
+                x = F.relu(x)
+        return x
+
+    def decode(self, z):
+        for i, layer in enumerate(self.decoder):
+            z = layer(z)
+            if i < len(self.decoder) - 1:
+                z = F.relu(z)
+        return z  # logits; the loss applies the sigmoid stably
 
 
-def run(seed, epochs, batch, drop_last, x_train, x_test):
+def corrupt(x, kind, level, generator=None):
+    if kind == "mask":
+        return x * (torch.rand(x.shape, generator=generator) >= level).float()
+    return (x + level * torch.randn(x.shape, generator=generator)).clamp(0.0, 1.0)
+
+
+def objective(model, a, xb):
+    """The training objective and its parts for one batch."""
+    inputs = corrupt(xb, a.noise, a.noise_level) if a.variant == "denoising" else xb
+    h = model.encode(inputs)
+    if a.variant == "vae":
+        mu, logvar = h[:, :model.latent], h[:, model.latent:]
+        z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+        rec = F.binary_cross_entropy_with_logits(model.decode(z), xb, reduction="sum") / xb.shape[0]
+        kl = (-0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum()) / xb.shape[0]
+        return rec + a.beta * kl
+    loss = F.binary_cross_entropy_with_logits(model.decode(h), xb)
+    if a.variant == "sparse":
+        loss = loss + a.sparsity * h.abs().sum() / xb.shape[0]
+    return loss
+
+
+def test_terms(model, a, x_test, test_inputs):
+    """Mean per-pixel BCE of the clean test images, and the variant's own term."""
+    h = model.encode(test_inputs)
+    code = h[:, :model.latent]
+    terms = {"test_loss": F.binary_cross_entropy_with_logits(model.decode(code), x_test).item()}
+    if a.variant == "vae":
+        logvar = h[:, model.latent:]
+        terms["test_kl"] = (-0.5 * (1 + logvar - code.pow(2) - logvar.exp()).sum() / x_test.shape[0]).item()
+    if a.variant == "sparse":
+        terms["test_penalty"] = (a.sparsity * code.abs().sum() / x_test.shape[0]).item()
+    return terms
+
+
+def run(seed, a, x_train, x_test):
     torch.manual_seed(seed)
-    model = Autoencoder()
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-7)
-    n = x_train.shape[0]
+    hidden = [int(w) for w in a.hidden.split(",")] if a.hidden else []
+    model = Autoencoder(hidden, a.latent, a.variant == "vae")
+    opt = torch.optim.Adam(model.parameters(), lr=a.lr, betas=(0.9, 0.999), eps=1e-7)
+    test_inputs = x_test
+    if a.variant == "denoising":
+        test_inputs = corrupt(x_test, a.noise, a.noise_level, torch.Generator().manual_seed(0x7E57))
+    n, batch = x_train.shape[0], a.batch
     history = []
     start = time.time()
-    for epoch in range(1, epochs + 1):
+    for epoch in range(1, a.epochs + 1):
         perm = torch.randperm(n)
-        steps = n // batch if drop_last else (n + batch - 1) // batch
+        steps = n // batch if a.drop_last else (n + batch - 1) // batch
         total, seen = 0.0, 0
         for s in range(steps):
             xb = x_train[perm[s * batch:(s + 1) * batch]]
-            loss = F.binary_cross_entropy_with_logits(model(xb), xb)
+            loss = objective(model, a, xb)
             opt.zero_grad()
             loss.backward()
             opt.step()
             total += loss.item() * xb.shape[0]
             seen += xb.shape[0]
         with torch.no_grad():
-            test = F.binary_cross_entropy_with_logits(model(x_test), x_test).item()
-        history.append({"epoch": epoch, "train_loss": total / seen, "test_loss": test})
+            history.append({"epoch": epoch, "train_loss": total / seen, **test_terms(model, a, x_test, test_inputs)})
     return history, time.time() - start
 
 
@@ -113,6 +182,14 @@ def main():
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--seeds", default="1,2,3,4,5")
     p.add_argument("--drop-last", action="store_true", help="drop the partial last batch (31 steps an epoch)")
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--hidden", default="", help="encoder widths between input and code, e.g. 512")
+    p.add_argument("--latent", type=int, default=32)
+    p.add_argument("--variant", choices=["plain", "denoising", "sparse", "vae"], default="plain")
+    p.add_argument("--noise", choices=["gaussian", "mask"], default="gaussian")
+    p.add_argument("--noise-level", type=float, default=0.5)
+    p.add_argument("--sparsity", type=float, default=1e-4)
+    p.add_argument("--beta", type=float, default=1.0)
     a = p.parse_args()
     torch.set_num_threads(1)
     x, labels = load_bundled()
@@ -120,12 +197,14 @@ def main():
     x_train, x_test = x[train_idx], x[test_idx]
     finals = []
     for seed in [int(s) for s in a.seeds.split(",")]:
-        history, seconds = run(seed, a.epochs, a.batch, a.drop_last, x_train, x_test)
+        history, seconds = run(seed, a, x_train, x_test)
         finals.append(history[-1]["test_loss"])
+        extra = {k: round(v, 5) for k, v in history[-1].items() if k in ("test_kl", "test_penalty")}
         print(json.dumps({"seed": seed, "epochs": a.epochs, "train": len(train_idx), "test": len(test_idx),
-                          "final_test_loss": round(history[-1]["test_loss"], 5), "seconds": round(seconds, 2),
+                          "final_test_loss": round(history[-1]["test_loss"], 5), **extra, "seconds": round(seconds, 2),
                           "test_loss_by_epoch": [round(h["test_loss"], 5) for h in history]}), flush=True)
-    print(json.dumps({"summary": "pytorch", "torch": torch.__version__, "epochs": a.epochs, "drop_last": a.drop_last,
+    print(json.dumps({"summary": "pytorch", "torch": torch.__version__, "variant": a.variant, "epochs": a.epochs,
+                      "drop_last": a.drop_last,
                       "mean_final_test_loss": round(statistics.mean(finals), 5),
                       "min": round(min(finals), 5), "max": round(max(finals), 5)}))
 

@@ -58,6 +58,13 @@ void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
   ImGui::PopFont();
   ui::help_marker("Draw a digit with the mouse, a pen or a finger. It is framed as MNIST's digits were (scaled into "
                   "20 x 20, centred by its mass in 28 x 28), then encoded and decoded as you draw.");
+  if (lab.views().denoising()) {  // on the title row, so the drawing keeps its size
+    ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
+    bool noisy = lab.views().noisy_drawing();
+    if (ImGui::Checkbox("Noisy drawing", &noisy)) lab.set_noisy_drawing(noisy);
+    ui.remember("check:noisy-drawing");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Feed the drawing with the denoiser's noise, and see what it rebuilds.");
+  }
   ImGui::Spacing();
   const float font = ImGui::GetFontSize();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -100,9 +107,10 @@ void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
   const ImVec2 top = ImGui::GetCursorScreenPos();
   ImDrawList* draw = ImGui::GetWindowDrawList();
 
-  draw->AddText(top, IM_COL32(215, 220, 230, 255), "Input, 28 x 28");
+  const bool noisy = lab.views().noisy_drawing();
+  draw->AddText(top, IM_COL32(215, 220, 230, 255), noisy ? "Input + noise" : "Input, 28 x 28");
   ImGui::SetCursorScreenPos(ImVec2(top.x, top.y + label_h));
-  ui::digit_image(textures, kSlotCanvasInput, lab.canvas_input().pixels.data(), image);
+  ui::digit_image(textures, kSlotCanvasInput, noisy ? lab.views().canvas_fed() : lab.canvas_input().pixels.data(), image);
 
   const float rx = top.x + image + font * 3;
   draw->AddText(ImVec2(rx, top.y), IM_COL32(215, 220, 230, 255), "Reconstruction");

@@ -44,7 +44,15 @@ float gallery_block(const ModelViews& views, TextureStore& textures, const Galle
     }
   };
 
-  row_label("Original", y, cell);
+  if (views.denoising()) {
+    row_label("Noisy input", y, cell);
+    for (int j = 0; j < count; ++j) {
+      ImGui::SetCursorScreenPos(ImVec2(x0 + static_cast<float>(j) * step, y));
+      ui::digit_image(textures, kSlotGalleryNoisy + first + j, views.gallery_noisy(first + j), cell);
+    }
+    y += cell + gap;
+  }
+  row_label(views.denoising() ? "Clean target" : "Original", y, cell);
   for (int j = 0; j < count; ++j) {
     ImGui::SetCursorScreenPos(ImVec2(x0 + static_cast<float>(j) * step, y));
     ui::digit_image(textures, kSlotGalleryInput + first + j, views.gallery_input(first + j), cell);
@@ -74,7 +82,18 @@ float gallery_block(const ModelViews& views, TextureStore& textures, const Galle
     const float tw = ImGui::CalcTextSize(text).x * 0.85f;
     if (tw < cell + gap) draw->AddText(ImGui::GetFont(), font * 0.85f, ImVec2(x + (cell - tw) * 0.5f, y + cell + 3), dim, text);
   }
-  return y + cell + font + 4;
+  y += cell + font + 4;
+  if (views.variational()) {
+    y += gap;
+    row_label("New digits", y, cell);
+    for (int j = 0; j < count; ++j) {
+      ImGui::SetCursorScreenPos(ImVec2(x0 + static_cast<float>(j) * step, y));
+      ui::digit_image(textures, kSlotSample + first + j, views.sample(first + j), cell);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Decoded from a code drawn from N(0, I), not from any digit.");
+    }
+    y += cell + gap;
+  }
+  return y;
 }
 
 }  // namespace
@@ -84,6 +103,11 @@ void draw_gallery_panel(Lab& lab, UiState& ui, TextureStore& textures) {
                     "Ten digits the model never trains on, the code each one is squeezed into, and what the decoder "
                     "rebuilds from that code alone.");
   const ModelViews& views = lab.views();
+  if (views.variational()) {
+    if (ImGui::Button("New digits")) lab.new_samples();
+    ui.remember("button:new-digits");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Draw ten other codes from N(0, I) and decode them.");
+  }
   const int n = ModelViews::kGalleryCount;
   GalleryGeometry g;
   g.code_columns = ui::code_grid_columns(views.latent_size());
@@ -96,7 +120,9 @@ void draw_gallery_panel(Lab& lab, UiState& ui, TextureStore& textures) {
   // Narrow: two blocks of five, as wide as the panel. Wide: one row of ten that fits both ways.
   const int per_block = ui.narrow ? n / 2 : n;
   const float by_width = (avail.x - g.label_w) / static_cast<float>(per_block) - g.gap;
-  const float by_height = (avail.y - g.font * 3.2f - g.gap * 3) / (2.0f + g.code_rows / static_cast<float>(g.code_columns));
+  const float image_rows = (views.denoising() ? 3.0f : 2.0f) + (views.variational() ? 1.0f : 0.0f);
+  const float by_height = (avail.y - g.font * 3.2f - g.gap * (image_rows + 1)) /
+                          (image_rows + g.code_rows / static_cast<float>(g.code_columns));
   g.cell = std::clamp(std::floor(ui.narrow ? by_width : std::min(by_width, by_height)), 24.0f, 112.0f);
   g.code_cell = std::floor(g.cell / static_cast<float>(g.code_columns));
   ImVec2 origin = ImGui::GetCursorScreenPos();

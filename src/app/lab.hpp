@@ -92,6 +92,15 @@ class Lab {
   bool off_main_thread() const { return host_->off_main_thread(); }
   const DatasetSplit& data() const { return *data_; }
   const ModelViews& views() const { return views_; }
+  // A denoiser's "noisy drawing": the drawing is fed with noise, to watch the denoiser at work.
+  void new_samples() {  // a VAE's "new digits"
+    views_.new_samples();
+    refresh_views();
+  }
+  void set_noisy_drawing(bool on) {
+    views_.set_noisy_drawing(on);
+    refresh_views();
+  }
   LatentExplorer& explorer() { return explorer_; }
   const LatentExplorer& explorer() const { return explorer_; }
   // Brings the explorer fully up to date with the latest weights and the drawing now (the script API).

@@ -25,7 +25,9 @@ void ModelViews::init(const Dataset& test) {
   gather_columns(test, chosen.data(), static_cast<int>(chosen.size()), gallery_inputs_.data());
   gallery_recons_.assign(gallery_inputs_.size(), 0.0f);
   gallery_losses_.assign(kGalleryCount, 0.0f);
+  gallery_noisy_ = gallery_inputs_;
   canvas_recon_.assign(kPixels, 0.0f);
+  canvas_fed_.assign(kPixels, 0.0f);
   model_.reset();
   weights_revision_ = drawing_revision_ = ~std::uint64_t{0};
 }
@@ -38,29 +40,56 @@ void ModelViews::update(const Snapshot& snapshot, const Drawing& drawing) {
     std::copy(snapshot.parameters.begin(), snapshot.parameters.end(), model_->parameters().begin());
     weights_revision_ = snapshot.weights_revision;
     latent_ = arch.latent;
-    const auto k = static_cast<std::size_t>(latent_);
-    gallery_codes_.resize(static_cast<std::size_t>(kGalleryCount) * k);
-    model_->reconstruct(gallery_inputs_.data(), kGalleryCount, gallery_recons_.data(), gallery_codes_.data());
-    for (int g = 0; g < kGalleryCount; ++g) {
-      gallery_losses_[static_cast<std::size_t>(g)] = model_->loss(gallery_input(g), 1, Loss::BinaryCrossEntropy);
-    }
   }
   if (!model_) return;
+  const bool new_objective = !(snapshot.settings.objective == objective_);
+  objective_ = snapshot.settings.objective;
+  if (new_weights || new_objective) {
+    const auto k = static_cast<std::size_t>(latent_);
+    gallery_codes_.resize(static_cast<std::size_t>(kGalleryCount) * k);
+    const float* fed = gallery_inputs_.data();
+    if (objective_.denoising()) {  // gallery digit g gets the noise of column g of the test stream
+      corrupt(objective_, gallery_inputs_.data(), gallery_noisy_.data(), static_cast<int>(kPixels), kGalleryCount,
+              kTestNoiseSeed, kTestNoiseStep, 0);
+      fed = gallery_noisy_.data();
+    }
+    model_->reconstruct(fed, kGalleryCount, gallery_recons_.data(), gallery_codes_.data());
+    for (int g = 0; g < kGalleryCount; ++g) {
+      Autoencoder::Sums sums;
+      model_->evaluate(fed + static_cast<std::size_t>(g) * kPixels, gallery_input(g), 1, Loss::BinaryCrossEntropy, sums);
+      gallery_losses_[static_cast<std::size_t>(g)] = static_cast<float>(sums.reconstruction);
+    }
+  }
   float largest = 0;
   for (float c : gallery_codes_) largest = std::max(largest, std::abs(c));
 
-  if (new_weights || drawing_revision_ != drawing.revision()) {
+  if (variational() && (new_weights || samples_shown_ != sample_draw_)) {
+    std::vector<float> codes(static_cast<std::size_t>(kGalleryCount) * static_cast<std::size_t>(latent_));
+    draw_normals(codes.data(), latent_, kGalleryCount, 0x5a3b1e5ULL, sample_draw_, 0);
+    samples_.assign(static_cast<std::size_t>(kGalleryCount) * kPixels, 0.0f);
+    model_->decode(codes.data(), kGalleryCount, samples_.data());
+    samples_shown_ = sample_draw_;
+  }
+  const bool noisy = noisy_drawing();
+  if (new_weights || new_objective || noisy != canvas_was_noisy_ || drawing_revision_ != drawing.revision()) {
     const DigitImage& input = drawing.input();
     canvas_code_.resize(static_cast<std::size_t>(latent_));
+    std::copy(input.pixels.begin(), input.pixels.end(), canvas_fed_.begin());
     if (input.empty) {
       std::fill(canvas_code_.begin(), canvas_code_.end(), 0.0f);
       std::fill(canvas_recon_.begin(), canvas_recon_.end(), 0.0f);
       canvas_loss_ = 0;
     } else {
-      model_->reconstruct(input.pixels.data(), 1, canvas_recon_.data(), canvas_code_.data());
-      canvas_loss_ = model_->loss(input.pixels.data(), 1, Loss::BinaryCrossEntropy);
+      // The drawing's noise: one fixed column of the test stream past the test sets' sizes, the same every stroke.
+      if (noisy) corrupt(objective_, input.pixels.data(), canvas_fed_.data(), static_cast<int>(kPixels), 1,
+                         kTestNoiseSeed, kTestNoiseStep, std::uint64_t{1} << 40);
+      model_->reconstruct(canvas_fed_.data(), 1, canvas_recon_.data(), canvas_code_.data());
+      Autoencoder::Sums sums;
+      model_->evaluate(canvas_fed_.data(), input.pixels.data(), 1, Loss::BinaryCrossEntropy, sums);
+      canvas_loss_ = static_cast<float>(sums.reconstruction);
     }
     drawing_revision_ = drawing.revision();
+    canvas_was_noisy_ = noisy;
   }
   for (float c : canvas_code_) largest = std::max(largest, std::abs(c));
   // Follow the largest value up at once and down slowly, so colours do not flicker while training.

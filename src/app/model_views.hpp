@@ -36,6 +36,21 @@ class ModelViews {
   const float* gallery_reconstruction(int k) const { return gallery_recons_.data() + static_cast<std::size_t>(k) * kPixels; }
   float gallery_loss(int k) const { return gallery_losses_[static_cast<std::size_t>(k)]; }
 
+  // A denoiser's views: the gallery's inputs carry the test noise (the clean digits are its targets), and the
+  // drawing may too ("noisy drawing"). Noise is drawn from the fixed test stream, so it stays put between frames.
+  bool denoising() const { return objective_.denoising(); }
+  const float* gallery_noisy(int k) const { return gallery_noisy_.data() + static_cast<std::size_t>(k) * kPixels; }
+  void set_noisy_drawing(bool on) { noisy_drawing_ = on; }
+  bool noisy_drawing() const { return noisy_drawing_ && denoising(); }
+  // What the model was fed for the drawing: the drawing's input, or it with noise.
+  const float* canvas_fed() const { return canvas_fed_.data(); }
+
+  // A VAE's new digits: kGalleryCount codes drawn from the prior N(0, I), decoded. new_samples() draws others.
+  bool variational() const { return model_ && model_->architecture().variational; }
+  const float* sample(int k) const { return samples_.data() + static_cast<std::size_t>(k) * kPixels; }
+  void new_samples() { ++sample_draw_; }
+  std::uint64_t sample_draw() const { return sample_draw_; }
+
   const std::vector<float>& canvas_code() const { return canvas_code_; }
   const std::vector<float>& canvas_reconstruction() const { return canvas_recon_; }
   float canvas_loss() const { return canvas_loss_; }
@@ -53,7 +68,13 @@ class ModelViews {
 
   std::vector<int> gallery_labels_;
   std::vector<float> gallery_inputs_, gallery_codes_, gallery_recons_, gallery_losses_;
-  std::vector<float> canvas_code_, canvas_recon_;
+  std::vector<float> gallery_noisy_;
+  std::vector<float> canvas_code_, canvas_recon_, canvas_fed_;
+  Objective objective_;
+  std::vector<float> samples_;
+  std::uint64_t sample_draw_ = 1, samples_shown_ = 0;
+  bool noisy_drawing_ = false;
+  bool canvas_was_noisy_ = false;
   float canvas_loss_ = 0;
   float code_scale_ = 1;
 };

@@ -22,6 +22,8 @@ enum TextureSlot : int {
   kSlotUnitsDecoder = 75,
   kSlotHover = 76,          // a map point's digit, in its tooltip
   kSlotNeighbour = 80,      // + k: the drawing's nearest training digits
+  kSlotGalleryNoisy = 100,  // + digit index: a denoiser's noisy inputs
+  kSlotSample = 120,        // + k: a VAE's digits from the prior
 };
 
 class TextureStore {

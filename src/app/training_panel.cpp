@@ -177,9 +177,88 @@ void open_user_files(Lab& lab, UiState& ui, UserFiles files) {
   if (ui.files.notify) ui.files.notify(done, false);
 }
 
+constexpr const char* kVariantLabels[] = {"Plain", "Denoising", "Sparse", "Variational (VAE)"};
+
+const char* variant_label(Variant v) { return kVariantLabels[static_cast<int>(v)]; }
+
+// The variant and its settings. Plain, denoising and sparse train the same weights, so a change applies at once;
+// to or from the VAE is another shape, so it asks first when the model has been trained.
+void variant_rows(Lab& lab, UiState& ui, SessionSettings s, const Snapshot& snap) {
+  ImGui::Separator();
+  ImGui::TextUnformatted("Variant");
+  ui::help_marker("Denoising: the inputs get noise while training, the target stays clean. Sparse: an L1 penalty on "
+                  "the code (Keras' activity_regularizer). Variational: the encoder gives a mean and a variance, "
+                  "the code is sampled, and a KL term (weight beta) keeps codes near N(0, I), so new digits can be "
+                  "drawn from it. The test loss is always the per-pixel BCE of clean test digits.");
+  Objective& o = s.objective;
+  if (ImGui::BeginCombo("Variant", variant_label(o.variant))) {
+    for (Variant v : {Variant::Plain, Variant::Denoising, Variant::Sparse, Variant::Variational}) {
+      if (ImGui::Selectable(variant_label(v), v == o.variant) && v != o.variant) {
+        const bool new_shape = (v == Variant::Variational) != o.variational();
+        if (new_shape && snap.has_training()) {
+          ui.ask_variant = true;
+          ui.asked_variant = v;
+        } else {
+          o.variant = v;
+          lab.apply(s);
+          ui.pending_from_model = true;
+        }
+      }
+    }
+    ImGui::EndCombo();
+  }
+  ui.remember("combo:variant");
+  if (o.denoising()) {
+    int kind = o.noise == Noise::Mask ? 1 : 0;
+    if (ImGui::Combo("Noise", &kind, "Gaussian\0Masking\0")) {
+      o.noise = kind == 1 ? Noise::Mask : Noise::Gaussian;
+      lab.apply(s);
+    }
+    float level = o.noise_level;
+    if (ui::slider(o.noise == Noise::Mask ? "Masked fraction" : "Noise level", &level, 0.0f, 1.0f, "%.2f")) {
+      o.noise_level = std::clamp(level, 0.0f, 1.0f);
+      lab.apply(s);
+    }
+  } else if (o.sparse()) {
+    float weight = o.sparsity;
+    if (ui::slider("L1 weight", &weight, 1e-6f, 1e-1f, "%.0e", ImGuiSliderFlags_Logarithmic)) {
+      o.sparsity = std::clamp(weight, 1e-6f, 1e-1f);
+      lab.apply(s);
+    }
+    if (!snap.evaluating) {
+      char text[96];
+      std::snprintf(text, sizeof text, "%.1f of %d code units near zero (|code| < %g) on average",
+                    static_cast<double>(snap.test.near_zero), snap.settings.architecture.latent,
+                    static_cast<double>(Objective::kNearZero));
+      ui::wrapped(text, ui::palette::kTextDim);
+    }
+  } else if (o.variational()) {
+    float beta = o.beta;
+    if (ui::slider("Beta (KL weight)", &beta, 0.0f, 4.0f, "%.2f")) {
+      o.beta = std::clamp(beta, 0.0f, 4.0f);
+      lab.apply(s);
+    }
+  }
+  const Variant v = ui.asked_variant;
+  SessionSettings wanted = s;
+  wanted.objective.variant = v;
+  wanted.architecture.variational = v == Variant::Variational;
+  if (confirm("Change the variant?", ui.ask_variant,
+              "A " + std::string(variant_label(v)) + " model (" + wanted.architecture.describe() +
+                  ") needs new random weights. The current model (" + snap.origin + ", " +
+                  with_thousands(static_cast<double>(snap.step)) + " steps here) will be discarded.")) {
+    lab.apply(wanted);
+    ui.pending_from_model = true;
+  }
+}
+
 void draw_training_panel(Lab& lab, UiState& ui) {
   const Snapshot& snap = lab.snapshot();
   const SessionSettings& current = lab.settings();
+  if (current.architecture != ui.pending_seen) {  // the model changed by other means (a file, a link, the script API)
+    ui.pending_seen = current.architecture;
+    ui.pending_from_model = true;
+  }
   if (ui.pending_from_model) {
     ui.pending_latent = current.architecture.latent;
     ui.pending_hidden = std::max(0, preset_index(current.architecture.hidden));
@@ -298,7 +377,9 @@ void draw_training_panel(Lab& lab, UiState& ui) {
     std::snprintf(buffer, sizeof buffer, "%.4f", static_cast<double>(v));
     return std::string(buffer);
   };
-  stat(ui, "train loss", snap.train_loss > 0 ? loss_text(snap.train_loss) : "-", ui::palette::kTrain);
+  // Per pixel, like the test loss (a VAE's objective is per digit, and a sparse one adds its penalty: the charts
+  // show those terms).
+  stat(ui, "train loss", snap.train_reconstruction > 0 ? loss_text(snap.train_reconstruction) : "-", ui::palette::kTrain);
   ImGui::SameLine(column);
   stat(ui, "test loss", snap.evaluating ? "..." : loss_text(snap.test_loss), ui::palette::kTest);
   ImGui::SameLine(column * 2);
@@ -310,9 +391,20 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   // --- Chart: whatever height the settings below leave (measured on the previous frame) ---
   const float spacing = ImGui::GetStyle().ItemSpacing.y;
   const float settings_h = ui.settings_height > 0 ? ui.settings_height : ImGui::GetFrameHeightWithSpacing() * 11;
+  const bool two_charts = !snap.train_penalty_curve.empty() || !snap.test_penalty_curve.empty();
   const float chart_h = std::clamp(ImGui::GetContentRegionAvail().y - settings_h - spacing * 2,
-                                   ImGui::GetFontSize() * 8, ImGui::GetFontSize() * 18);
-  ui::loss_chart("##loss", snap.train_curve, snap.test_curve, ImVec2(full, chart_h));
+                                   ImGui::GetFontSize() * (two_charts ? 15 : 8), ImGui::GetFontSize() * (two_charts ? 24 : 18));
+  if (!two_charts) {
+    ui::loss_chart("##loss", snap.train_curve, snap.test_curve, ImVec2(full, chart_h));
+  } else {
+    // The VAE's KL (or the sparse penalty) has its own scale: a chart of its own below the reconstruction's.
+    const float top_h = std::floor(chart_h * 0.58f);
+    ui::loss_chart("##loss", snap.train_curve, snap.test_curve, ImVec2(full, top_h), "reconstruction, train",
+                   "test (per pixel)");
+    const bool vae = snap.settings.objective.variational();
+    ui::loss_chart("##penalty", snap.train_penalty_curve, snap.test_penalty_curve, ImVec2(full, chart_h - top_h - spacing),
+                   vae ? "KL per digit, train" : "L1 penalty, train", "test");
+  }
   ImGui::Spacing();
   const float settings_top = ImGui::GetCursorPosY();
 
@@ -345,6 +437,7 @@ void draw_training_panel(Lab& lab, UiState& ui) {
     lab.apply(s);
   }
   threads_row(lab, s);
+  variant_rows(lab, ui, s, snap);
 
   // --- Settings that need a new model ---
   ImGui::Separator();

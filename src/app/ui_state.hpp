@@ -48,10 +48,13 @@ struct UiState {
   int pending_latent = 32;
   int pending_hidden = 0;  // index into the hidden-layer presets
   Activation pending_activation = Activation::ReLU;
-  bool pending_from_model = true;  // reload the pending edits from the model (after any model change)
+  bool pending_from_model = true;
+  Architecture pending_seen;       // the architecture the pending edits were last loaded from  // reload the pending edits from the model (after any model change)
   int seed = 1;
 
   bool ask_rebuild = false;
+  bool ask_variant = false;  // a switch to or from the VAE (a new model) waiting for a yes
+  Variant asked_variant = Variant::Plain;
   bool ask_reset = false;
   bool ask_pretrained = false;
 

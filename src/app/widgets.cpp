@@ -156,7 +156,8 @@ void code_bars(const char* id, const float* code, int k, float scale, ImVec2 siz
   }
 }
 
-void loss_chart(const char* id, const std::vector<ChartPoint>& train, const std::vector<ChartPoint>& test, ImVec2 size) {
+void loss_chart(const char* id, const std::vector<ChartPoint>& train, const std::vector<ChartPoint>& test, ImVec2 size,
+                const char* train_label, const char* test_label) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton(id, size);
@@ -202,10 +203,10 @@ void loss_chart(const char* id, const std::vector<ChartPoint>& train, const std:
   // Legend.
   const float lx = left + 4, ly = p.y + 6;
   draw->AddLine(ImVec2(lx, ly + font * 0.5f), ImVec2(lx + 16, ly + font * 0.5f), palette::kTrain, 2.5f);
-  draw->AddText(ImVec2(lx + 22, ly), palette::kTextDim, "train (smoothed)");
-  const float lx2 = lx + 30 + ImGui::CalcTextSize("train (smoothed)").x;
+  draw->AddText(ImVec2(lx + 22, ly), palette::kTextDim, train_label);
+  const float lx2 = lx + 30 + ImGui::CalcTextSize(train_label).x;
   draw->AddLine(ImVec2(lx2, ly + font * 0.5f), ImVec2(lx2 + 16, ly + font * 0.5f), palette::kTest, 2.5f);
-  draw->AddText(ImVec2(lx2 + 22, ly), palette::kTextDim, "test, per epoch");
+  draw->AddText(ImVec2(lx2 + 22, ly), palette::kTextDim, test_label);
 
   draw->PushClipRect(ImVec2(left - 4, top - 4), ImVec2(right + 4, bottom + 4), true);
   std::vector<ImVec2> points;

@@ -51,7 +51,8 @@ int code_grid_columns(int k);  // 8 for up to 64 units, 16 above
 void code_bars(const char* id, const float* code, int k, float scale, ImVec2 size);
 
 // Train loss (smoothed, per step) and test loss (per epoch) against steps.
-void loss_chart(const char* id, const std::vector<ChartPoint>& train, const std::vector<ChartPoint>& test, ImVec2 size);
+void loss_chart(const char* id, const std::vector<ChartPoint>& train, const std::vector<ChartPoint>& test, ImVec2 size,
+                const char* train_label = "train (smoothed)", const char* test_label = "test, per epoch");
 
 // Sliders whose value is printed on the side of the frame away from the handle, so the handle never covers it.
 // Same arguments as ImGui's SliderFloat and SliderInt.

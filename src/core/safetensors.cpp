@@ -180,7 +180,7 @@ Status decode_safetensors(std::span<const std::uint8_t> bytes, const std::string
   const auto* text = reinterpret_cast<const char*>(bytes.data() + 8);
   // Nesting costs the parser memory at every level (a header of '[' only would take gigabytes): a weights header
   // is three levels deep, so anything past kMaxHeaderDepth is refused before it is parsed.
-  if (const std::size_t depth = json_depth(std::string_view(text, header_len)); depth > kMaxHeaderDepth) {
+  if (const std::size_t depth = json_depth(std::string_view(text, static_cast<std::size_t>(header_len))); depth > kMaxHeaderDepth) {
     return Status::error(name + ": safetensors header nests " + std::to_string(depth) + " levels deep; at most " +
                          std::to_string(kMaxHeaderDepth) + " are read");
   }

@@ -56,12 +56,22 @@ void Trainer::set_threads(int threads) {
   if (model_) make_replicas();
 }
 
-void Trainer::make_replicas() {
+void Trainer::set_objective(const Objective& objective) {
+  if (objective.variational() != config_.architecture.variational) return;
+  config_.objective = objective;
+  size_buffers();
+}
+
+void Trainer::size_buffers() {
   const auto batch = static_cast<std::size_t>(config_.batch_size);
   batch_data_.resize(static_cast<std::size_t>(config_.architecture.input) * batch);
   noisy_data_.resize(config_.objective.denoising() ? batch_data_.size() : 0);
   eps_data_.resize(config_.architecture.variational ? static_cast<std::size_t>(config_.architecture.latent) * batch : 0);
   part_terms_.assign(static_cast<std::size_t>(config_.threads), {});
+}
+
+void Trainer::make_replicas() {
+  size_buffers();
   replicas_.clear();
   for (int k = 1; k < config_.threads; ++k) replicas_.push_back(std::make_unique<Autoencoder>(config_.architecture));
 }
@@ -100,6 +110,7 @@ void Trainer::start_epoch() {
   rng_.shuffle(order_.begin(), order_.end());
   batch_ = 0;
   epoch_loss_sum_ = 0;
+  epoch_reconstruction_sum_ = 0;
   epoch_samples_ = 0;
 }
 
@@ -120,6 +131,7 @@ bool Trainer::step() {
   }
 
   epoch_loss_sum_ += static_cast<double>(last_batch_loss_) * count;
+  epoch_reconstruction_sum_ += static_cast<double>(last_terms_.reconstruction) * count;
   epoch_samples_ += count;
   samples_ += count;
   ++steps_;
@@ -196,6 +208,10 @@ float Trainer::slice_gradients(Autoencoder& model, const std::size_t* indices, s
     draw_normals(eps, static_cast<int>(latent), count, config_.seed, step, first);
   }
   return model.compute_gradients(fed, x, count, config_.loss, config_.objective, eps, &terms);
+}
+
+float Trainer::epoch_reconstruction() const {
+  return epoch_samples_ > 0 ? static_cast<float>(epoch_reconstruction_sum_ / static_cast<double>(epoch_samples_)) : 0.0f;
 }
 
 float Trainer::epoch_loss() const {

@@ -81,6 +81,8 @@ class Trainer {
   // Mean training loss over the current epoch so far (sample-weighted); after step() returned true, over
   // the epoch that just ended.
   float epoch_loss() const;
+  // The same for the reconstruction term alone (mean per pixel): the objective for plain and denoising models.
+  float epoch_reconstruction() const;
 
   // Mean loss over a whole dataset (same pixel count), forward only: the sum of evaluate_sum() over consecutive
   // blocks of kEvaluationBlock images, in order, over the count.
@@ -97,6 +99,9 @@ class Trainer {
   Autoencoder& model() { return *model_; }
   const Autoencoder& model() const { return *model_; }
   const TrainConfig& config() const { return config_; }
+  // Takes effect from the next step; the weights and the optimizer's moments are kept. The objective's
+  // variational() must not change (that is another shape).
+  void set_objective(const Objective& objective);
   // Takes effect from the next step; the optimizer's moments are kept.
   void set_learning_rate(float lr) {
     config_.optimizer.learning_rate = lr;
@@ -106,6 +111,7 @@ class Trainer {
  private:
   void start_epoch();
   void make_replicas();
+  void size_buffers();
   float parallel_step(const std::size_t* indices, int count);
   // Forward and backward of batch columns [first, first + count) on `model`: gathers them, adds the objective's
   // noise, and returns the objective (its parts in `terms`).
@@ -130,6 +136,7 @@ class Trainer {
   std::int64_t steps_ = 0;
   std::int64_t samples_ = 0;
   double epoch_loss_sum_ = 0;
+  double epoch_reconstruction_sum_ = 0;
   std::int64_t epoch_samples_ = 0;
   float last_batch_loss_ = 0;
   Autoencoder::Terms last_terms_;

@@ -109,8 +109,7 @@ void TrainingSession::apply(const command::Apply& c) {
                                   wanted.optimizer.kind != settings_.optimizer.kind ||
                                   wanted.optimizer.beta1 != settings_.optimizer.beta1 ||
                                   wanted.optimizer.beta2 != settings_.optimizer.beta2 ||
-                                  wanted.optimizer.epsilon != settings_.optimizer.epsilon ||
-                                  !(wanted.objective == settings_.objective);
+                                  wanted.optimizer.epsilon != settings_.optimizer.epsilon;
   const SessionSettings before = settings_;
   settings_ = wanted;
   // A new model starts a new run: the target goes back to the default unless this command sets another.
@@ -138,6 +137,9 @@ void TrainingSession::apply(const command::Apply& c) {
   }
   trainer_->set_learning_rate(settings_.optimizer.learning_rate);
   trainer_->set_threads(settings_.threads);
+  // Another variant of the same shape (plain, denoising, sparse) or another noise, sparsity or beta trains the
+  // same weights on from the next step; the next test evaluation follows it.
+  trainer_->set_objective(settings_.objective);
 }
 
 void TrainingSession::adopt(const command::Adopt& c) {
@@ -195,6 +197,7 @@ void TrainingSession::after_model_change(std::string origin, bool inherited_trai
   curve_stride_ = 1;
   smoothed_loss_ = 0;
   train_loss_ = 0;
+  train_reconstruction_ = 0;
   samples_per_sec_ = 0;
   epoch_train_seconds_ = 0;
   evaluating_ = true;
@@ -277,6 +280,7 @@ int TrainingSession::run_for(double budget_seconds, const Interrupt& interrupted
     ++steps;
     add_train_point(trainer_->last_batch_terms());
     train_loss_ = trainer_->epoch_loss();
+    train_reconstruction_ = trainer_->epoch_reconstruction();
     if (epoch_done) {
       start_evaluation(true);
       if (!finish(interrupted)) break;  // a command is waiting: the evaluation goes on after it
@@ -340,6 +344,7 @@ Snapshot TrainingSession::snapshot(bool with_parameters) {
   s.step = trainer_->total_steps();
   s.samples_seen = trainer_->samples_seen();
   s.train_loss = train_loss_;
+  s.train_reconstruction = train_reconstruction_;
   s.test_loss = test_loss_;
   s.test = test_;
   s.evaluating = evaluating_;

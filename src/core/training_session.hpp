@@ -57,9 +57,9 @@ struct Pause {};
 struct Reset {                   // fresh random weights (Glorot, from `seed`) for the current architecture
   std::uint64_t seed = 1;
 };
-struct Apply {                   // a new architecture makes a new model (random weights from settings.seed);
-  SessionSettings settings;      // otherwise learning rate, batch, loss, optimizer, target and threads apply to
-};                               // the current weights
+struct Apply {                   // a new architecture (or to or from the VAE) makes a new model (random weights
+  SessionSettings settings;      // from settings.seed); otherwise learning rate, batch, loss, optimizer, target,
+};                               // threads and the variant's settings apply to the current weights
 struct SetTarget {
   int epochs = 20;
 };
@@ -108,6 +108,8 @@ struct Snapshot {
   std::int64_t step = 0;
   std::int64_t samples_seen = 0;
   float train_loss = 0;                // running mean of the epoch in progress, else the last one's; 0 before any step
+                                       // (the objective: for a VAE, per digit, with the KL)
+  float train_reconstruction = 0;      // the same for the reconstruction term alone, per pixel like the test loss
   float test_loss = 0;                 // after the last epoch, or of the weights as they came; NaN while evaluating
   Evaluation test;                     // the same evaluation's other terms (sum |code|, KL, near-zero units)
   bool evaluating = false;             // new weights whose test loss is still being computed
@@ -186,6 +188,7 @@ class TrainingSession {
   std::uint64_t weights_revision_ = 0;
 
   float train_loss_ = 0;
+  float train_reconstruction_ = 0;
   float test_loss_ = 0;
   bool evaluating_ = false;  // new weights whose test loss is not known yet
 

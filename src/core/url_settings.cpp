@@ -22,14 +22,42 @@ Status whole(std::string_view key, std::string_view value, long long lo, long lo
   return Status::ok();
 }
 
+// A decimal number from lo to hi. strtod (Emscripten's library has no from_chars for double), on digits, '.', 'e'
+// and signs only.
+Status decimal(std::string_view key, std::string_view value, double lo, double hi, const char* what, float& out) {
+  const std::string digits(value);
+  char* end = nullptr;
+  const double v = digits.find_first_not_of("0123456789.eE+-") == std::string::npos && !digits.empty()
+                       ? std::strtod(digits.c_str(), &end)
+                       : 0.0;
+  if (end != digits.c_str() + digits.size() || digits.empty() || !std::isfinite(v) || v < lo || v > hi) {
+    char range[64];
+    std::snprintf(range, sizeof range, "%g to %g", lo, hi);
+    return Status::error(std::string(key) + ": expected " + what + " from " + range + ", got " + quote_text(value, 40));
+  }
+  out = static_cast<float>(v);
+  return Status::ok();
+}
+
+std::string short_number(float v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", static_cast<double>(v));
+  return text;
+}
+
 }  // namespace
 
 std::string format_url_settings(const SessionSettings& s) {
-  char lr[32];
-  std::snprintf(lr, sizeof lr, "%g", static_cast<double>(s.optimizer.learning_rate));
-  return "latent=" + std::to_string(s.architecture.latent) + "&hidden=" + s.architecture.hidden_list() +
-         "&activation=" + to_string(s.architecture.activation) + "&lr=" + lr + "&batch=" + std::to_string(s.batch_size) +
-         "&epochs=" + std::to_string(s.target_epochs) + "&seed=" + std::to_string(s.seed);
+  std::string text = "latent=" + std::to_string(s.architecture.latent) + "&hidden=" + s.architecture.hidden_list() +
+                     "&activation=" + to_string(s.architecture.activation) + "&lr=" +
+                     short_number(s.optimizer.learning_rate) + "&batch=" + std::to_string(s.batch_size) +
+                     "&epochs=" + std::to_string(s.target_epochs) + "&seed=" + std::to_string(s.seed);
+  const Objective& o = s.objective;
+  text += std::string("&variant=") + to_string(o.variant);
+  if (o.denoising()) text += std::string("&noise=") + to_string(o.noise) + "&level=" + short_number(o.noise_level);
+  if (o.sparse()) text += "&sparsity=" + short_number(o.sparsity);
+  if (o.variational()) text += "&beta=" + short_number(o.beta);
+  return text;
 }
 
 Status parse_url_settings(std::string_view text, SessionSettings& settings) {
@@ -62,16 +90,21 @@ Status parse_url_settings(std::string_view text, SessionSettings& settings) {
       if (!a) return Status::error("activation: expected relu, sigmoid, tanh or linear, got " + quote_text(value, 40));
       s.architecture.activation = *a;
     } else if (key == "lr") {
-      // strtod (Emscripten's library has no from_chars for double), on digits, '.', 'e' and signs only.
-      const std::string digits(value);
-      char* end = nullptr;
-      const double v = digits.find_first_not_of("0123456789.eE+-") == std::string::npos && !digits.empty()
-                           ? std::strtod(digits.c_str(), &end)
-                           : 0.0;
-      if (end != digits.c_str() + digits.size() || digits.empty() || !std::isfinite(v) || v < 1e-6 || v > 1.0) {
-        return Status::error("lr: expected a learning rate from 1e-06 to 1, got " + quote_text(value, 40));
-      }
-      s.optimizer.learning_rate = static_cast<float>(v);
+      if (Status e = decimal(key, value, 1e-6, 1.0, "a learning rate", s.optimizer.learning_rate); !e) return e;
+    } else if (key == "variant") {
+      const auto v = parse_variant(value);
+      if (!v) return Status::error("variant: expected plain, denoising, sparse or vae, got " + quote_text(value, 40));
+      s.objective.variant = *v;
+    } else if (key == "noise") {
+      const auto v = parse_noise(value);
+      if (!v) return Status::error("noise: expected gaussian or mask, got " + quote_text(value, 40));
+      s.objective.noise = *v;
+    } else if (key == "level") {
+      if (Status e = decimal(key, value, 0.0, Objective::kMaxNoiseLevel, "a noise level", s.objective.noise_level); !e) return e;
+    } else if (key == "sparsity") {
+      if (Status e = decimal(key, value, 0.0, Objective::kMaxSparsity, "an L1 weight", s.objective.sparsity); !e) return e;
+    } else if (key == "beta") {
+      if (Status e = decimal(key, value, 0.0, Objective::kMaxBeta, "a KL weight", s.objective.beta); !e) return e;
     } else if (key == "batch") {
       if (Status e = whole(key, value, 1, TrainConfig::kMaxBatch, n); !e) return e;
       s.batch_size = static_cast<int>(n);
@@ -83,7 +116,7 @@ Status parse_url_settings(std::string_view text, SessionSettings& settings) {
       s.seed = static_cast<std::uint64_t>(n);
     } else {
       return Status::error("the link has an unknown setting " + quote_text(key, 40) +
-                           " (known: latent, hidden, activation, lr, batch, epochs, seed)");
+                           " (known: latent, hidden, activation, lr, batch, epochs, seed, variant, noise, level, sparsity, beta)");
     }
   }
   if (Status e = s.validate(); !e) return e;

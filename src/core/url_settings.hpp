@@ -1,5 +1,6 @@
 // The page's settings as text for its address (after the '#'), so that a link reproduces a setup:
-//   latent=32&hidden=128,64&activation=relu&lr=0.001&batch=256&epochs=20&seed=1
+//   latent=32&hidden=128,64&activation=relu&lr=0.001&batch=256&epochs=20&seed=1&variant=plain
+// with the variant's own settings after it: noise=gaussian&level=0.5 (denoising), sparsity=0.0001, beta=1 (vae).
 // Keys may come in any order and any may be left out (the rest stay as they are). Everything read is checked:
 // each value's syntax and range, the length of the whole, and repeated or unknown keys.
 #pragma once

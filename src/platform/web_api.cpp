@@ -278,6 +278,18 @@ EMSCRIPTEN_KEEPALIVE const char* lc_state() {
     state["learningRate"] = snap->settings.optimizer.learning_rate;
     state["seed"] = snap->settings.seed;
     state["architecture"] = snap->settings.architecture.describe();
+    const latent::Objective& objective = snap->settings.objective;
+    state["variant"] = latent::to_string(objective.variant);
+    state["noise"] = latent::to_string(objective.noise);
+    state["noiseLevel"] = objective.noise_level;
+    state["sparsity"] = objective.sparsity;
+    state["beta"] = objective.beta;
+    state["testKl"] = snap->test.kl;               // the VAE's KL per digit (0 for the others)
+    state["testL1"] = snap->test.l1;               // mean sum |code|
+    state["nearZeroUnits"] = snap->test.near_zero; // code units with |code| < 0.01, per digit
+    state["trainPenaltyPoints"] = snap->train_penalty_curve.size();
+    state["noisyDrawing"] = lab().views().noisy_drawing();
+    state["samplesDrawn"] = lab().views().variational() ? lab().views().sample_draw() : 0;
     state["origin"] = snap->origin;
     state["trainingThreads"] = snap->settings.threads;
     state["offMainThread"] = lab().off_main_thread();
@@ -326,7 +338,8 @@ EMSCRIPTEN_KEEPALIVE double lc_reset(double seed) {
 }
 
 // Settings as JSON, any of: {"learningRate", "batchSize", "targetEpochs", "threads", "latent", "hidden" (a list of
-// widths), "activation", "seed"}; the rest stay. Returns the command's number, or 0 when the text is not such an object (lc_last_error says why). Values
+// widths), "activation", "seed", "variant" (plain, denoising, sparse, vae), "noise" (gaussian, mask), "noiseLevel",
+// "sparsity", "beta"}; the rest stay. Returns the command's number, or 0 when the text is not such an object (lc_last_error says why). Values
 // the session refuses (a learning rate of 0, say) come back as the snapshot's "error".
 EMSCRIPTEN_KEEPALIVE double lc_apply(const char* json) {
   const auto j = nlohmann::json::parse(json, nullptr, false);
@@ -364,6 +377,22 @@ EMSCRIPTEN_KEEPALIVE double lc_apply(const char* json) {
       const auto a = j["activation"].is_string() ? latent::parse_activation(j["activation"].get<std::string>()) : std::nullopt;
       if (!a) error = "activation: expected relu, sigmoid, tanh or linear";
       else s.architecture.activation = *a;
+    }
+    if (error.empty() && j.contains("variant")) {
+      const auto v = j["variant"].is_string() ? latent::parse_variant(j["variant"].get<std::string>()) : std::nullopt;
+      if (!v) error = "variant: expected plain, denoising, sparse or vae";
+      else s.objective.variant = *v;
+    }
+    if (error.empty() && j.contains("noise")) {
+      const auto n = j["noise"].is_string() ? latent::parse_noise(j["noise"].get<std::string>()) : std::nullopt;
+      if (!n) error = "noise: expected gaussian or mask";
+      else s.objective.noise = *n;
+    }
+    for (const auto& [key, field] : {std::pair{"noiseLevel", &s.objective.noise_level},
+                                     std::pair{"sparsity", &s.objective.sparsity}, std::pair{"beta", &s.objective.beta}}) {
+      if (!error.empty() || !j.contains(key)) continue;
+      if (!j[key].is_number()) error = std::string(key) + ": expected a number";
+      else *field = j[key].get<float>();
     }
   }
   if (!error.empty()) {

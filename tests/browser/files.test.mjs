@@ -188,7 +188,7 @@ forEachBrowser('files', (session) => {
   });
 
   test('a link with settings reproduces them, and the address follows the settings', async () => {
-    const link = '#latent=8&hidden=64&activation=tanh&lr=0.003&batch=64&epochs=7&seed=5';
+    const link = '#latent=8&hidden=64&activation=tanh&lr=0.003&batch=64&epochs=7&seed=5&variant=plain';
     const tab = await session().open({ width: 1440, height: 900 });
     await loadApp(session(), tab, 60000, link);
     await tab.waitFor(() => window.latentCanvas.state().latentDim === 8, null, 20000);
@@ -205,7 +205,7 @@ forEachBrowser('files', (session) => {
     await api(tab, 'apply', { batchSize: 128 });
     await tab.waitFor(() => location.hash.includes('batch=128'), null, 10000);
     const changed = await tab.evaluate(() => location.hash);
-    assert.equal(changed, '#latent=8&hidden=64&activation=tanh&lr=0.003&batch=128&epochs=7&seed=5');
+    assert.equal(changed, '#latent=8&hidden=64&activation=tanh&lr=0.003&batch=128&epochs=7&seed=5&variant=plain');
     const again = await session().open({ width: 1440, height: 900 });
     await loadApp(session(), again, 60000, changed);
     await again.waitFor(() => window.latentCanvas.state().batchSize === 128, null, 20000);

@@ -47,6 +47,15 @@ for (const browser of BROWSERS) {
           await selectTab(tab, view);
           await shot(view);
         }
+        // Each variant after a few seconds of training, on the Digits tab.
+        await selectTab(tab, 'digits');
+        for (const settings of [{ variant: 'denoising' }, { variant: 'sparse' }, { variant: 'vae', latent: 2, hidden: [256] }]) {
+          await tab.evaluate((s) => window.latentCanvas.apply(s), settings);
+          await tab.evaluate(() => window.latentCanvas.setTraining(true));
+          await new Promise((done) => setTimeout(done, 6000));
+          await tab.evaluate(() => window.latentCanvas.setTraining(false));
+          await shot(`variant-${settings.variant}`);
+        }
       } else {
         const r = await tab.evaluate(() => window.latentCanvas.canvasRect());
         const points = THREE.map((s) => s.map(([u, v]) => [r.x + u * r.width, r.y + v * r.height]));

@@ -31,12 +31,36 @@ TEST_CASE("settings written to a link read back the same", "[url]") {
   s.seed = 42;
   s.threads = 2;
   const std::string text = format_url_settings(s);
-  CHECK(text == "latent=8&hidden=128,64&activation=tanh&lr=0.003&batch=64&epochs=7&seed=42");
+  CHECK(text == "latent=8&hidden=128,64&activation=tanh&lr=0.003&batch=64&epochs=7&seed=42&variant=plain");
   SessionSettings back;
   back.threads = 2;  // not in the link: the machine's
   REQUIRE(parse_url_settings("#" + text, back).is_ok());
   CHECK(back == s);
-  CHECK(format_url_settings(SessionSettings{}) == "latent=32&hidden=&activation=relu&lr=0.001&batch=256&epochs=20&seed=1");
+  CHECK(format_url_settings(SessionSettings{}) ==
+        "latent=32&hidden=&activation=relu&lr=0.001&batch=256&epochs=20&seed=1&variant=plain");
+}
+
+TEST_CASE("a link carries the variant and its own settings", "[url][variants]") {
+  for (Variant v : {Variant::Denoising, Variant::Sparse, Variant::Variational}) {
+    SessionSettings s;
+    s.objective.variant = v;
+    s.objective.noise = Noise::Mask;
+    s.objective.noise_level = 0.25f;
+    s.objective.sparsity = 0.002f;
+    s.objective.beta = 0.5f;
+    const std::string text = format_url_settings(s);
+    SessionSettings back;
+    REQUIRE(parse_url_settings(text, back).is_ok());
+    CHECK(back.objective.variant == v);
+    CHECK(format_url_settings(back) == text);
+    if (v == Variant::Denoising) CHECK(text.ends_with("&variant=denoising&noise=mask&level=0.25"));
+    if (v == Variant::Sparse) CHECK(text.ends_with("&variant=sparse&sparsity=0.002"));
+    if (v == Variant::Variational) CHECK(text.ends_with("&variant=vae&beta=0.5"));
+  }
+  CHECK(refusal("variant=contractive") == "variant: expected plain, denoising, sparse or vae, got 'contractive'");
+  CHECK(refusal("level=1.5") == "level: expected a noise level from 0 to 1, got '1.5'");
+  CHECK(refusal("beta=-1") == "beta: expected a KL weight from 0 to 100, got '-1'");
+  CHECK(refusal("noise=pink") == "noise: expected gaussian or mask, got 'pink'");
 }
 
 TEST_CASE("a link may set only some settings, in any order", "[url]") {
@@ -60,8 +84,8 @@ TEST_CASE("bad settings in a link are refused, naming the key", "[url][errors]")
   CHECK(refusal("hidden=64,,32") == "hidden layers: expected comma-separated widths like 128,64, got '64,,32'");
   CHECK(refusal("hidden=1,2,3,4,5,6,7").find("hidden") != std::string::npos);
   CHECK(refusal("seed=1&seed=2") == "'seed' is set twice in the link");
-  CHECK(refusal("colour=red") == "the link has an unknown setting 'colour' (known: latent, hidden, activation, lr, batch, epochs, seed)");
+  CHECK(refusal("colour=red") == "the link has an unknown setting 'colour' (known: latent, hidden, activation, lr, batch, epochs, seed, variant, noise, level, sparsity, beta)");
   CHECK(refusal("latent") == "the link's setting 'latent' has no value (key=value)");
-  CHECK(refusal("x\x1b[2J=1") == "the link has an unknown setting 'x\\x1b[2J' (known: latent, hidden, activation, lr, batch, epochs, seed)");
+  CHECK(refusal("x\x1b[2J=1") == "the link has an unknown setting 'x\\x1b[2J' (known: latent, hidden, activation, lr, batch, epochs, seed, variant, noise, level, sparsity, beta)");
   CHECK(refusal(std::string(600, 'a')) == "the link's settings are 600 characters; at most 512 are read");
 }
