@@ -17,7 +17,7 @@ for group in "${groups[@]}"; do
     native) packages+=(cmake ninja-build g++ pkg-config libeigen3-dev nlohmann-json3-dev zlib1g-dev catch2) ;;
     desktop) packages+=(libsdl2-dev libimgui-dev libgl-dev fonts-roboto-unhinted xvfb xauth libgl1-mesa-dri) ;;
     web) packages+=(emscripten node-acorn nodejs xz-utils ca-certificates libeigen3-dev nlohmann-json3-dev cmake ninja-build
-                    fonts-roboto-unhinted) ;;
+                    fonts-roboto-unhinted dataset-fashion-mnist) ;;
     # Firefox runs with a window on a virtual X display (Xvfb), where Mesa gives it WebGL2. python3 serves the
     # page as a plain static server does (python3 -m http.server), for the tests that need one.
     browser-tests) packages+=(chromium firefox-esr xvfb xauth libgl1-mesa-dri python3 nodejs npm) ;;

@@ -220,6 +220,38 @@
     }
     input.addEventListener('change', () => { const files = [...input.files]; input.value = ''; open(files); });
     M.latentPick = () => input.click();
+    // A built-in data set, downloaded only when it is chosen (the Training panel's Data row): its images, labels
+    // and pretrained weights, from the page's own origin.
+    const DATA_SETS = {
+      mnist: ['assets/mnist/images-idx3-ubyte.gz', 'assets/mnist/labels-idx1-ubyte.gz', 'assets/weights/seed-784-32.safetensors'],
+      fashion: ['assets/fashion-mnist/t10k-images-idx3-ubyte.gz', 'assets/fashion-mnist/t10k-labels-idx1-ubyte.gz',
+        'assets/weights/fashion-784-32.safetensors'],
+    };
+    M.latentFetchData = async (kind) => {
+      const urls = DATA_SETS[kind];
+      let contents;
+      try {
+        contents = await Promise.all(urls.map(async (url) => {
+          let response;
+          try {
+            response = await fetch(url);
+          } catch (e) {
+            throw new Error(`Could not download ${url}: ${e.message}`);
+          }
+          if (!response.ok) throw new Error(`Could not download ${url}: the server answered ${response.status} ${response.statusText}`);
+          return new Uint8Array(await response.arrayBuffer());
+        }));
+      } catch (e) {
+        const why = new TextEncoder().encode(`${e.message}\0`);
+        withBytes(why, (p) => M._lc_files_refuse(p));
+        return;
+      }
+      contents.forEach((bytes, i) => {
+        const name = new TextEncoder().encode(`${urls[i].split('/').pop()}\0`);
+        withBytes(bytes, (p, n) => withBytes(name, (pn) => M._lc_file_add(pn, p, n)));
+      });
+      withBytes(new TextEncoder().encode(`${kind}\0`), (p) => M._lc_dataset_open(p));
+    };
     M.latentNotify = (message, error) => notice(message, error ? 'warning' : 'info');
     M.latentSave = (name, pointer, length) => {
       const blob = new Blob([heap().slice(pointer, pointer + length)], { type: 'application/octet-stream' });
@@ -494,6 +526,11 @@
       // Opens files as a drop would: File objects, or {name, bytes}. Resolves once they are handed over; the
       // outcome is in state() (fileMessage, fileError; filesWaiting while the page asks before replacing a model).
       openFiles: (files) => openFiles(files),
+      // A built-in data set, as the Data row chooses it: 'mnist' or 'fashion' (asks first over a trained model).
+      chooseData: (kind) => {
+        if (!['mnist', 'fashion'].includes(kind)) return Promise.reject(new Error(`chooseData: expected 'mnist' or 'fashion', got '${kind}'`));
+        return M.latentFetchData(kind);
+      },
       // The current weights as a .safetensors file's bytes, and its suggested name.
       weightsFile: () => {
         const n = M._lc_weights_file();

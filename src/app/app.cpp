@@ -313,6 +313,29 @@ void App::open_files(std::vector<UserFile> files) {
   ++layout_changes_;
 }
 
+void App::open_builtin(DataKind kind, std::vector<UserFile> files) {
+  UserFiles sorted;
+  if (Status s = sort_user_files(std::move(files), sorted); !s) {
+    refuse_files(s.message());
+    return;
+  }
+  if (!sorted.data) {
+    refuse_files("the data set's images and labels did not arrive");
+    return;
+  }
+  sorted.builtin = true;
+  sorted.data->kind = kind;
+  sorted.data->description = kind == DataKind::Fashion ? kFashionData : Lab::kBundledData;
+  if (lab_.ready() && lab_.snapshot().step > 0) {  // a model trained here (a pretrained one comes back by itself)
+    ui_.pending_files = std::move(sorted);
+    ui_.ask_replace = true;
+    ++layout_changes_;
+    return;
+  }
+  open_user_files(lab_, ui_, std::move(sorted));
+  ++layout_changes_;
+}
+
 const char* const* tab_names() {
   static constexpr const char* kNames[kTabCount] = {"digits", "map", "sliders", "morph", "units"};
   return kNames;

@@ -54,8 +54,12 @@ class App {
   // Files a person brings (picked or dropped): sorted now; refused with a message, carried out at once, or, when
   // they would replace a model trained here, after a yes in a dialog. The outcome: file_message().
   void open_files(std::vector<UserFile> files);
+  // A built-in data set's images, labels and pretrained weights (FileHooks::fetch): it replaces the data and the
+  // model (asking first when the model has been trained here), and its weights become the pretrained ones.
+  void open_builtin(DataKind kind, std::vector<UserFile> files);
   void refuse_files(const std::string& why);  // files that could not even be read: the message shows as for the rest
   void set_file_hooks(FileHooks hooks) { ui_.files = std::move(hooks); }
+  const FileHooks& file_hooks() const { return ui_.files; }
   const std::string& file_message() const { return ui_.file_message; }
   bool file_error() const { return ui_.file_error; }
   bool files_waiting() const { return ui_.pending_files.has_value(); }

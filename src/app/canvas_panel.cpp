@@ -58,6 +58,15 @@ void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
   ImGui::PopFont();
   ui::help_marker("Draw a digit with the mouse, a pen or a finger. It is framed as MNIST's digits were (scaled into "
                   "20 x 20, centred by its mass in 28 x 28), then encoded and decoded as you draw.");
+  if (lab.data_kind() == DataKind::Fashion) {  // the drawing is MNIST's: say what this model will make of it
+    ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ui::palette::kWarning), "This model learned clothes, not digits");
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("The drawing is framed like MNIST's handwritten digits. A model trained on Fashion-MNIST reads "
+                        "it as the nearest piece of clothing: switch the data back to MNIST digits to draw digits.");
+    }
+  }
   if (lab.views().denoising()) {  // on the title row, so the drawing keeps its size
     ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
     bool noisy = lab.views().noisy_drawing();

@@ -46,19 +46,23 @@ struct MapFrame {
   }
 };
 
-void map_legend(float width) {
+// One dot and name per class: in a row for digits; class names (Fashion-MNIST) in two rows of five.
+void map_legend(float width, DataKind kind) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const float font = ImGui::GetFontSize();
-  const float step = std::min(width / 10.0f, font * 2.6f);
+  const bool names = kind == DataKind::Fashion;
+  const int per_row = names ? 5 : 10;
+  const float step = names ? width / 5.0f : std::min(width / 10.0f, font * 2.6f);
   for (int d = 0; d < 10; ++d) {
-    const float x = p.x + static_cast<float>(d) * step;
-    draw->AddCircleFilled(ImVec2(x + font * 0.4f, p.y + font * 0.55f), font * 0.32f, ui::digit_color(d));
-    char text[4];
-    std::snprintf(text, sizeof text, "%d", d);
-    draw->AddText(ImVec2(x + font * 0.95f, p.y), kLabelText, text);
+    const float x = p.x + static_cast<float>(d % per_row) * step;
+    const float y = p.y + static_cast<float>(d / per_row) * font * 1.2f;
+    draw->AddCircleFilled(ImVec2(x + font * 0.4f, y + font * 0.55f), font * 0.32f, ui::digit_color(d));
+    std::string text = class_name(kind, d, true);
+    while (text.size() > 1 && ImGui::CalcTextSize(text.c_str()).x > step - font * 1.1f) text.pop_back();
+    draw->AddText(ImVec2(x + font * 0.95f, y), kLabelText, text.c_str());
   }
-  ImGui::Dummy(ImVec2(step * 10, font * 1.2f));
+  ImGui::Dummy(ImVec2(step * static_cast<float>(per_row), font * 1.2f * static_cast<float>(10 / per_row)));
 }
 
 void marker(ImDrawList* draw, ImVec2 q, float r, ImU32 colour, bool cross) {
@@ -71,7 +75,7 @@ void marker(ImDrawList* draw, ImVec2 q, float r, ImU32 colour, bool cross) {
 }
 
 // The scatter: hovering shows a digit, clicking selects it, dragging elsewhere decodes the point under the pointer.
-void code_map(LatentExplorer& e, UiState& ui, TextureStore& textures, float side) {
+void code_map(LatentExplorer& e, UiState& ui, TextureStore& textures, float side, DataKind kind) {
   const MapFrame f{ImGui::GetCursorScreenPos(), side, e.extent()};
   ui.map_rect = ImVec4(f.p.x, f.p.y, side, side);
   ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -131,7 +135,8 @@ void code_map(LatentExplorer& e, UiState& ui, TextureStore& textures, float side
     const int near = e.pick(a, b, radius);
     if (near >= 0) {
       ImGui::BeginTooltip();
-      ImGui::Text("test digit #%d, a %d", near, e.map_label(near));
+      ImGui::Text("test %s #%d, %s", kind == DataKind::Fashion ? "image" : "digit", near,
+                  class_name(kind, e.map_label(near)).c_str());
       ui::digit_image(textures, kSlotHover, e.test_image(near), 84.0f);
       ImGui::TextUnformatted("click: use it in the other views");
       ImGui::EndTooltip();
@@ -140,12 +145,12 @@ void code_map(LatentExplorer& e, UiState& ui, TextureStore& textures, float side
 }
 
 // What the map's selected digit or dragged point decodes to, beside the map.
-void map_probe(LatentExplorer& e, UiState& ui, TextureStore& textures, float width) {
+void map_probe(LatentExplorer& e, UiState& ui, TextureStore& textures, float width, DataKind kind) {
   const CodeSource& s = e.slider_source();
   ImGui::TextUnformatted(s.kind == CodeSource::MapPoint ? "Point decoded" : "Selected");
   ui::digit_image(textures, kSlotSliderImage, e.slider_image().data(), std::min(width, 140.0f));
   ui::wrapped_to(s.describe(), ui::palette::kTextDim, width);
-  if (s.kind == CodeSource::TestDigit) ImGui::Text("label %d", e.map_label(s.index));
+  if (s.kind == CodeSource::TestDigit) ImGui::Text("label %s", class_name(kind, e.map_label(s.index)).c_str());
   (void)ui;
 }
 
@@ -181,15 +186,15 @@ void draw_map_tab(Lab& lab, UiState& ui, TextureStore& textures) {
   const float font = ImGui::GetFontSize();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = font;
-  const float legend_h = font * 1.2f + ImGui::GetStyle().ItemSpacing.y;
+  const float legend_h = font * (lab.data_kind() == DataKind::Fashion ? 2.4f : 1.2f) + ImGui::GetStyle().ItemSpacing.y;
   const bool stacked = ui.narrow;
   const float probe_w = stacked ? avail.x : std::clamp(avail.x * 0.16f, 110.0f, 150.0f);
   float side = stacked ? avail.x : std::min((avail.x - probe_w - 2 * gap) / 2.0f, avail.y - legend_h - font * 1.4f);
   side = std::floor(std::max(side, 160.0f));
 
   ImGui::BeginGroup();
-  map_legend(side);
-  code_map(e, ui, textures, side);
+  map_legend(side, lab.data_kind());
+  code_map(e, ui, textures, side, lab.data_kind());
   ImGui::EndGroup();
   if (!stacked) ImGui::SameLine(0, gap);
   ImGui::BeginGroup();
@@ -201,7 +206,7 @@ void draw_map_tab(Lab& lab, UiState& ui, TextureStore& textures) {
   if (!stacked) ImGui::SameLine(0, gap);
   ImGui::BeginGroup();
   ImGui::Dummy(ImVec2(1, stacked ? 0 : legend_h - ImGui::GetStyle().ItemSpacing.y));
-  map_probe(e, ui, textures, probe_w);
+  map_probe(e, ui, textures, probe_w, lab.data_kind());
   ImGui::EndGroup();
 }
 
@@ -253,7 +258,7 @@ void draw_sliders_tab(Lab& lab, UiState& ui, TextureStore& textures) {
 namespace {
 
 // One end: the drawing, the selected map digit, a test digit by number, or the last point dragged on the map.
-void end_picker(LatentExplorer& e, UiState& ui, int end) {
+void end_picker(LatentExplorer& e, UiState& ui, int end, DataKind kind) {
   ImGui::PushID(end);
   const CodeSource& s = e.end(end);
   ImGui::AlignTextToFramePadding();
@@ -272,8 +277,8 @@ void end_picker(LatentExplorer& e, UiState& ui, int end) {
     const ImGuiStyle& style = ImGui::GetStyle();
     const float field = ImGui::CalcTextSize("00000").x + style.FramePadding.x * 2.0f;
     const float width = field + (ImGui::GetFrameHeight() + style.ItemInnerSpacing.x) * 2.0f;
-    char label[32];
-    std::snprintf(label, sizeof label, "is a %d", e.map_label(s.index));
+    char label[48];
+    std::snprintf(label, sizeof label, "is a %s", class_name(kind, e.map_label(s.index), true).c_str());
     ui::same_line_if_fits(width + style.ItemSpacing.x + ImGui::CalcTextSize(label).x);
     ImGui::SetNextItemWidth(width);
     int index = s.index;
@@ -303,8 +308,8 @@ void draw_interpolate_tab(Lab& lab, UiState& ui, TextureStore& textures) {
   if (waiting_for_codes(e)) return;
   caption("Ten images decoded along the straight line between two codes, and a slider that morphs one into the "
           "other. Pick each end: the drawing, a test digit (click one on the map), or a point dragged on the map.");
-  end_picker(e, ui, 0);
-  end_picker(e, ui, 1);
+  end_picker(e, ui, 0, lab.data_kind());
+  end_picker(e, ui, 1, lab.data_kind());
   const float width = ImGui::GetContentRegionAvail().x;
   ui::image_tiles(textures, kSlotStrip, e.strip().data(), LatentExplorer::kStrip, LatentExplorer::kStrip, width);
   ImGui::Spacing();
@@ -367,13 +372,13 @@ void draw_neighbours(Lab& lab, TextureStore& textures, float width) {
   const LatentExplorer& e = lab.explorer();
   if (!e.ready() || !e.has_drawing()) return;
   char text[96];
-  std::snprintf(text, sizeof text, "More unusual than %.0f %% of test digits", static_cast<double>(e.drawing_percentile()));
+  std::snprintf(text, sizeof text, "More unusual than %.0f %% of test %s", static_cast<double>(e.drawing_percentile()), lab.items());
   ImGui::TextUnformatted(text);
   if (ImGui::IsItemHovered()) {
     ImGui::SetTooltip("Its reconstruction loss, %.4f, is higher than that of %.1f %% of the 2,000 test digits",
                       static_cast<double>(e.drawing_loss()), static_cast<double>(e.drawing_percentile()));
   }
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ui::palette::kTextDim), "Nearest training digits by code");
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ui::palette::kTextDim), "Nearest training %s by code", lab.items());
   const int n = static_cast<int>(e.neighbours().size());
   const float font = ImGui::GetFontSize();
   const float cell = std::floor(std::clamp((width - static_cast<float>(n - 1) * 8.0f) / static_cast<float>(n), 28.0f, 64.0f));
@@ -386,7 +391,8 @@ void draw_neighbours(Lab& lab, TextureStore& textures, float width) {
     ImGui::SetCursorScreenPos(ImVec2(x, p.y));
     ui::digit_image(textures, kSlotNeighbour + k, e.train_image(nb.index), cell);
     if (ImGui::IsItemHovered()) {
-      ImGui::SetTooltip("training digit #%d, a %d, at distance %.3f", nb.index, e.train_label(nb.index), static_cast<double>(nb.distance));
+      ImGui::SetTooltip("training %s #%d, %s, at distance %.3f", lab.data_kind() == DataKind::Fashion ? "image" : "digit",
+                        nb.index, class_name(lab.data_kind(), e.train_label(nb.index)).c_str(), static_cast<double>(nb.distance));
     }
     std::snprintf(text, sizeof text, "%.1f", static_cast<double>(nb.distance));
     draw->AddText(ImGui::GetFont(), font * 0.85f, ImVec2(x, p.y + cell + 2), ui::palette::kTextDim, text);

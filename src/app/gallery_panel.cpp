@@ -19,6 +19,7 @@ struct GalleryGeometry {
   int columns = 0, code_columns = 0;
   float code_rows = 0;
   bool labels_left = true;
+  DataKind kind = DataKind::Mnist;
 };
 
 float gallery_block(const ModelViews& views, TextureStore& textures, const GalleryGeometry& g, int first, int count, ImVec2 origin) {
@@ -28,11 +29,12 @@ float gallery_block(const ModelViews& views, TextureStore& textures, const Galle
   const int k = views.latent_size();
   const float x0 = origin.x + (g.labels_left ? g.label_w : 0.0f);
   float y = origin.y;
-  for (int j = 0; j < count; ++j) {  // the labels of the digits
-    char text[8];
-    std::snprintf(text, sizeof text, "%d", views.gallery_label(first + j));
+  for (int j = 0; j < count; ++j) {  // the labels of the digits (class names, shortened to the cell)
+    const int label = views.gallery_label(first + j);
+    std::string text = class_name(g.kind, label, true);
+    while (text.size() > 1 && ImGui::CalcTextSize(text.c_str()).x > step) text.pop_back();
     const float x = x0 + static_cast<float>(j) * step;
-    draw->AddText(ImVec2(x + (cell - ImGui::CalcTextSize(text).x) * 0.5f, y), dim, text);
+    draw->AddText(ImVec2(x + (cell - ImGui::CalcTextSize(text.c_str()).x) * 0.5f, y), dim, text.c_str());
   }
   y += font + 2;
   const auto row_label = [&](const char* text, float& row_top, float row_h) {
@@ -85,7 +87,7 @@ float gallery_block(const ModelViews& views, TextureStore& textures, const Galle
   y += cell + font + 4;
   if (views.variational()) {
     y += gap;
-    row_label("New digits", y, cell);
+    row_label(g.kind == DataKind::Fashion ? "New images" : "New digits", y, cell);
     for (int j = 0; j < count; ++j) {
       ImGui::SetCursorScreenPos(ImVec2(x0 + static_cast<float>(j) * step, y));
       ui::digit_image(textures, kSlotSample + first + j, views.sample(first + j), cell);
@@ -99,9 +101,12 @@ float gallery_block(const ModelViews& views, TextureStore& textures, const Galle
 }  // namespace
 
 void draw_gallery_panel(Lab& lab, UiState& ui, TextureStore& textures) {
-  ui::section_title(ui.title_font, "Test digits",
-                    "Ten digits the model never trains on, the code each one is squeezed into, and what the decoder "
-                    "rebuilds from that code alone.");
+  const bool digits = lab.data_kind() != DataKind::Fashion;
+  ui::section_title(ui.title_font, digits ? "Test digits" : "Test images",
+                    digits ? "Ten digits the model never trains on, the code each one is squeezed into, and what the "
+                             "decoder rebuilds from that code alone."
+                           : "Ten images the model never trains on, one of each class, the code each one is squeezed "
+                             "into, and what the decoder rebuilds from that code alone.");
   const ModelViews& views = lab.views();
   if (views.variational()) {
     if (ImGui::Button("New digits")) lab.new_samples();
@@ -110,6 +115,7 @@ void draw_gallery_panel(Lab& lab, UiState& ui, TextureStore& textures) {
   }
   const int n = ModelViews::kGalleryCount;
   GalleryGeometry g;
+  g.kind = lab.data_kind();
   g.code_columns = ui::code_grid_columns(views.latent_size());
   g.code_rows = std::ceil(static_cast<float>(views.latent_size()) / static_cast<float>(g.code_columns));
   g.font = ImGui::GetFontSize();

@@ -18,21 +18,22 @@ SessionSettings Lab::default_settings() {
   return s;
 }
 
-Status Lab::init(Dataset all, SessionMode mode, SessionSettings settings, std::string description) {
+Status Lab::init(Dataset all, SessionMode mode, SessionSettings settings, std::string description, DataKind kind) {
   if (all.rows != kDigitSide || all.cols != kDigitSide) {
     return Status::error("the digits are " + std::to_string(all.rows) + "x" + std::to_string(all.cols) +
                          "; Latent Canvas needs 28x28 images");
   }
-  return init(split_stratified(all), mode, std::move(settings), std::move(description));
+  return init(split_stratified(all), mode, std::move(settings), std::move(description), kind);
 }
 
 Status Lab::replace_data(UserData data) {
   SessionSettings settings = ready() ? snapshot_->settings : default_settings();
   settings.architecture.input = data.split.train.pixels();
-  return init(std::move(data.split), mode_, settings, std::move(data.description));
+  return init(std::move(data.split), mode_, settings, std::move(data.description), data.kind);
 }
 
-Status Lab::init(DatasetSplit parts, SessionMode mode, SessionSettings settings, std::string description) {
+Status Lab::init(DatasetSplit parts, SessionMode mode, SessionSettings settings, std::string description,
+                 DataKind kind) {
   if (parts.train.rows != kDigitSide || parts.train.cols != kDigitSide || parts.test.rows != kDigitSide ||
       parts.test.cols != kDigitSide) {
     return Status::error("the digits are " + std::to_string(parts.train.rows) + "x" + std::to_string(parts.train.cols) +
@@ -49,6 +50,7 @@ Status Lab::init(DatasetSplit parts, SessionMode mode, SessionSettings settings,
   data_ = std::move(split);
   ++model_changes_;
   description_ = std::move(description);
+  kind_ = kind;
   mode_ = mode;
   views_.init(data_->test);
   explorer_.init(data_);

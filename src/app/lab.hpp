@@ -36,9 +36,10 @@ class Lab {
   // `description` names the data in saved weights' metadata.
   static constexpr const char* kBundledData = "bundled MNIST subset, fixed split";
   Status init(Dataset all, SessionMode mode, SessionSettings settings = default_settings(),
-              std::string description = kBundledData);
+              std::string description = kBundledData, DataKind kind = DataKind::Mnist);
   // The same with the split given (a person's own training and test sets).
-  Status init(DatasetSplit split, SessionMode mode, SessionSettings settings, std::string description);
+  Status init(DatasetSplit split, SessionMode mode, SessionSettings settings, std::string description,
+              DataKind kind = DataKind::Own);
   // New data (user_files.hpp) in place of the current: a new session on it, with the current settings and
   // random weights from their seed. The drawing and the pretrained weights stay. The model is gone: the
   // interface asks first.
@@ -60,6 +61,10 @@ class Lab {
   Status load_weights(std::span<const std::uint8_t> bytes, const std::string& name);
   Status check_weights(std::span<const std::uint8_t> bytes, const std::string& name) const;  // the same checks only
   const std::string& data_description() const { return description_; }
+  // What the data is, and how to name its classes and its items ("digits" for MNIST, else "images").
+  DataKind data_kind() const { return kind_; }
+  std::string class_name(int label, bool brief = false) const { return latent::class_name(kind_, label, brief); }
+  const char* items() const { return kind_ == DataKind::Mnist ? "digits" : "images"; }
   // Counts the commands that replace the model (reset, pretrained, a new shape, weights or data from files): what
   // the interface says about one model goes stale when it changes.
   std::uint64_t model_changes() const { return model_changes_; }
@@ -123,6 +128,7 @@ class Lab {
 
   std::shared_ptr<const DatasetSplit> data_;
   std::string description_;
+  DataKind kind_ = DataKind::Mnist;
   std::unique_ptr<SessionHost> host_;
   SessionMode mode_ = SessionMode::Thread;
   std::shared_ptr<const Snapshot> snapshot_;

@@ -140,8 +140,15 @@ void draw_file_buttons(Lab& lab, UiState& ui) {
 void ask_before_opening(Lab& lab, UiState& ui, const Snapshot& snap) {
   if (!ui.pending_files) return;
   std::string what;
-  if (ui.pending_files->data) what = "the data (" + ui.pending_files->data->description + ")";
-  if (ui.pending_files->weights) what += (what.empty() ? "" : " and ") + ui.pending_files->weights->name;
+  if (ui.pending_files->builtin && ui.pending_files->data) {
+    what = ui.pending_files->data->kind == DataKind::Fashion ? "Fashion-MNIST" : "the MNIST digits";
+  } else if (ui.pending_files->data) {
+    what = "the data (" + ui.pending_files->data->description + ")";
+  }
+  // A built-in data set's own weights come with it, unnamed; a person's weights file is named.
+  if (ui.pending_files->weights && !ui.pending_files->builtin) {
+    what += (what.empty() ? "" : " and ") + ui.pending_files->weights->name;
+  }
   const std::string trained = with_thousands(static_cast<double>(snap.step)) + " steps";
   const bool opening = ui.ask_replace;
   if (confirm("Replace the model?", ui.ask_replace,
@@ -161,6 +168,19 @@ void open_user_files(Lab& lab, UiState& ui, UserFiles files) {
     ui.say_about_files(lab, why, true);
     if (ui.files.notify) ui.files.notify(why, true);
   };
+  if (files.builtin && files.data) {  // a built-in data set and its pretrained model
+    const DataKind kind = files.data->kind;
+    if (Status s = lab.replace_data(std::move(*files.data)); !s) return refuse(s.message());
+    if (files.weights) {
+      if (Status s = lab.load_pretrained(files.weights->bytes, files.weights->name); !s) return refuse(s.message());
+    }
+    ui.pending_from_model = true;
+    done = std::string("Switched to ") + (kind == DataKind::Fashion ? "Fashion-MNIST" : "the MNIST digits") +
+           (files.weights ? ", with its pretrained model" : "");
+    ui.say_about_files(lab, done, false);
+    if (ui.files.notify) ui.files.notify(done, false);
+    return;
+  }
   if (files.data) {
     const std::string description = files.data->description;
     if (Status s = lab.replace_data(std::move(*files.data)); !s) return refuse(s.message());
@@ -252,6 +272,37 @@ void variant_rows(Lab& lab, UiState& ui, SessionSettings s, const Snapshot& snap
   }
 }
 
+// The data: the bundled MNIST digits or Fashion-MNIST (fetched when chosen, with its pretrained model), or a
+// person's own files, named.
+void data_row(Lab& lab, UiState& ui) {
+  const DataKind kind = lab.data_kind();
+  if (!ui.files.fetch) {
+    if (kind != DataKind::Mnist) ui::wrapped("Data: " + lab.data_description(), ui::palette::kTextDim);
+    return;
+  }
+  const std::string current = kind == DataKind::Mnist     ? "MNIST digits"
+                              : kind == DataKind::Fashion ? "Fashion-MNIST"
+                                                          : "your files: " + lab.data_description();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Data");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 16));
+  if (ImGui::BeginCombo("##data", current.c_str())) {
+    for (const auto& [choice, label] : {std::pair{DataKind::Mnist, "MNIST digits"}, std::pair{DataKind::Fashion, "Fashion-MNIST"}}) {
+      if (ImGui::Selectable(label, choice == kind) && choice != kind) {
+        ui.say_about_files(lab, choice == DataKind::Fashion ? "Downloading Fashion-MNIST (4.4 MB)..." : "Loading the MNIST digits...", false);
+        ui.files.fetch(choice);
+      }
+    }
+    ImGui::EndCombo();
+  }
+  ui.remember("combo:data");
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("MNIST: 10,000 handwritten digits, bundled. Fashion-MNIST: 10,000 pictures of clothes in ten "
+                      "classes (Zalando, MIT), downloaded when chosen. Both split 8,000 / 2,000.");
+  }
+}
+
 void draw_training_panel(Lab& lab, UiState& ui) {
   const Snapshot& snap = lab.snapshot();
   const SessionSettings& current = lab.settings();
@@ -266,8 +317,9 @@ void draw_training_panel(Lab& lab, UiState& ui) {
     ui.pending_from_model = false;
   }
   const std::string subtitle = "784 pixels squeezed through a narrow code and rebuilt, learned from " +
-                               with_thousands(static_cast<double>(lab.data().train.size())) + " digits and tested on " +
-                               with_thousands(static_cast<double>(lab.data().test.size())) + " others.";
+                               with_thousands(static_cast<double>(lab.data().train.size())) + " " + lab.items() +
+                               " and tested on " + with_thousands(static_cast<double>(lab.data().test.size())) +
+                               " others.";
   ImGui::PushFont(ui.title_font);
   ImGui::TextUnformatted("Training");
   ImGui::PopFont();
@@ -341,7 +393,7 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   }
 
   ui::wrapped("Model " + snap.settings.architecture.describe() + ", started from " + snap.origin, ui::palette::kTextDim);
-  if (lab.data_description() != Lab::kBundledData) ui::wrapped("Data: " + lab.data_description(), ui::palette::kTextDim);
+  data_row(lab, ui);
   if (!ui.file_message.empty() && ui.file_message_model == lab.model_changes()) {
     ui::wrapped(ui.file_message, ui.file_error ? ui::palette::kError : ui::palette::kTextDim);
   }

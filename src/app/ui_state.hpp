@@ -21,6 +21,9 @@ struct FileHooks {
   // Returns where they went, or why they did not.
   std::function<Status(const std::string& name, const std::vector<std::uint8_t>& bytes, std::string& where)> save;
   std::function<void()> pick;  // opens a file picker, whose files come back through App::open_files
+  // Fetches a built-in data set and its pretrained weights (the page downloads Fashion-MNIST only now), which
+  // come back through App::open_builtin; refusals through App::refuse_files.
+  std::function<void(DataKind)> fetch;
   // Tells the platform about a file's outcome too (the page shows refusals in its alert box).
   std::function<void(const std::string& message, bool error)> notify;
 };

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <set>
 
 namespace latent {
@@ -47,7 +48,7 @@ std::string short_number(float v) {
 
 }  // namespace
 
-std::string format_url_settings(const SessionSettings& s) {
+std::string format_url_settings(const SessionSettings& s, DataKind data) {
   std::string text = "latent=" + std::to_string(s.architecture.latent) + "&hidden=" + s.architecture.hidden_list() +
                      "&activation=" + to_string(s.architecture.activation) + "&lr=" +
                      short_number(s.optimizer.learning_rate) + "&batch=" + std::to_string(s.batch_size) +
@@ -57,16 +58,18 @@ std::string format_url_settings(const SessionSettings& s) {
   if (o.denoising()) text += std::string("&noise=") + to_string(o.noise) + "&level=" + short_number(o.noise_level);
   if (o.sparse()) text += "&sparsity=" + short_number(o.sparsity);
   if (o.variational()) text += "&beta=" + short_number(o.beta);
+  if (data == DataKind::Fashion) text += "&data=fashion";
   return text;
 }
 
-Status parse_url_settings(std::string_view text, SessionSettings& settings) {
+Status parse_url_settings(std::string_view text, SessionSettings& settings, DataKind* data) {
   if (!text.empty() && text.front() == '#') text.remove_prefix(1);
   if (text.size() > kMaxUrlSettings) {
     return Status::error("the link's settings are " + std::to_string(text.size()) + " characters; at most " +
                          std::to_string(kMaxUrlSettings) + " are read");
   }
   SessionSettings s = settings;
+  std::optional<DataKind> linked_data;
   std::set<std::string, std::less<>> seen;
   while (!text.empty()) {
     const std::size_t amp = text.find('&');
@@ -91,6 +94,10 @@ Status parse_url_settings(std::string_view text, SessionSettings& settings) {
       s.architecture.activation = *a;
     } else if (key == "lr") {
       if (Status e = decimal(key, value, 1e-6, 1.0, "a learning rate", s.optimizer.learning_rate); !e) return e;
+    } else if (key == "data") {
+      if (value == "mnist") linked_data = DataKind::Mnist;
+      else if (value == "fashion") linked_data = DataKind::Fashion;
+      else return Status::error("data: expected mnist or fashion, got " + quote_text(value, 40));
     } else if (key == "variant") {
       const auto v = parse_variant(value);
       if (!v) return Status::error("variant: expected plain, denoising, sparse or vae, got " + quote_text(value, 40));
@@ -116,11 +123,13 @@ Status parse_url_settings(std::string_view text, SessionSettings& settings) {
       s.seed = static_cast<std::uint64_t>(n);
     } else {
       return Status::error("the link has an unknown setting " + quote_text(key, 40) +
-                           " (known: latent, hidden, activation, lr, batch, epochs, seed, variant, noise, level, sparsity, beta)");
+                           " (known: latent, hidden, activation, lr, batch, epochs, seed, variant, noise, level, sparsity, beta, "
+                           "data)");
     }
   }
   if (Status e = s.validate(); !e) return e;
   settings = std::move(s);
+  if (data != nullptr && linked_data) *data = *linked_data;
   return Status::ok();
 }
 

@@ -153,4 +153,22 @@ Status sort_user_files(std::vector<UserFile> files, UserFiles& out) {
   return Status::ok();
 }
 
+const char* to_string(DataKind kind) {
+  switch (kind) {
+    case DataKind::Mnist: return "mnist";
+    case DataKind::Fashion: return "fashion";
+    case DataKind::Own: return "own";
+  }
+  return "own";
+}
+
+std::string class_name(DataKind kind, int label, bool brief) {
+  static constexpr const char* kFashion[10] = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                               "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+  static constexpr const char* kFashionBrief[10] = {"T-shirt", "Trouser", "Pullover", "Dress", "Coat",
+                                                    "Sandal",  "Shirt",   "Sneaker",  "Bag",   "Boot"};
+  if (kind == DataKind::Fashion && label >= 0 && label < 10) return brief ? kFashionBrief[label] : kFashion[label];
+  return std::to_string(label);
+}
+
 }  // namespace latent

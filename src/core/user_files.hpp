@@ -26,14 +26,26 @@ struct UserFile {
 inline constexpr std::size_t kMaxUserImages = 100'000;
 inline constexpr std::size_t kMaxUserFileBytes = kMaxUserImages * 784 + 16;
 
+// Which data a model learns from: the bundled MNIST digits, Fashion-MNIST (fetched when chosen), or a person's own
+// IDX files (labels shown as numbers).
+enum class DataKind { Mnist, Fashion, Own };
+const char* to_string(DataKind kind);            // "mnist", "fashion", "own" (the link's data=)
+inline constexpr const char* kFashionData = "Fashion-MNIST test set, split 80/20";
+// The name of class `label` (0-9): "3" for digits and a person's own data; "Trouser" for Fashion-MNIST, or with
+// `brief` a short form for tight spaces ("Boot" for "Ankle boot").
+std::string class_name(DataKind kind, int label, bool brief = false);
+
 struct UserData {
   DatasetSplit split;
   std::string description;  // "train-images.gz (60,000) and t10k-images.gz (10,000)", for metadata and the page
+  DataKind kind = DataKind::Own;
 };
 
 struct UserFiles {
   std::optional<UserFile> weights;
   std::optional<UserData> data;
+  // A built-in data set chosen in the interface: `data` is it and `weights` its pretrained model.
+  bool builtin = false;
 };
 
 // What a file holds, from its first bytes.

@@ -123,6 +123,28 @@ FileHooks desktop_file_hooks() {
   hooks.notify = [](const std::string& message, bool error) {
     if (error) report_error(message);
   };
+  // The built-in data sets from disk: the bundled digits, or Debian's dataset-fashion-mnist.
+  hooks.fetch = [](DataKind kind) {
+    const std::string assets = LATENT_ASSETS_DIR;
+    const std::vector<std::string> paths =
+        kind == DataKind::Fashion
+            ? std::vector<std::string>{std::string(LATENT_FASHION_DIR) + "/t10k-images-idx3-ubyte.gz",
+                                       std::string(LATENT_FASHION_DIR) + "/t10k-labels-idx1-ubyte.gz",
+                                       assets + "/weights/fashion-784-32.safetensors"}
+            : std::vector<std::string>{assets + "/mnist/images-idx3-ubyte.gz", assets + "/mnist/labels-idx1-ubyte.gz",
+                                       assets + "/weights/seed-784-32.safetensors"};
+    std::vector<UserFile> files;
+    for (const std::string& path : paths) {
+      UserFile f;
+      f.name = path.substr(path.find_last_of('/') + 1);
+      if (Status s = read_file(path, f.bytes, kMaxUserFileBytes); !s) {
+        app_instance().refuse_files(s.message() + (kind == DataKind::Fashion ? " (apt-get install dataset-fashion-mnist)" : ""));
+        return;
+      }
+      files.push_back(std::move(f));
+    }
+    app_instance().open_builtin(kind, std::move(files));
+  };
   return hooks;
 }
 

@@ -38,6 +38,9 @@ EM_JS(int, save_on_page, (const char* name, const std::uint8_t* bytes, int lengt
 EM_JS(void, pick_on_page, (), {
   if (Module.latentPick) Module.latentPick();
 });
+EM_JS(void, fetch_on_page, (const char* kind), {
+  if (Module.latentFetchData) Module.latentFetchData(UTF8ToString(kind));
+});
 EM_JS(void, notify_on_page, (const char* message, int error), {
   if (Module.latentNotify) Module.latentNotify(UTF8ToString(message), error !== 0);
 });
@@ -52,6 +55,7 @@ FileHooks page_file_hooks() {
     return Status::ok();
   };
   hooks.pick = [] { pick_on_page(); };
+  hooks.fetch = [](DataKind kind) { fetch_on_page(to_string(kind)); };
   hooks.notify = [](const std::string& message, bool error) { notify_on_page(message.c_str(), error ? 1 : 0); };
   return hooks;
 }

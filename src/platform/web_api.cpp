@@ -81,6 +81,7 @@ struct Link {
   std::string text;
   bool pending = false;
   std::string published;
+  std::optional<latent::DataKind> waiting_for;  // the data set the link names, while it downloads
 } g_link;
 
 EM_JS(void, set_page_link, (const char* text), {
@@ -314,6 +315,12 @@ EMSCRIPTEN_KEEPALIVE const char* lc_state() {
     state["keyboardFocusId"] = g != nullptr ? g->NavId : 0;
     state["contentRight"] = latent::app_instance().content_right();
     state["data"] = lab().data_description();
+    state["dataKind"] = latent::to_string(lab().data_kind());
+    state["classNames"] = [] {
+      nlohmann::json names = nlohmann::json::array();
+      for (int c = 0; c < 10; ++c) names.push_back(lab().class_name(c));
+      return names;
+    }();
     state["trainImages"] = lab().data().train.size();
     state["testImages"] = lab().data().test.size();
     state["fileMessage"] = latent::app_instance().file_message();
@@ -468,6 +475,20 @@ EMSCRIPTEN_KEEPALIVE void lc_files_open() {
   latent::app_instance().open_files(std::move(files));
 }
 
+// A built-in data set fetched by the page (web/main.js latentFetchData, after lc_file_add for its images, labels
+// and weights): `kind` is "mnist" or "fashion". A failed download comes to lc_files_refuse instead.
+EMSCRIPTEN_KEEPALIVE void lc_dataset_open(const char* kind) {
+  std::vector<latent::UserFile> files;
+  files.swap(g_files);
+  const std::string k = kind;
+  latent::app_instance().open_builtin(k == "fashion" ? latent::DataKind::Fashion : latent::DataKind::Mnist, std::move(files));
+}
+
+EMSCRIPTEN_KEEPALIVE void lc_files_refuse(const char* why) {
+  g_files.clear();
+  latent::app_instance().refuse_files(why);
+}
+
 // The settings in the page's address (location.hash), applied once the data and the weights are in.
 EMSCRIPTEN_KEEPALIVE void lc_set_link(const char* text) {
   g_link.text = text;
@@ -557,14 +578,31 @@ void poll_web_loading() {
   if (g_link.pending) {
     g_link.pending = false;
     SessionSettings settings = lab().settings();
-    if (const Status s = parse_url_settings(g_link.text, settings); !s) {
+    DataKind data = lab().data_kind();
+    if (const Status s = parse_url_settings(g_link.text, settings, &data); !s) {
       show_warning_on_page(("The link's settings could not be used (" + s.message() + "); using the defaults.").c_str());
     } else if (!g_link.text.empty()) {
-      lab().apply(settings);
+      if (data != lab().data_kind()) {
+        // Another data set first (Fashion-MNIST is downloaded now); the settings follow once it is in.
+        g_link.waiting_for = data;
+        app_instance().file_hooks().fetch(data);
+      } else {
+        lab().apply(settings);
+      }
     }
-    g_link.published = g_link.text.empty() ? format_url_settings(lab().settings()) : "";
+    g_link.published = g_link.text.empty() ? format_url_settings(lab().settings(), lab().data_kind()) : "";
   }
-  if (const std::string now = format_url_settings(lab().settings()); now != g_link.published) {
+  if (g_link.waiting_for) {
+    if (lab().data_kind() == *g_link.waiting_for) {
+      g_link.waiting_for.reset();
+      SessionSettings settings = lab().settings();
+      if (parse_url_settings(g_link.text, settings)) lab().apply(settings);
+    } else if (app_instance().file_error()) {
+      g_link.waiting_for.reset();  // the download failed: the page says why, and the settings stay the defaults
+    }
+    return;
+  }
+  if (const std::string now = format_url_settings(lab().settings(), lab().data_kind()); now != g_link.published) {
     set_page_link(now.c_str());
     g_link.published = now;
   }

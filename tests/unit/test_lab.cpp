@@ -343,3 +343,40 @@ TEST_CASE("the lab with a session thread: the interface draws while training run
   CHECK(lab.snapshot().test_loss < start - 0.2f);
   CHECK(lab.views().weights_revision() == lab.snapshot().weights_revision);
 }
+
+TEST_CASE("Fashion-MNIST with its pretrained weights: class names, its own words, the weights' test loss", "[lab][fashion]") {
+  // The page's Fashion-MNIST: Debian's test set (the test command installs dataset-fashion-mnist), sorted like a
+  // person's files and split 80/20 by class, with the shipped weights trained on it.
+  const std::string dir = "/usr/share/datasets/fashion-mnist/";
+  std::vector<UserFile> files(3);
+  files[0].name = "t10k-images-idx3-ubyte.gz";
+  files[1].name = "t10k-labels-idx1-ubyte.gz";
+  files[2].name = "fashion-784-32.safetensors";
+  REQUIRE(read_file(dir + files[0].name, files[0].bytes).is_ok());
+  REQUIRE(read_file(dir + files[1].name, files[1].bytes).is_ok());
+  REQUIRE(read_file(std::string(LATENT_ASSETS_DIR) + "/weights/" + files[2].name, files[2].bytes).is_ok());
+  UserFiles sorted;
+  REQUIRE(sort_user_files(std::move(files), sorted).is_ok());
+  REQUIRE(sorted.data);
+  REQUIRE(sorted.weights);
+  sorted.data->kind = DataKind::Fashion;
+  sorted.data->description = kFashionData;
+  Lab lab;
+  SessionSettings settings;
+  settings.threads = 1;
+  REQUIRE(lab.init(bundled(), SessionMode::Sliced, settings).is_ok());
+  CHECK(lab.data_kind() == DataKind::Mnist);
+  CHECK(std::string(lab.items()) == "digits");
+  REQUIRE(lab.replace_data(std::move(*sorted.data)).is_ok());
+  REQUIRE(lab.load_pretrained(sorted.weights->bytes, sorted.weights->name).is_ok());
+  lab.update(0);
+  CHECK(lab.data_kind() == DataKind::Fashion);
+  CHECK(std::string(lab.items()) == "images");
+  CHECK(lab.class_name(0) == "T-shirt/top");
+  CHECK(lab.data().train.size() == 8000);
+  CHECK(lab.data().test.size() == 2000);
+  // The gallery has one image of each class, in class order.
+  for (int k = 0; k < ModelViews::kGalleryCount; ++k) CHECK(lab.views().gallery_label(k) == k);
+  CHECK(lab.snapshot().origin == "pretrained, 50 epochs");
+  CHECK(lab.snapshot().test_loss == Approx(0.2947).epsilon(0.002));  // as the weights' README says
+}

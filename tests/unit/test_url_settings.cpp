@@ -63,6 +63,22 @@ TEST_CASE("a link carries the variant and its own settings", "[url][variants]") 
   CHECK(refusal("noise=pink") == "noise: expected gaussian or mask, got 'pink'");
 }
 
+TEST_CASE("a link names Fashion-MNIST as its data", "[url]") {
+  SessionSettings s;
+  const std::string text = format_url_settings(s, DataKind::Fashion);
+  CHECK(text.ends_with("&variant=plain&data=fashion"));
+  CHECK(format_url_settings(s, DataKind::Own).find("data=") == std::string::npos);  // files cannot be linked
+  DataKind data = DataKind::Mnist;
+  REQUIRE(parse_url_settings(text, s, &data).is_ok());
+  CHECK(data == DataKind::Fashion);
+  REQUIRE(parse_url_settings("data=mnist", s, &data).is_ok());
+  CHECK(data == DataKind::Mnist);
+  CHECK(refusal("data=cifar") == "data: expected mnist or fashion, got 'cifar'");
+  CHECK(class_name(DataKind::Fashion, 9) == "Ankle boot");
+  CHECK(class_name(DataKind::Fashion, 9, true) == "Boot");
+  CHECK(class_name(DataKind::Mnist, 3) == "3");
+}
+
 TEST_CASE("a link may set only some settings, in any order", "[url]") {
   SessionSettings s;
   REQUIRE(parse_url_settings("seed=3&latent=2&&", s).is_ok());
@@ -84,8 +100,8 @@ TEST_CASE("bad settings in a link are refused, naming the key", "[url][errors]")
   CHECK(refusal("hidden=64,,32") == "hidden layers: expected comma-separated widths like 128,64, got '64,,32'");
   CHECK(refusal("hidden=1,2,3,4,5,6,7").find("hidden") != std::string::npos);
   CHECK(refusal("seed=1&seed=2") == "'seed' is set twice in the link");
-  CHECK(refusal("colour=red") == "the link has an unknown setting 'colour' (known: latent, hidden, activation, lr, batch, epochs, seed, variant, noise, level, sparsity, beta)");
+  CHECK(refusal("colour=red") == "the link has an unknown setting 'colour' (known: latent, hidden, activation, lr, batch, epochs, seed, variant, noise, level, sparsity, beta, data)");
   CHECK(refusal("latent") == "the link's setting 'latent' has no value (key=value)");
-  CHECK(refusal("x\x1b[2J=1") == "the link has an unknown setting 'x\\x1b[2J' (known: latent, hidden, activation, lr, batch, epochs, seed, variant, noise, level, sparsity, beta)");
+  CHECK(refusal("x\x1b[2J=1") == "the link has an unknown setting 'x\\x1b[2J' (known: latent, hidden, activation, lr, batch, epochs, seed, variant, noise, level, sparsity, beta, data)");
   CHECK(refusal(std::string(600, 'a')) == "the link's settings are 600 characters; at most 512 are read");
 }
