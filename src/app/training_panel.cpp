@@ -211,7 +211,7 @@ void variant_rows(Lab& lab, UiState& ui, SessionSettings s, const Snapshot& snap
                   "the code is sampled, and a KL term (weight beta) keeps codes near N(0, I), so new digits can be "
                   "drawn from it. The test loss is always the per-pixel BCE of clean test digits.");
   Objective& o = s.objective;
-  if (ImGui::BeginCombo("Variant", variant_label(o.variant))) {
+  if (ImGui::BeginCombo("Autoencoder", variant_label(o.variant))) {
     for (Variant v : {Variant::Plain, Variant::Denoising, Variant::Sparse, Variant::Variational}) {
       if (ImGui::Selectable(variant_label(v), v == o.variant) && v != o.variant) {
         const bool new_shape = (v == Variant::Variational) != o.variational();

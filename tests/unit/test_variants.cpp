@@ -204,7 +204,7 @@ TEST_CASE("each variant lowers its test reconstruction loss on the bundled digit
   if (variant == Variant::Sparse) CHECK(after.near_zero > 0.0f);
 }
 
-TEST_CASE("a variant trains to bit-identical weights for a seed and thread count", "[variants][trainer]") {
+TEST_CASE("a variant trains to bit-identical weights for a seed and thread count", "[variants][trainer][threads]") {
   const Variant variant = GENERATE(Variant::Denoising, Variant::Variational);
   INFO(to_string(variant));
   const DatasetSplit& data = bundled();
