@@ -201,7 +201,14 @@ void draw_map_tab(Lab& lab, UiState& ui, TextureStore& textures) {
   ImGui::Dummy(ImVec2(1, stacked ? 0 : legend_h - ImGui::GetStyle().ItemSpacing.y));
   ui::image_tiles(textures, kSlotMapGrid, e.grid().data(), LatentExplorer::kGrid * LatentExplorer::kGrid,
                   LatentExplorer::kGrid, side);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("The map's plane decoded on a %d x %d grid", LatentExplorer::kGrid, LatentExplorer::kGrid);
+  if (ImGui::IsItemHovered()) {
+    if (e.grid_is_prior()) {
+      ImGui::SetTooltip("The VAE's prior N(0, I) decoded on a %d x %d grid at the 5 %% ... 95 %% quantiles of each unit "
+                        "(unit 0 across, unit 1 up): the classic manifold", LatentExplorer::kGrid, LatentExplorer::kGrid);
+    } else {
+      ImGui::SetTooltip("The map's plane decoded on a %d x %d grid", LatentExplorer::kGrid, LatentExplorer::kGrid);
+    }
+  }
   ImGui::EndGroup();
   if (!stacked) ImGui::SameLine(0, gap);
   ImGui::BeginGroup();

@@ -111,6 +111,18 @@ void LatentExplorer::run_block() {
   if (pass_.next_train >= train_count) finish_pass();
 }
 
+namespace {
+// The standard normal's quantile: the z with Phi(z) = p, by bisection on erfc (to ~1e-7; a grid needs 24 of them).
+float normal_quantile(double p) {
+  double lo = -8, hi = 8;
+  for (int i = 0; i < 60; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (0.5 * std::erfc(-mid / std::sqrt(2.0)) < p ? lo : hi) = mid;
+  }
+  return static_cast<float>(0.5 * (lo + hi));
+}
+}  // namespace
+
 void LatentExplorer::finish_pass() {
   const int dim = pass_.model->architecture().latent;
   const bool new_shape = dim != dim_;
@@ -145,13 +157,22 @@ void LatentExplorer::finish_pass() {
     robust_range(std::move(values), extent_[axis], extent_[axis + 2]);
   }
 
-  // The grid: kGrid x kGrid codes over the extent, row 0 at the top (the largest b), decoded in one batch.
+  // The grid: kGrid x kGrid codes over the extent, row 0 at the top (the largest b), decoded in one batch. A VAE
+  // with a 2-unit code gets the classic manifold instead: its prior N(0, I) at the quantiles 5 % ... 95 % of each
+  // unit (Keras' VAE example), unit 0 across and unit 1 up.
+  grid_is_prior_ = model_->architecture().variational && dim == 2;
   std::vector<float> codes(static_cast<std::size_t>(kGrid * kGrid) * d);
   for (int r = 0; r < kGrid; ++r) {
     for (int c = 0; c < kGrid; ++c) {
+      float* code = codes.data() + static_cast<std::size_t>(r * kGrid + c) * d;
+      if (grid_is_prior_) {
+        code[0] = normal_quantile(0.05 + 0.9 * c / (kGrid - 1));
+        code[1] = normal_quantile(0.95 - 0.9 * r / (kGrid - 1));
+        continue;
+      }
       const float a = extent_[0] + (extent_[2] - extent_[0]) * (static_cast<float>(c) + 0.5f) / kGrid;
       const float b = extent_[3] - (extent_[3] - extent_[1]) * (static_cast<float>(r) + 0.5f) / kGrid;
-      plane_code(plane_, a, b, codes.data() + static_cast<std::size_t>(r * kGrid + c) * d);
+      plane_code(plane_, a, b, code);
     }
   }
   grid_.assign(static_cast<std::size_t>(kGrid * kGrid) * kPixels, 0.0f);

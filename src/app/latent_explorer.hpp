@@ -71,6 +71,8 @@ class LatentExplorer {
   // The map's extent: the rectangle in plane coordinates the map and the grid show (lo.a, lo.b, hi.a, hi.b).
   const float* extent() const { return extent_; }
   const std::vector<float>& grid() const { return grid_; }      // kGrid * kGrid images; row 0 is the top (high b)
+  // True when the grid is a 2-unit VAE's prior at N(0, 1) quantiles (the classic manifold), not the map's extent.
+  bool grid_is_prior() const { return grid_is_prior_; }
   bool drawing_on_map() const { return drawing_present_; }
   const float* drawing_xy() const { return drawing_xy_; }
   // The test digit nearest to the map point (a, b) within `radius` (plane units), or -1.
@@ -150,6 +152,7 @@ class LatentExplorer {
   std::vector<float> map_xy_;
   float extent_[4] = {-1, -1, 1, 1};
   std::vector<float> grid_;
+  bool grid_is_prior_ = false;
 
   std::uint64_t drawing_revision_ = ~std::uint64_t{0};
   bool drawing_present_ = false;

@@ -327,6 +327,7 @@ EMSCRIPTEN_KEEPALIVE const char* lc_state() {
     state["fileError"] = latent::app_instance().file_error();
     state["filesWaiting"] = latent::app_instance().files_waiting();
     state["explorerRevision"] = lab().explorer().revision();
+    state["gridIsPrior"] = lab().explorer().grid_is_prior();
     state["explorerWeightsCurrent"] = lab().explorer().ready() && lab().explorer().weights_revision() == lab().views().weights_revision();
     state["fps"] = ImGui::GetCurrentContext() != nullptr ? ImGui::GetIO().Framerate : 0.0f;
     const latent::App::Timings& timing = latent::app_instance().timings();

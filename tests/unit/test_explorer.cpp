@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <tuple>
 
 #include "app/lab.hpp"
 #include "core/files.hpp"
@@ -206,4 +207,38 @@ TEST_CASE("unit images are the first layer's rows and the last layer's columns",
   float largest = 0;
   for (std::size_t i = 0; i < 32 * 784; ++i) largest = std::max(largest, std::abs(p[enc.weight + i]));
   CHECK(e.unit_scale(true) == largest);
+}
+
+TEST_CASE("a VAE with a 2-unit code: the grid is its prior at N(0, 1) quantiles, the classic manifold", "[explorer][variants]") {
+  Lab lab;
+  Dataset all;
+  REQUIRE(load_bundled_mnist(LATENT_ASSETS_DIR, all).is_ok());
+  SessionSettings settings;
+  settings.threads = 1;
+  settings.architecture.latent = 2;
+  settings.architecture.hidden = {64};
+  settings.objective.variant = Variant::Variational;
+  REQUIRE(lab.init(std::move(all), SessionMode::Sliced, settings).is_ok());
+  lab.update(0);
+  lab.complete_explorer();
+  const LatentExplorer& e = lab.explorer();
+  REQUIRE(e.ready());
+  CHECK(e.grid_is_prior());
+  // The top-left cell decodes (Phi^-1(0.05), Phi^-1(0.95)) = (-1.6449, 1.6449); the bottom-right the opposite.
+  Autoencoder model(lab.views().model());
+  const auto pixels = static_cast<std::size_t>(784);
+  const auto last = static_cast<std::size_t>(LatentExplorer::kGrid * LatentExplorer::kGrid - 1);
+  for (const auto& [cell, a, b] : {std::tuple{std::size_t{0}, -1.644854f, 1.644854f}, std::tuple{last, 1.644854f, -1.644854f}}) {
+    const float code[2] = {a, b};
+    std::vector<float> y(pixels);
+    model.decode(code, 1, y.data());
+    for (std::size_t i = 0; i < pixels; ++i) CHECK(e.grid()[cell * pixels + i] == Approx(y[i]).margin(1e-4));
+  }
+
+  // A plain 2-unit model keeps the map's own extent.
+  settings.objective.variant = Variant::Plain;
+  lab.apply(settings);
+  lab.update(0);
+  lab.complete_explorer();
+  CHECK_FALSE(lab.explorer().grid_is_prior());
 }
