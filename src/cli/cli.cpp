@@ -83,7 +83,7 @@ Status parse_options(const std::vector<std::string>& args, const std::string& co
     std::string value;
     bool has_inline_value = false;
     if (name.rfind("--", 0) != 0) {
-      return Status::error("latent " + command + ": unexpected argument '" + name + "'");
+      return Status::error("latent " + command + ": unexpected argument " + quote_text(name));
     }
     if (auto eq = name.find('='); eq != std::string::npos) {
       value = name.substr(eq + 1);
@@ -100,7 +100,7 @@ Status parse_options(const std::vector<std::string>& args, const std::string& co
       }
       out.values[name] = value;
     } else {
-      return Status::error("latent " + command + ": unknown option '" + name + "' (see latent --help)");
+      return Status::error("latent " + command + ": unknown option " + quote_text(name) + " (see latent --help)");
     }
   }
   return Status::ok();
@@ -114,7 +114,7 @@ Status parse_int_option(const Options& o, const std::string& name, long long lo,
   const long long v = std::strtoll(text.c_str(), &end, 10);
   if (text.empty() || *end != '\0' || errno != 0 || v < lo || v > hi) {
     return Status::error(name + ": expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
-                         ", got '" + text + "'");
+                         ", got " + quote_text(text));
   }
   value = v;
   return Status::ok();
@@ -310,20 +310,23 @@ int train_command(const std::vector<std::string>& args, CliIo io) {
   }
   if (o.has("--activation")) {
     auto a = parse_activation(o.get("--activation"));
-    if (!a) return fail(io, Status::error("--activation: expected relu, sigmoid, tanh or linear, got '" + o.get("--activation") + "'"));
+    if (!a) return fail(io, Status::error("--activation: expected relu, sigmoid, tanh or linear, got " + quote_text(o.get("--activation"))));
     settings.architecture.activation = *a;
   }
   if (o.has("--loss")) {
     auto l = parse_loss(o.get("--loss"));
-    if (!l) return fail(io, Status::error("--loss: expected bce or mse, got '" + o.get("--loss") + "'"));
+    if (!l) return fail(io, Status::error("--loss: expected bce or mse, got " + quote_text(o.get("--loss"))));
     settings.loss = *l;
   }
   if (o.has("--optimizer")) {
     auto k = parse_optimizer(o.get("--optimizer"));
-    if (!k) return fail(io, Status::error("--optimizer: expected adam or sgd, got '" + o.get("--optimizer") + "'"));
+    if (!k) return fail(io, Status::error("--optimizer: expected adam or sgd, got " + quote_text(o.get("--optimizer"))));
     settings.optimizer.kind = *k;
   }
   if (Status s = parse_objective(o, settings.objective); !s) return fail(io, s);
+  // Every setting is checked before any file is touched (the data's pixel count is checked against the model
+  // once it is read).
+  if (Status s = settings.validate(); !s) return fail(io, s);
   if (o.has("--save")) {
     if (o.get("--save").empty()) return fail(io, Status::error("--save: the file name is empty"));
     if (Status s = check_writable(o.get("--save")); !s) return fail(io, s);  // before, not after, training
@@ -403,7 +406,7 @@ int eval_command(const std::vector<std::string>& args, CliIo io) {
   Loss loss = Loss::BinaryCrossEntropy;
   if (o.has("--loss")) {
     auto l = parse_loss(o.get("--loss"));
-    if (!l) return fail(io, Status::error("--loss: expected bce or mse, got '" + o.get("--loss") + "'"));
+    if (!l) return fail(io, Status::error("--loss: expected bce or mse, got " + quote_text(o.get("--loss"))));
     loss = *l;
   }
   std::unique_ptr<Autoencoder> model;
@@ -503,7 +506,7 @@ int run_cli(const std::vector<std::string>& args, CliIo io) {
   if (command == "train") return train_command(args, io);
   if (command == "eval") return eval_command(args, io);
   if (command == "bench") return bench_command(args, io);
-  io.err << "latent: error: unknown command '" << command << "' (expected train, eval or bench; see latent --help)\n";
+  io.err << "latent: error: unknown command " << quote_text(command) << " (expected train, eval or bench; see latent --help)\n";
   return kExitBadInput;
 }
 

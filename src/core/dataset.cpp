@@ -89,12 +89,44 @@ Status parse_idx_header(std::span<const std::uint8_t> bytes, const std::string& 
 Status decompress_if_gzip(std::span<const std::uint8_t>& bytes, const std::string& name,
                           std::vector<std::uint8_t>& storage) {
   if (!is_gzip(bytes)) return Status::ok();
-  if (Status s = gunzip(bytes, name, storage); !s) return s;
+  if (Status s = gunzip_idx(bytes, name, storage); !s) return s;
   bytes = storage;
   return Status::ok();
 }
 
 }  // namespace
+
+Status gunzip_idx(std::span<const std::uint8_t> bytes, const std::string& name, std::vector<std::uint8_t>& storage,
+                  std::size_t max_bytes) {
+  std::vector<std::uint8_t> head;
+  if (Status s = gunzip_prefix(bytes, name, 16, head); !s) return s;
+  std::size_t budget = max_bytes;
+  if (head.size() >= 4 && head[0] == 0 && head[1] == 0 && head[3] >= 1 && head[3] <= 3 &&
+      head.size() >= 4 + 4 * std::size_t{head[3]}) {
+    std::uint64_t size = 4 + 4 * std::uint64_t{head[3]};
+    std::uint64_t payload = 1;
+    for (std::size_t d = 0; d < head[3]; ++d) {
+      const std::size_t at = 4 + 4 * d;
+      const std::uint64_t n = (std::uint64_t{head[at]} << 24) | (std::uint64_t{head[at + 1]} << 16) |
+                              (std::uint64_t{head[at + 2]} << 8) | head[at + 3];
+      payload = std::min<std::uint64_t>(payload * n, std::uint64_t{1} << 40);  // no overflow; far past any budget
+    }
+    size += payload;
+    if (size > max_bytes) {
+      return Status::error(name + ": its IDX header describes " + std::to_string(size) + " bytes, more than the " +
+                           std::to_string(max_bytes) + " allowed");
+    }
+    budget = static_cast<std::size_t>(size) + 1;
+  }
+  if (Status s = gunzip(bytes, name, storage, budget); !s) {
+    if (budget != max_bytes && s.message().find("decompresses to more than") != std::string::npos) {
+      return Status::error(name + ": decompresses to more than the " + std::to_string(budget - 1) +
+                           " bytes its IDX header describes");
+    }
+    return s;
+  }
+  return Status::ok();
+}
 
 Status parse_idx_images(std::span<const std::uint8_t> bytes, const std::string& name, Dataset& out) {
   std::vector<std::uint32_t> dims;

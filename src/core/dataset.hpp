@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/gzip.hpp"
 #include "core/status.hpp"
 
 namespace latent {
@@ -28,6 +29,12 @@ struct Dataset {
 // dimensions, then one big-endian uint32 per dimension, then the data. Images are 3-D (count, rows, cols),
 // labels 1-D (count). Every size is checked against the bytes actually present before anything is allocated.
 Status parse_idx_images(std::span<const std::uint8_t> bytes, const std::string& name, Dataset& out);
+
+// Inflates gzipped IDX data no further than its own header says it should go: the header (magic and up to three
+// dimensions) is inflated first, then the whole only up to the size it describes (plus one byte, to catch a
+// stream that runs on), and never past `max_bytes`. A small bomb stops at the size of the data it claims to hold.
+Status gunzip_idx(std::span<const std::uint8_t> bytes, const std::string& name, std::vector<std::uint8_t>& out,
+                  std::size_t max_bytes = kMaxInflatedBytes);
 Status parse_idx_labels(std::span<const std::uint8_t> bytes, const std::string& name, std::vector<std::uint8_t>& out);
 
 // An image/label pair from bytes, plain or gzipped (gzip needs a native build); checks the counts agree.

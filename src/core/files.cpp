@@ -1,7 +1,9 @@
 // Whole-file reads and atomic writes over C stdio (available natively and in Emscripten's file system).
 #include "core/files.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -11,14 +13,47 @@ namespace latent {
 
 namespace {
 std::string describe_errno(int err) { return std::strerror(err); }
+
+// What a path that is not a regular file is, for messages.
+const char* special_kind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a folder";
+  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
 }  // namespace
 
 Status read_file(const std::string& path, std::vector<std::uint8_t>& bytes, std::size_t max_bytes) {
+  // Opened without blocking (a FIFO would wait for a writer forever), then checked on the descriptor itself, so
+  // the path cannot be swapped for something else in between.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return Status::error(path + ": cannot open: " + describe_errno(errno));
   struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) return Status::error(path + ": cannot open: " + describe_errno(errno));
-  if (S_ISDIR(info.st_mode)) return Status::error(path + ": is a folder, not a file");
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) return Status::error(path + ": cannot open: " + describe_errno(errno));
+  if (::fstat(fd, &info) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return Status::error(path + ": cannot open: " + describe_errno(err));
+  }
+  if (S_ISDIR(info.st_mode)) {
+    ::close(fd);
+    return Status::error(path + ": is a folder, not a file");
+  }
+  if (!S_ISREG(info.st_mode)) {
+    ::close(fd);
+    return Status::error(path + ": is " + std::string(special_kind(info.st_mode)) + ", not a regular file");
+  }
+  if (static_cast<std::uint64_t>(info.st_size) > max_bytes) {
+    ::close(fd);
+    return Status::error(path + ": is larger than the limit of " + std::to_string(max_bytes) + " bytes");
+  }
+  std::FILE* file = ::fdopen(fd, "rb");
+  if (file == nullptr) {
+    const int err = errno;
+    ::close(fd);
+    return Status::error(path + ": cannot open: " + describe_errno(err));
+  }
 
   std::vector<std::uint8_t> data;
   std::uint8_t buffer[1 << 16];
@@ -38,6 +73,7 @@ Status read_file(const std::string& path, std::vector<std::uint8_t>& bytes, std:
 }
 
 Status write_file_atomically(const std::string& path, std::span<const std::uint8_t> bytes) {
+  if (Status s = check_target(path); !s) return s;
   const std::string temp = path + ".partial";
   std::FILE* file = std::fopen(temp.c_str(), "wb");
   if (file == nullptr) return Status::error(path + ": cannot write: " + describe_errno(errno));
@@ -55,9 +91,20 @@ Status write_file_atomically(const std::string& path, std::span<const std::uint8
   return Status::ok();
 }
 
-Status check_writable(const std::string& path) {
+Status check_target(const std::string& path) {
+  // lstat: a symbolic link is replaced by the rename, not followed, so it is the link that must be checked.
   struct stat info {};
-  if (::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) return Status::error(path + ": is a folder");
+  if (::lstat(path.c_str(), &info) != 0) return Status::ok();  // a new file
+  if (S_ISDIR(info.st_mode)) return Status::error(path + ": is a folder");
+  if (!S_ISREG(info.st_mode) && !S_ISLNK(info.st_mode)) {
+    return Status::error(path + ": is " + std::string(special_kind(info.st_mode)) +
+                         "; weights are written only to a regular file");
+  }
+  return Status::ok();
+}
+
+Status check_writable(const std::string& path) {
+  if (Status s = check_target(path); !s) return s;
   const std::string temp = path + ".partial";
   std::FILE* file = std::fopen(temp.c_str(), "wb");
   if (file == nullptr) return Status::error(path + ": cannot write: " + describe_errno(errno));

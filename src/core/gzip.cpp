@@ -58,8 +58,32 @@ Status gunzip(std::span<const std::uint8_t> bytes, const std::string& name, std:
   out = std::move(result);
   return Status::ok();
 }
+
+Status gunzip_prefix(std::span<const std::uint8_t> bytes, const std::string& name, std::size_t count,
+                     std::vector<std::uint8_t>& out) {
+  z_stream stream{};
+  if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) return Status::error(name + ": cannot start gzip decoder");
+  std::vector<std::uint8_t> result(count);
+  stream.next_in = const_cast<Bytef*>(bytes.data());
+  stream.avail_in = static_cast<uInt>(std::min<std::size_t>(bytes.size(), std::size_t{1} << 30));
+  stream.next_out = result.data();
+  stream.avail_out = static_cast<uInt>(count);
+  int code = Z_OK;
+  while (stream.avail_out > 0 && code == Z_OK) code = inflate(&stream, Z_NO_FLUSH);
+  const std::string why = stream.msg != nullptr ? stream.msg : "error " + std::to_string(code);
+  result.resize(count - stream.avail_out);
+  inflateEnd(&stream);
+  if (code != Z_OK && code != Z_STREAM_END && code != Z_BUF_ERROR) {
+    return Status::error(name + ": corrupt gzip data (" + why + ")");
+  }
+  out = std::move(result);
+  return Status::ok();
+}
 #else
 Status gunzip(std::span<const std::uint8_t>, const std::string& name, std::vector<std::uint8_t>&, std::size_t) {
+  return Status::error(name + ": is gzip-compressed, but this build has no gzip support; decompress it first");
+}
+Status gunzip_prefix(std::span<const std::uint8_t>, const std::string& name, std::size_t, std::vector<std::uint8_t>&) {
   return Status::error(name + ": is gzip-compressed, but this build has no gzip support; decompress it first");
 }
 #endif

@@ -21,4 +21,9 @@ bool is_gzip(std::span<const std::uint8_t> bytes);
 Status gunzip(std::span<const std::uint8_t> bytes, const std::string& name, std::vector<std::uint8_t>& out,
               std::size_t max_bytes = kMaxInflatedBytes);
 
+// Inflates only the first `count` bytes of gzip `bytes` (fewer if the stream is shorter): enough to read a header
+// and learn how large the whole should be before inflating it. Corrupt data in that prefix is refused.
+Status gunzip_prefix(std::span<const std::uint8_t> bytes, const std::string& name, std::size_t count,
+                     std::vector<std::uint8_t>& out);
+
 }  // namespace latent

@@ -66,7 +66,7 @@ Status sort_user_files(std::vector<UserFile> files, UserFiles& out) {
     FileKind kind = sniff_file(f.bytes);
     if (kind == FileKind::Gzip) {
       std::vector<std::uint8_t> inflated;
-      if (Status s = gunzip(f.bytes, f.name, inflated, kMaxUserFileBytes); !s) return s;
+      if (Status s = gunzip_idx(f.bytes, f.name, inflated, kMaxUserFileBytes); !s) return s;
       f.bytes = std::move(inflated);
       kind = sniff_file(f.bytes);
       if (kind == FileKind::Gzip || kind == FileKind::Weights) kind = FileKind::Unknown;  // only IDX comes gzipped

@@ -1,9 +1,11 @@
 // The `latent` binary, run as a user would: --json output parses, and bad input exits 2 with a one-line message.
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <cstring>
+#include <filesystem>
 #include <sstream>
 
 #include "app/lab.hpp"
@@ -262,6 +264,27 @@ TEST_CASE("bad arguments exit 2 with a one-line message", "[cli][errors]") {
   const Run none = run({});
   CHECK(none.status == 2);
   CHECK_THAT(none.err, Catch::Contains("usage:"));
+}
+
+TEST_CASE("every argument is checked before any file is touched; special files are refused", "[cli][errors]") {
+  TempDir dir;
+  // A bad learning rate with missing data files: the rate is named, not the files.
+  expect_bad_input({"train", "--images", dir.file("missing-images"), "--labels", dir.file("missing-labels"), "--lr", "-1"},
+                   "learning rate");
+  // ... nor is --save tried first.
+  expect_bad_input({"train", "--save", dir.file("w.safetensors"), "--batch", "64", "--lr", "0"}, "learning rate");
+  CHECK_FALSE(std::filesystem::exists(dir.file("w.safetensors.partial")));
+  // A FIFO as input is refused at once (opening it would wait for a writer forever), and as --save it stays a FIFO.
+  const std::string fifo = dir.file("pipe");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  expect_bad_input({"train", "--images", fifo, "--labels", fifo}, fifo + ": is a FIFO (named pipe), not a regular file");
+  expect_bad_input({"eval", "--weights", fifo}, fifo + ": is a FIFO (named pipe), not a regular file");
+  expect_bad_input({"eval", "--weights", "/dev/zero"}, "/dev/zero: is a character device, not a regular file");
+  expect_bad_input({"train", "--epochs", "1", "--save", fifo}, fifo + ": is a FIFO (named pipe); weights are written only to a regular file");
+  CHECK(std::filesystem::is_fifo(fifo));
+  // Text from the command line comes back quoted and escaped, on one line.
+  expect_bad_input({"train", "--activation", "re\nlu"}, "got 're\\nlu'");
+  expect_bad_input({"train", std::string("--bad\x1b[2J")}, "unknown option '--bad\\x1b[2J'");
 }
 
 TEST_CASE("bad files exit 2 with a message that names the file", "[cli][errors]") {

@@ -1,10 +1,13 @@
 // IDX reading (valid, gzipped, and every kind of bad file), the stratified split, and batch gathering.
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <map>
 
 #include "core/dataset.hpp"
+#include "core/files.hpp"
 #include "core/gzip.hpp"
 #include "helpers.hpp"
 
@@ -219,4 +222,41 @@ TEST_CASE("Fashion-MNIST from Debian's dataset-fashion-mnist reads as a full IDX
   CHECK(d.rows == 28);
   CHECK(d.cols == 28);
   CHECK(*std::max_element(d.labels.begin(), d.labels.end()) == 9);
+}
+
+TEST_CASE("gzipped IDX inflates no further than its header says", "[idx][errors]") {
+  // A header for 10 images of 28x28 (7,856 bytes in all), then 4 MiB of zeros: a small file that would inflate
+  // far past what it claims to hold. It stops one byte past the claim.
+  std::vector<std::uint8_t> raw = idx_bytes(0x08, {10, 28, 28}, std::vector<std::uint8_t>(4u << 20, 0));
+  const std::vector<std::uint8_t> bomb = gzip_bytes(raw);
+  CHECK(bomb.size() < 10000);
+  std::vector<std::uint8_t> out;
+  CHECK(gunzip_idx(bomb, "bomb.gz", out).message() == "bomb.gz: decompresses to more than the 7856 bytes its IDX header describes");
+  // A header that claims more than the limit is refused from the header alone.
+  const std::vector<std::uint8_t> huge = gzip_bytes(idx_bytes(0x08, {4000000, 28, 28}, {}));
+  CHECK(gunzip_idx(huge, "huge.gz", out, 1u << 20).message() == "huge.gz: its IDX header describes 3136000016 bytes, more than the 1048576 allowed");
+  // The real thing inflates whole.
+  raw.resize(16 + 10 * 784);
+  REQUIRE(gunzip_idx(gzip_bytes(raw), "ok.gz", out).is_ok());
+  CHECK(out == raw);
+}
+
+TEST_CASE("special files are refused: FIFOs and devices are neither read nor written", "[idx][errors][files]") {
+  TempDir dir;
+  const std::string fifo = dir.file("pipe");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  std::vector<std::uint8_t> bytes;
+  // Without a writer, opening the FIFO for reading would block forever: it is refused at once.
+  CHECK(read_file(fifo, bytes).message() == fifo + ": is a FIFO (named pipe), not a regular file");
+  CHECK(read_file("/dev/zero", bytes).message() == "/dev/zero: is a character device, not a regular file");
+  CHECK(check_target(fifo).message() == fifo + ": is a FIFO (named pipe); weights are written only to a regular file");
+  CHECK(check_target("/dev/null").message() == "/dev/null: is a character device; weights are written only to a regular file");
+  CHECK(write_file_atomically(fifo, bytes).message() == fifo + ": is a FIFO (named pipe); weights are written only to a regular file");
+  struct stat info {};
+  REQUIRE(::stat(fifo.c_str(), &info) == 0);
+  CHECK(S_ISFIFO(info.st_mode));  // still the FIFO
+  CHECK(check_target(dir.file("new.safetensors")).is_ok());
+  // A file larger than the limit is refused by its size, before reading.
+  write_bytes(dir.file("big"), std::vector<std::uint8_t>(5000, 1));
+  CHECK(read_file(dir.file("big"), bytes, 4096).message() == dir.file("big") + ": is larger than the limit of 4096 bytes");
 }
