@@ -2,6 +2,7 @@
 #include <imgui.h>
 
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -399,6 +400,11 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   }
   ask_before_opening(lab, ui, snap);
   if (!snap.error.empty()) ui::wrapped("Not done: " + snap.error, ui::palette::kError);
+  if (!snap.diverged.empty()) {
+    std::string text = snap.diverged;
+    text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+    ui::wrapped(text, ui::palette::kError);
+  }
   if (const TrainingDiagnosis d = lab.diagnosis(); !d.message.empty()) ui::wrapped(d.message, ui::palette::kWarning);
   ImGui::Spacing();
 

@@ -383,14 +383,21 @@ int train_command(const std::vector<std::string>& args, CliIo io) {
     }
   }
 
-  if (o.has("--save")) {
-    const Snapshot last = session->snapshot(true);
+  const Snapshot last = session->snapshot(o.has("--save"));
+  // The divergence guard stopped training and put the last good weights back: say so, and save only weights
+  // that were trained (an epoch or more).
+  const bool diverged = !last.diverged.empty();
+  if (diverged) {
+    bar.clear();
+    io.err << "latent: error: " << last.diverged << "\n";
+  }
+  if (o.has("--save") && (!diverged || last.epoch > 0)) {
     const auto model = snapshot_model(last);
     const Metadata extra = training_metadata(last, data->description);
     if (Status s = save_safetensors(o.get("--save"), *model, extra); !s) return fail(io, s);
-    notes << "saved weights to " << o.get("--save") << "\n";
+    notes << "saved " << (diverged ? "the last good weights" : "weights") << " to " << o.get("--save") << "\n";
   }
-  return kExitOk;
+  return diverged ? kExitFailure : kExitOk;
 }
 
 //-----------------------------------------------------------------------------------------------------------

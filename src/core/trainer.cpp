@@ -62,6 +62,12 @@ void Trainer::set_objective(const Objective& objective) {
   size_buffers();
 }
 
+void Trainer::restore_parameters(std::span<const float> parameters) {
+  if (parameters.size() != model_->parameters().size()) return;
+  std::copy(parameters.begin(), parameters.end(), model_->parameters().begin());
+  optimizer_.reset();
+}
+
 void Trainer::size_buffers() {
   const auto batch = static_cast<std::size_t>(config_.batch_size);
   batch_data_.resize(static_cast<std::size_t>(config_.architecture.input) * batch);

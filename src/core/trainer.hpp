@@ -99,6 +99,9 @@ class Trainer {
   Autoencoder& model() { return *model_; }
   const Autoencoder& model() const { return *model_; }
   const TrainConfig& config() const { return config_; }
+  // Puts `parameters` (the model's layout) back, with a fresh optimizer: the divergence guard's way back to the
+  // last good weights. The counters go on.
+  void restore_parameters(std::span<const float> parameters);
   // Takes effect from the next step; the weights and the optimizer's moments are kept. The objective's
   // variational() must not change (that is another shape).
   void set_objective(const Objective& objective);

@@ -100,6 +100,10 @@ struct Snapshot {
   bool inherited_training = false;     // the weights carry training from before these counters (adopted, or
                                        // kept through a change of batch size, loss or optimizer)
   std::string error;                   // why the last refused command was refused, else empty
+  // The divergence guard: when a step's loss became NaN or infinite, or exploded (BCE per pixel above 2 and 4x
+  // the first step's), training stopped by itself and the last good weights came back. What happened and what to
+  // try, until the next Start or model change; else empty.
+  std::string diverged;
 
   bool training = false;
   int epoch = 0;                       // completed epochs
@@ -172,6 +176,9 @@ class TrainingSession {
   void start_evaluation(bool epoch_end);
   void complete_evaluation();
   void add_train_point(const Autoencoder::Terms& terms);
+  bool diverging(float objective, const Autoencoder::Terms& terms) const;
+  void recover();           // the last good weights back, training stopped, the reason in diverged_
+  void keep_good_weights();
   void refuse(const Status& why);
 
   using Clock = std::chrono::steady_clock;
@@ -182,6 +189,10 @@ class TrainingSession {
   std::string origin_;
   bool inherited_training_ = false;
   std::string error_;
+  std::string diverged_;
+  AlignedVector<float> good_parameters_;  // the last weights known good: as the model came, then at each epoch's end
+  std::int64_t good_step_ = 0;
+  float first_reconstruction_ = 0;        // the first step's, the yardstick for "blew up"
   bool training_ = false;
   std::uint64_t revision_ = 0;
   std::uint64_t commands_ = 0;

@@ -299,6 +299,7 @@ EMSCRIPTEN_KEEPALIVE const char* lc_state() {
     state["commandsApplied"] = snap->commands;
     state["commandsSent"] = lab().commands_sent();
     state["error"] = snap->error;
+    state["diverged"] = snap->diverged;
     const latent::Drawing& drawing = lab().drawing();
     state["strokes"] = drawing.stroke_count();
     state["strokePoints"] = drawing.last_stroke_points();

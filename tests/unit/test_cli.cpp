@@ -287,6 +287,17 @@ TEST_CASE("every argument is checked before any file is touched; special files a
   expect_bad_input({"train", std::string("--bad\x1b[2J")}, "unknown option '--bad\\x1b[2J'");
 }
 
+TEST_CASE("a learning rate that explodes stops training with a one-line error and exit 1", "[cli][errors]") {
+  TempDir dir;
+  const Run r = run({"train", "--lr", "10", "--epochs", "2", "--json", "--save", dir.file("w.safetensors")});
+  CHECK(r.status == 1);
+  CHECK(r.out.empty());  // no epoch finished
+  REQUIRE(lines(r.err).size() == 1);
+  CHECK_THAT(r.err, Catch::StartsWith("latent: error: training diverged at step ") &&
+                        Catch::Contains("Try a lower learning rate than 10."));
+  CHECK_FALSE(std::filesystem::exists(dir.file("w.safetensors")));  // untrained weights are not saved
+}
+
 TEST_CASE("bad files exit 2 with a message that names the file", "[cli][errors]") {
   TempDir dir;
   write_bytes(dir.file("junk"), {'h', 'e', 'l', 'l', 'o', '!', '!', '!', '!', '!'});

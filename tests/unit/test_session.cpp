@@ -433,3 +433,39 @@ TEST_CASE("a worker pool runs every part once per job, and its ranges cover ever
     }
   }
 }
+
+TEST_CASE("the divergence guard: a loss that explodes stops training and brings the last good weights back", "[session][errors]") {
+  SessionSettings settings;
+  settings.target_epochs = 5;
+  auto session = make_session(settings);
+  // An epoch at a sane rate: those weights are the last good ones.
+  session->handle(command::SetTarget{1});
+  session->handle(command::Start{});
+  while (session->training()) session->run_for(0.05);
+  const Snapshot good = session->snapshot();
+  REQUIRE(good.epoch == 1);
+  REQUIRE(good.diverged.empty());
+  // A rate of 10 explodes within a few steps.
+  SessionSettings wild = good.settings;
+  wild.optimizer.learning_rate = 10.0f;
+  wild.target_epochs = 5;
+  session->handle(command::Apply{wild});
+  session->handle(command::Start{});
+  for (int i = 0; i < 100 && session->training(); ++i) session->run_for(0.05);
+  const Snapshot after = session->snapshot();
+  CHECK_FALSE(after.training);
+  CHECK_THAT(after.diverged, Catch::StartsWith("training diverged at step ") &&
+                                 Catch::Contains("the weights from step 32 are back. Try a lower learning rate than 10."));
+  CHECK(after.step > good.step);
+  CHECK(after.parameters == good.parameters);  // exactly the weights of the epoch's end
+  CHECK(after.weights_revision > good.weights_revision);
+  CHECK(std::isfinite(after.test_loss));
+  // A sane rate again: Start clears the message and training goes on from the good weights.
+  wild.optimizer.learning_rate = 0.001f;
+  session->handle(command::Apply{wild});
+  session->handle(command::Start{});
+  CHECK(session->snapshot(false).diverged.empty());
+  session->run_for(0.2);
+  CHECK(std::isfinite(session->snapshot(false).train_loss));
+  CHECK(session->snapshot(false).diverged.empty());
+}
