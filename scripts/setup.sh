@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Latent Canvas needs on Debian 12, and only what is missing: safe to run any number of times.
 #
-#   scripts/setup.sh [native] [desktop] [web] [browser-tests] [test-data] [pytorch]   (default: all of them)
+#   scripts/setup.sh [native] [desktop] [web] [browser-tests] [test-data] [pytorch] [fuzz]   (default: all of them)
 #
 # Packages come from Debian's apt repositories, JavaScript test tools from npm (tests/browser/package-lock.json).
 # Runs apt-get as root (or through sudo when not root).
@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 groups=("$@")
-[ ${#groups[@]} -eq 0 ] && groups=(native desktop web browser-tests test-data pytorch)
+[ ${#groups[@]} -eq 0 ] && groups=(native desktop web browser-tests test-data pytorch fuzz)
 
 packages=()
 for group in "${groups[@]}"; do
@@ -23,7 +23,10 @@ for group in "${groups[@]}"; do
     browser-tests) packages+=(chromium firefox-esr xvfb xauth libgl1-mesa-dri python3 nodejs npm) ;;
     test-data) packages+=(dataset-fashion-mnist) ;;
     pytorch) packages+=(python3-torch) ;;  # the README's PyTorch loader is tested with it
-    *) echo "setup.sh: unknown group '$group' (native, desktop, web, browser-tests, test-data, pytorch)" >&2; exit 2 ;;
+    # libFuzzer and the sanitizers' runtimes for clang (scripts/fuzz.sh); the native group's libraries too.
+    fuzz) packages+=(clang-14 libclang-rt-14-dev libclang-common-14-dev cmake ninja-build libeigen3-dev nlohmann-json3-dev
+                     zlib1g-dev) ;;
+    *) echo "setup.sh: unknown group '$group' (native, desktop, web, browser-tests, test-data, pytorch, fuzz)" >&2; exit 2 ;;
   esac
 done
 

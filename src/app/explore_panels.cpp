@@ -161,7 +161,12 @@ struct PlaneInfo {
 PlaneInfo plane_info(const LatentExplorer& e) {
   PlaneInfo info;
   const LatentPlane& p = e.plane();
-  if (e.latent_size() == 2) {
+  if (e.grid_is_prior()) {
+    std::snprintf(info.text, sizeof info.text,
+                  "The 2,000 test digits at their codes (the VAE's 2 units), coloured by label; beside it, the prior "
+                  "N(0, I) decoded at the 5 %% to 95 %% quantiles of each unit: the classic manifold. Hover a point "
+                  "to see it, click to use it, drag to decode.");
+  } else if (e.latent_size() == 2) {
     std::snprintf(info.text, sizeof info.text,
                   "The 2,000 test digits at their codes (the code space itself: 2 units), coloured by label; beside "
                   "it, the same square decoded. Hover a point to see it, click to use it, drag to decode.");

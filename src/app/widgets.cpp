@@ -188,8 +188,10 @@ void loss_chart(const char* id, const std::vector<ChartPoint>& train, const std:
 
   // Grid and axis labels: four loss levels, and the step count at the right end.
   char text[32];
-  for (int g = 0; g <= 3; ++g) {
-    const float v = lo + (hi - lo) * static_cast<float>(g) / 3.0f;
+  // Four loss levels, or only the ends when the chart is too short for four labels to stand apart.
+  const int levels = bottom - top < font * 4.5f ? 1 : 3;
+  for (int g = 0; g <= levels; ++g) {
+    const float v = lo + (hi - lo) * static_cast<float>(g) / static_cast<float>(levels);
     const float y = to_screen(0, v).y;
     draw->AddLine(ImVec2(left, y), ImVec2(right, y), palette::kGrid);
     std::snprintf(text, sizeof text, "%.3f", static_cast<double>(v));

@@ -40,9 +40,14 @@ Status decimal(std::string_view key, std::string_view value, double lo, double h
   return Status::ok();
 }
 
+// The shortest decimal that reads back as the same float (6 to 9 significant digits): 0.001, not 0.00100000005,
+// and 0.666666687 where %g would write 0.666667, which reads back as another float (found by fuzz_url_settings).
 std::string short_number(float v) {
   char text[32];
-  std::snprintf(text, sizeof text, "%g", static_cast<double>(v));
+  for (int digits = 6; digits <= 9; ++digits) {
+    std::snprintf(text, sizeof text, "%.*g", digits, static_cast<double>(v));
+    if (std::strtof(text, nullptr) == v) break;
+  }
   return text;
 }
 
@@ -127,6 +132,16 @@ Status parse_url_settings(std::string_view text, SessionSettings& settings, Data
                            "data)");
     }
   }
+  // A variant's own settings belong with it (as on the command line): a link that sets them for another variant
+  // would not come back from the address the page writes.
+  const auto belongs = [&](const char* key, Variant variant) -> Status {
+    if (seen.count(key) == 0 || s.objective.variant == variant) return Status::ok();
+    return Status::error(std::string(key) + " applies to variant=" + to_string(variant) + " only");
+  };
+  if (Status e = belongs("noise", Variant::Denoising); !e) return e;
+  if (Status e = belongs("level", Variant::Denoising); !e) return e;
+  if (Status e = belongs("sparsity", Variant::Sparse); !e) return e;
+  if (Status e = belongs("beta", Variant::Variational); !e) return e;
   if (Status e = s.validate(); !e) return e;
   settings = std::move(s);
   if (data != nullptr && linked_data) *data = *linked_data;

@@ -60,7 +60,24 @@ TEST_CASE("a link carries the variant and its own settings", "[url][variants]") 
   CHECK(refusal("variant=contractive") == "variant: expected plain, denoising, sparse or vae, got 'contractive'");
   CHECK(refusal("level=1.5") == "level: expected a noise level from 0 to 1, got '1.5'");
   CHECK(refusal("beta=-1") == "beta: expected a KL weight from 0 to 100, got '-1'");
-  CHECK(refusal("noise=pink") == "noise: expected gaussian or mask, got 'pink'");
+  CHECK(refusal("variant=denoising&noise=pink") == "noise: expected gaussian or mask, got 'pink'");
+  // A variant's own settings go with it (found by fuzz_url_settings: "&beta=0.5" parsed, but its address dropped
+  // the beta, so the link did not come back).
+  CHECK(refusal("&beta=0.5") == "beta applies to variant=vae only");
+  CHECK(refusal("sparsity=0.1&variant=denoising") == "sparsity applies to variant=sparse only");
+  CHECK(refusal("level=0.2") == "level applies to variant=denoising only");
+  SessionSettings s;
+  REQUIRE(parse_url_settings("beta=0.5&variant=vae", s).is_ok());  // in any order
+  CHECK(s.objective.beta == 0.5f);
+  // Numbers come back as the same float (found by fuzz_url_settings: %g wrote lr 0.6666666666666003 as 0.666667).
+  REQUIRE(parse_url_settings("lr=0.6666666666666003", s).is_ok());
+  const float lr = s.optimizer.learning_rate;
+  const std::string text = format_url_settings(s);
+  CHECK(text.find("lr=0.666667&") == std::string::npos);  // 6 digits read back as another float
+  SessionSettings back;
+  REQUIRE(parse_url_settings(text, back).is_ok());
+  CHECK(back.optimizer.learning_rate == lr);
+  CHECK(format_url_settings(SessionSettings{}).find("lr=0.001&") != std::string::npos);  // short where it can be
 }
 
 TEST_CASE("a link names Fashion-MNIST as its data", "[url]") {
