@@ -406,7 +406,8 @@ void draw_neighbours(Lab& lab, TextureStore& textures, float width) {
       ImGui::SetTooltip("training %s #%d, %s, at distance %.3f", lab.data_kind() == DataKind::Fashion ? "image" : "digit",
                         nb.index, class_name(lab.data_kind(), e.train_label(nb.index)).c_str(), static_cast<double>(nb.distance));
     }
-    std::snprintf(text, sizeof text, "%.1f", static_cast<double>(nb.distance));
+    // Codes of a few units (a 2-unit VAE) sit close together: small distances get two decimals, not "0.0".
+    std::snprintf(text, sizeof text, nb.distance < 1.0f ? "%.2f" : "%.1f", static_cast<double>(nb.distance));
     draw->AddText(ImGui::GetFont(), font * 0.85f, ImVec2(x, p.y + cell + 2), ui::palette::kTextDim, text);
   }
   ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + cell + font + 4));
