@@ -303,14 +303,7 @@ void App::open_files(std::vector<UserFile> files) {
       return;
     }
   }
-  if (lab_.ready() && lab_.snapshot().has_training()) {
-    ui_.pending_files = std::move(sorted);
-    ui_.ask_replace = true;
-    ++layout_changes_;
-    return;
-  }
-  open_user_files(lab_, ui_, std::move(sorted));
-  ++layout_changes_;
+  offer_files(std::move(sorted), lab_.ready() && lab_.snapshot().has_training());
 }
 
 void App::open_builtin(DataKind kind, std::vector<UserFile> files) {
@@ -326,13 +319,17 @@ void App::open_builtin(DataKind kind, std::vector<UserFile> files) {
   sorted.builtin = true;
   sorted.data->kind = kind;
   sorted.data->description = kind == DataKind::Fashion ? kFashionData : Lab::kBundledData;
-  if (lab_.ready() && lab_.snapshot().step > 0) {  // a model trained here (a pretrained one comes back by itself)
-    ui_.pending_files = std::move(sorted);
+  // Asks only over a model trained here: a data set's pretrained model comes back with it.
+  offer_files(std::move(sorted), lab_.ready() && lab_.snapshot().step > 0);
+}
+
+void App::offer_files(UserFiles files, bool ask) {
+  if (ask) {
+    ui_.pending_files = std::move(files);
     ui_.ask_replace = true;
-    ++layout_changes_;
-    return;
+  } else {
+    open_user_files(lab_, ui_, std::move(files));
   }
-  open_user_files(lab_, ui_, std::move(sorted));
   ++layout_changes_;
 }
 

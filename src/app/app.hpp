@@ -82,6 +82,8 @@ class App {
   ImVec4 canvas_rect() const { return ui_.canvas_rect; }
 
  private:
+  // Opens sorted files now, or (ask) keeps them until the person says they may replace the model.
+  void offer_files(UserFiles files, bool ask);
   template <class Body>
   void panel(const char* id, ImVec2 size, std::vector<ImRect>& panels, Body body, float* measured = nullptr);
   void draw_views(TextureStore& textures);

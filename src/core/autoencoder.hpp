@@ -96,6 +96,13 @@ template <class T> class BasicAutoencoder {
     double l1 = 0;
     double kl = 0;
     double near_zero = 0;
+    Sums& operator+=(const Sums& o) {
+      reconstruction += o.reconstruction;
+      l1 += o.l1;
+      kl += o.kl;
+      near_zero += o.near_zero;
+      return *this;
+    }
   };
   void evaluate(const T* input, const T* target, int count, Loss loss, Sums& sums);
 

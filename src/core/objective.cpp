@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/format.hpp"
+
 namespace latent {
 
 const char* to_string(Variant variant) {
@@ -33,16 +35,10 @@ std::optional<Noise> parse_noise(std::string_view text) {
 }
 
 namespace {
-std::string short_number(float v) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", static_cast<double>(v));
-  return text;
-}
-
 Status check_range(const char* what, float value, float lo, float hi) {
   if (std::isfinite(value) && value >= lo && value <= hi) return Status::ok();
-  return Status::error(std::string(what) + " " + short_number(value) + " is out of range (" + short_number(lo) +
-                       " to " + short_number(hi) + ")");
+  return Status::error(std::string(what) + " " + float_text(value) + " is out of range (" + float_text(lo) +
+                       " to " + float_text(hi) + ")");
 }
 }  // namespace
 
@@ -55,9 +51,9 @@ Status Objective::validate() const {
 std::string Objective::describe() const {
   switch (variant) {
     case Variant::Plain: return "plain";
-    case Variant::Denoising: return std::string("denoising (") + to_string(noise) + " " + short_number(noise_level) + ")";
-    case Variant::Sparse: return "sparse (L1 " + short_number(sparsity) + ")";
-    case Variant::Variational: return "vae (beta " + short_number(beta) + ")";
+    case Variant::Denoising: return std::string("denoising (") + to_string(noise) + " " + float_text(noise_level) + ")";
+    case Variant::Sparse: return "sparse (L1 " + float_text(sparsity) + ")";
+    case Variant::Variational: return "vae (beta " + float_text(beta) + ")";
   }
   return "plain";
 }

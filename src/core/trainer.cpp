@@ -229,23 +229,10 @@ float Trainer::evaluate(const Dataset& data) { return evaluate_all(data).reconst
 Evaluation Trainer::evaluate_all(const Dataset& data) {
   Autoencoder::Sums total;
   for (std::size_t first = 0; first < data.size(); first += kEvaluationBlock) {
-    const Autoencoder::Sums part = evaluate_sum(data, first, std::min(kEvaluationBlock, data.size() - first));
-    total.reconstruction += part.reconstruction;
-    total.l1 += part.l1;
-    total.kl += part.kl;
-    total.near_zero += part.near_zero;
+    total += evaluate_sum(data, first, std::min(kEvaluationBlock, data.size() - first));
   }
   return mean_of(total, data.size());
 }
-
-namespace {
-void add(Autoencoder::Sums& to, const Autoencoder::Sums& from) {
-  to.reconstruction += from.reconstruction;
-  to.l1 += from.l1;
-  to.kl += from.kl;
-  to.near_zero += from.near_zero;
-}
-}  // namespace
 
 Autoencoder::Sums Trainer::evaluate_sum(const Dataset& data, std::size_t first, std::size_t count) {
   if (!pool_ || count < static_cast<std::size_t>(pool_->parts())) {
@@ -264,7 +251,7 @@ Autoencoder::Sums Trainer::evaluate_sum(const Dataset& data, std::size_t first, 
   };
   pool_->run(evaluate_part);
   Autoencoder::Sums total;
-  for (const Autoencoder::Sums& part : sums) add(total, part);
+  for (const Autoencoder::Sums& part : sums) total += part;
   return total;
 }
 

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <limits>
 
+#include "core/format.hpp"
+
 namespace latent {
 
 // ---------------------------------------------------------------------------------------------------------
@@ -229,11 +231,7 @@ bool TrainingSession::finish(const Interrupt& interrupted) {
     if (interrupted && interrupted()) return false;
     const auto start = Clock::now();
     const std::size_t count = std::min(Trainer::kEvaluationBlock, test.size() - eval_.next);
-    const Autoencoder::Sums part = trainer_->evaluate_sum(test, eval_.next, count);
-    eval_.sums.reconstruction += part.reconstruction;
-    eval_.sums.l1 += part.l1;
-    eval_.sums.kl += part.kl;
-    eval_.sums.near_zero += part.near_zero;
+    eval_.sums += trainer_->evaluate_sum(test, eval_.next, count);
     eval_.next += count;
     eval_.seconds += std::chrono::duration<double>(Clock::now() - start).count();
   }
@@ -328,14 +326,13 @@ bool TrainingSession::diverging(float objective, const Autoencoder::Terms& terms
 
 void TrainingSession::recover() {
   char text[320];
-  char rate[32];
-  std::snprintf(rate, sizeof rate, "%g", static_cast<double>(settings_.optimizer.learning_rate));
+  const std::string rate = float_text(settings_.optimizer.learning_rate);
   const float loss = trainer_->last_batch_loss();
   std::snprintf(text, sizeof text,
                 "training diverged at step %lld (batch loss %g) and stopped; the weights from step %lld are back. "
                 "Try a lower learning rate than %s.",
                 static_cast<long long>(trainer_->total_steps()), static_cast<double>(loss),
-                static_cast<long long>(good_step_), rate);
+                static_cast<long long>(good_step_), rate.c_str());
   trainer_->restore_parameters(good_parameters_);
   ++weights_revision_;
   training_ = false;
@@ -420,32 +417,22 @@ std::unique_ptr<Autoencoder> snapshot_model(const Snapshot& snapshot) {
 
 Metadata training_metadata(const Snapshot& snapshot, const std::string& data) {
   const SessionSettings& s = snapshot.settings;
-  char rate[32];
-  std::snprintf(rate, sizeof rate, "%g", static_cast<double>(s.optimizer.learning_rate));
   Metadata m{{"trained_epochs", std::to_string(snapshot.epoch)},
              {"trained_loss", to_string(s.loss)},
              {"trained_optimizer", to_string(s.optimizer.kind)},
-             {"trained_learning_rate", rate},
+             {"trained_learning_rate", float_text(s.optimizer.learning_rate)},
              {"trained_batch", std::to_string(s.batch_size)},
              {"trained_seed", std::to_string(s.seed)},
              {"trained_data", data},
              {"trained_from", snapshot.origin}};
   const Objective& o = s.objective;
   m["trained_variant"] = to_string(o.variant);
-  char number[32];
   if (o.denoising()) {
     m["trained_noise"] = to_string(o.noise);
-    std::snprintf(number, sizeof number, "%g", static_cast<double>(o.noise_level));
-    m["trained_noise_level"] = number;
+    m["trained_noise_level"] = float_text(o.noise_level);
   }
-  if (o.sparse()) {
-    std::snprintf(number, sizeof number, "%g", static_cast<double>(o.sparsity));
-    m["trained_sparsity"] = number;
-  }
-  if (o.variational()) {
-    std::snprintf(number, sizeof number, "%g", static_cast<double>(o.beta));
-    m["trained_beta"] = number;
-  }
+  if (o.sparse()) m["trained_sparsity"] = float_text(o.sparsity);
+  if (o.variational()) m["trained_beta"] = float_text(o.beta);
   if (std::isfinite(snapshot.test_loss) && !snapshot.evaluating) {
     char loss[32];
     std::snprintf(loss, sizeof loss, "%.6f", static_cast<double>(snapshot.test_loss));

@@ -8,6 +8,8 @@
 #include <optional>
 #include <set>
 
+#include "core/format.hpp"
+
 namespace latent {
 
 namespace {
@@ -40,29 +42,18 @@ Status decimal(std::string_view key, std::string_view value, double lo, double h
   return Status::ok();
 }
 
-// The shortest decimal that reads back as the same float (6 to 9 significant digits): 0.001, not 0.00100000005,
-// and 0.666666687 where %g would write 0.666667, which reads back as another float (found by fuzz_url_settings).
-std::string short_number(float v) {
-  char text[32];
-  for (int digits = 6; digits <= 9; ++digits) {
-    std::snprintf(text, sizeof text, "%.*g", digits, static_cast<double>(v));
-    if (std::strtof(text, nullptr) == v) break;
-  }
-  return text;
-}
-
 }  // namespace
 
 std::string format_url_settings(const SessionSettings& s, DataKind data) {
   std::string text = "latent=" + std::to_string(s.architecture.latent) + "&hidden=" + s.architecture.hidden_list() +
                      "&activation=" + to_string(s.architecture.activation) + "&lr=" +
-                     short_number(s.optimizer.learning_rate) + "&batch=" + std::to_string(s.batch_size) +
+                     float_text(s.optimizer.learning_rate) + "&batch=" + std::to_string(s.batch_size) +
                      "&epochs=" + std::to_string(s.target_epochs) + "&seed=" + std::to_string(s.seed);
   const Objective& o = s.objective;
   text += std::string("&variant=") + to_string(o.variant);
-  if (o.denoising()) text += std::string("&noise=") + to_string(o.noise) + "&level=" + short_number(o.noise_level);
-  if (o.sparse()) text += "&sparsity=" + short_number(o.sparsity);
-  if (o.variational()) text += "&beta=" + short_number(o.beta);
+  if (o.denoising()) text += std::string("&noise=") + to_string(o.noise) + "&level=" + float_text(o.noise_level);
+  if (o.sparse()) text += "&sparsity=" + float_text(o.sparsity);
+  if (o.variational()) text += "&beta=" + float_text(o.beta);
   if (data == DataKind::Fashion) text += "&data=fashion";
   return text;
 }

@@ -2,9 +2,8 @@
 // class names, trains, asks before it replaces a model trained here, and a link with data=fashion reproduces it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { forEachBrowser, loadApp, resultPath, state } from './helpers.mjs';
+import { api, forEachBrowser, loadApp, resultPath, state } from './helpers.mjs';
 
-const api = (tab, name, ...args) => tab.evaluate(([n, a]) => window.latentCanvas[n](...a), [name, args]);
 const requested = (tab) => tab.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
 const FASHION_NAMES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import zlib from 'node:zlib';
-import { forEachBrowser, loadApp, repo, resultPath, state } from './helpers.mjs';
+import { api, forEachBrowser, loadApp, press, repo, resultPath, state } from './helpers.mjs';
 
 const cli = path.join(repo, 'build', 'native', 'latent');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-files-'));
@@ -44,17 +44,6 @@ function writeFile(name, bytes) {
   return file;
 }
 
-const api = (tab, name, ...args) => tab.evaluate(([n, a]) => window.latentCanvas[n](...a), [name, args]);
-const controls = (tab) => tab.evaluate(() => window.latentCanvas.controls());
-async function press(tab, control) {
-  const c = (await controls(tab))[control];
-  assert.ok(c, `${control} is on screen`);
-  await tab.mouse.move(c.x + c.width / 2, c.y + c.height / 2);
-  await tab.frames(1);
-  await tab.mouse.down();
-  await tab.mouse.up();
-  await tab.frames(2);
-}
 // Drops files on the page as a person dragging them from a file manager would: dragenter, dragover, drop.
 async function drop(tab, files) {
   await tab.evaluate((list) => {

@@ -3,9 +3,8 @@
 // happened and what to try.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { forEachBrowser, loadApp, resultPath, state } from './helpers.mjs';
+import { api, forEachBrowser, loadApp, resultPath, state } from './helpers.mjs';
 
-const api = (tab, name, ...args) => tab.evaluate(([n, a]) => window.latentCanvas[n](...a), [name, args]);
 
 forEachBrowser('divergence guard', (session) => {
   test('a learning rate of 10 stops training and brings the last good weights back', async () => {

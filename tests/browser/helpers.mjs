@@ -41,6 +41,19 @@ export async function loadApp(session, tab, timeout = 60000, path = '') {
 }
 
 export const state = (tab) => tab.evaluate(() => window.latentCanvas.state());
+// Calls a script-API function by name with arguments, in the page.
+export const api = (tab, name, ...args) => tab.evaluate(([n, a]) => window.latentCanvas[n](...a), [name, args]);
+export const controls = (tab) => tab.evaluate(() => window.latentCanvas.controls());
+// Presses an interface control (by its controls() name) with the mouse, as a person would.
+export async function press(tab, control) {
+  const c = (await controls(tab))[control];
+  assert.ok(c, `${control} is on screen`);
+  await tab.mouse.move(c.x + c.width / 2, c.y + c.height / 2);
+  await tab.frames(1);
+  await tab.mouse.down();
+  await tab.mouse.up();
+  await tab.frames(2);
+}
 export const canvasRect = (tab) => tab.evaluate(() => window.latentCanvas.canvasRect());
 
 // Drawing-area units (0..1 across the square) to page CSS pixels.

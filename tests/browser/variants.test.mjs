@@ -4,19 +4,8 @@
 // reproduces it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { forEachBrowser, loadApp, resultPath, state } from './helpers.mjs';
+import { api, forEachBrowser, loadApp, press, resultPath, state } from './helpers.mjs';
 
-const api = (tab, name, ...args) => tab.evaluate(([n, a]) => window.latentCanvas[n](...a), [name, args]);
-const controls = (tab) => tab.evaluate(() => window.latentCanvas.controls());
-async function press(tab, control) {
-  const c = (await controls(tab))[control];
-  assert.ok(c, `${control} is on screen`);
-  await tab.mouse.move(c.x + c.width / 2, c.y + c.height / 2);
-  await tab.frames(1);
-  await tab.mouse.down();
-  await tab.mouse.up();
-  await tab.frames(2);
-}
 const settled = (tab) => tab.waitFor(() => !window.latentCanvas.state().evaluating, null, 20000);
 
 // Trains from `settings` for one epoch (a few seconds) and returns the state before and after.

@@ -1,6 +1,7 @@
 // Shared helpers for the unit tests: temporary folders, IDX and gzip byte builders, finite differences.
 #pragma once
 
+#include <catch2/catch.hpp>
 #include <zlib.h>
 
 #include <cmath>
@@ -12,10 +13,22 @@
 #include <string>
 #include <vector>
 
+#include "core/dataset.hpp"
 #include "core/rng.hpp"
 #include "core/sketch.hpp"
 
 namespace latent::testing {
+
+// The bundled digits in their fixed 8,000 / 2,000 split, loaded once per process.
+inline const DatasetSplit& bundled_digits() {
+  static const DatasetSplit split = [] {
+    Dataset all;
+    const Status s = load_bundled_mnist(LATENT_ASSETS_DIR, all);
+    if (!s) FAIL(s.message());
+    return split_stratified(all);
+  }();
+  return split;
+}
 
 // A sketch's coverage at pixel (x, y), and the number of rows inked above half coverage in column x: the
 // stroke's thickness there.

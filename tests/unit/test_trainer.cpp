@@ -4,20 +4,13 @@
 #include <cstring>
 
 #include "core/trainer.hpp"
+#include "helpers.hpp"
 
 using namespace latent;
 
 namespace {
 
-const DatasetSplit& bundled() {
-  static const DatasetSplit split = [] {
-    Dataset all;
-    const Status s = load_bundled_mnist(LATENT_ASSETS_DIR, all);
-    if (!s) FAIL(s.message());
-    return split_stratified(all);
-  }();
-  return split;
-}
+const DatasetSplit& bundled() { return latent::testing::bundled_digits(); }
 
 }  // namespace
 

@@ -18,15 +18,7 @@ using latent::testing::gradient_error;
 
 namespace {
 
-const DatasetSplit& bundled() {
-  static const DatasetSplit split = [] {
-    Dataset all;
-    const Status s = load_bundled_mnist(LATENT_ASSETS_DIR, all);
-    if (!s) FAIL(s.message());
-    return split_stratified(all);
-  }();
-  return split;
-}
+const DatasetSplit& bundled() { return latent::testing::bundled_digits(); }
 
 Objective objective_of(Variant v) {
   Objective o;
