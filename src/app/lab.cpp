@@ -46,7 +46,10 @@ Status Lab::init(DatasetSplit parts, SessionMode mode, SessionSettings settings,
   }
   std::unique_ptr<TrainingSession> session;
   // With a thread, the session evaluates its first weights there, not on the interface's thread.
-  if (Status s = TrainingSession::create(split, settings, session, mode != SessionMode::Thread); !s) return s;
+  // The budget is what this process may spend (in the browser, what WebAssembly memory can grow to); the views keep
+  // three copies of the model: the gallery's and the drawing's, the explorer's, and the pretrained weights.
+  const SessionLimits limits{available_memory(), kViewModels, "; try a smaller model or batch, or fewer threads"};
+  if (Status s = TrainingSession::create(split, settings, session, mode != SessionMode::Thread, limits); !s) return s;
   data_ = std::move(split);
   ++model_changes_;
   description_ = std::move(description);
@@ -72,7 +75,7 @@ Status Lab::decode_weights(std::span<const std::uint8_t> bytes, const std::strin
   if (!ready()) return Status::error("load the data before the weights");
   std::unique_ptr<Autoencoder> decoded;
   Metadata meta;
-  if (Status s = decode_safetensors(bytes, name, decoded, &meta); !s) return s;
+  if (Status s = decode_safetensors(bytes, name, decoded, &meta, available_memory()); !s) return s;
   if (decoded->architecture().input != data_->train.pixels()) {
     return Status::error(name + ": the model takes " + std::to_string(decoded->architecture().input) +
                          " inputs; these images have " + std::to_string(data_->train.pixels()) + " pixels (28x28)");

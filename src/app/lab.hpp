@@ -46,6 +46,7 @@ class Lab {
   Status replace_data(UserData data);
   bool ready() const { return host_ != nullptr; }
   static SessionSettings default_settings();
+  static constexpr int kViewModels = 3;  // inference copies of the model beside the session's (memory budget)
 
   // Pretrained weights (a safetensors file's bytes): adopted now, and kept so restore_pretrained() can return.
   Status load_pretrained(std::span<const std::uint8_t> bytes, const std::string& name);

@@ -43,9 +43,9 @@ usage:
                [--lr X] [--latent K] [--hidden 128,64] [--activation relu|sigmoid|tanh|linear]
                [--loss bce|mse] [--optimizer adam|sgd] [--seed S] [--threads T] [--save F.safetensors] [--json]
                [--variant plain|denoising|sparse|vae] [--noise gaussian|mask] [--noise-level X]
-               [--sparsity X] [--beta X]
-  latent eval  --weights F.safetensors [--images F --labels F] [--loss bce|mse] [--json]
-  latent bench [--batch B] [--steps N] [--threads T] [--json]
+               [--sparsity X] [--beta X] [--memory-limit SIZE]
+  latent eval  --weights F.safetensors [--images F --labels F] [--loss bce|mse] [--memory-limit SIZE] [--json]
+  latent bench [--batch B] [--steps N] [--threads T] [--memory-limit SIZE] [--json]
 
 Without data files, train and eval use the bundled 10,000-digit MNIST subset and its fixed split
 (8,000 train / 2,000 test). With --images/--labels alone, train splits those files the same way;
@@ -58,7 +58,11 @@ Variants: denoising trains on noisy inputs (--noise gaussian: x + level * N(0,1)
 --sparsity (1e-4) * mean sum |code| to the loss; vae encodes a mean and log-variance, samples the code,
 and minimises per image the summed BCE plus --beta (1) * KL. The test loss is always the mean per-pixel
 reconstruction loss of clean test images (from noisy inputs for the denoiser, from the mean code for the
-VAE). Exit status: 0 ok, 2 bad arguments or files, 1 other failures.
+VAE).
+
+Memory: what the model, the batch (on every thread) and the data need is computed before anything is
+allocated, and a run that needs more than --memory-limit (default 2G; e.g. 512M, 8G) is refused with
+what it would need. Exit status: 0 ok, 2 bad arguments or files, 1 other failures.
 )";
 
 //-----------------------------------------------------------------------------------------------------------
@@ -282,12 +286,30 @@ int fail(CliIo& io, const Status& s) {
   return kExitBadInput;
 }
 
+constexpr const char* kMemoryHint = "; raise it with --memory-limit, or try a smaller model or batch, or fewer threads";
+
+Status parse_memory_limit(const Options& o, std::uint64_t& budget) {
+  budget = kDefaultMemoryBudget;
+  if (!o.has("--memory-limit")) return Status::ok();
+  if (Status s = parse_memory_size(o.get("--memory-limit"), budget); !s) return Status::error("--memory-limit: " + s.message());
+  return Status::ok();
+}
+
+// What training `config` needs before the data is known (the data is checked once it is read), against `budget`.
+Status check_training_memory(const TrainConfig& config, std::uint64_t budget, const char* verb) {
+  return check_memory(training_memory(config, 0, 0), budget,
+                      std::string(verb) + " " + compact_description(config.architecture) + " at batch " +
+                          std::to_string(config.batch_size) + " on " + std::to_string(config.threads) + " thread(s)",
+                      kMemoryHint);
+}
+
 int train_command(const std::vector<std::string>& args, CliIo io) {
   Options o;
   if (Status s = parse_options(args, "train",
                                {"--images", "--labels", "--test-images", "--test-labels", "--epochs", "--batch", "--lr",
                                 "--latent", "--hidden", "--activation", "--loss", "--optimizer", "--seed", "--save",
-                                "--threads", "--variant", "--noise", "--noise-level", "--sparsity", "--beta"},
+                                "--threads", "--variant", "--noise", "--noise-level", "--sparsity", "--beta",
+                                "--memory-limit"},
                                {"--json"}, o);
       !s) {
     return fail(io, s);
@@ -327,6 +349,10 @@ int train_command(const std::vector<std::string>& args, CliIo io) {
   // Every setting is checked before any file is touched (the data's pixel count is checked against the model
   // once it is read).
   if (Status s = settings.validate(); !s) return fail(io, s);
+  std::uint64_t budget = 0;
+  if (Status s = parse_memory_limit(o, budget); !s) return fail(io, s);
+  settings.architecture.input = 784;  // the bundled digits' (other data is checked again once read)
+  if (Status s = check_training_memory(settings.train_config(), budget, "training"); !s) return fail(io, s);
   if (o.has("--save")) {
     if (o.get("--save").empty()) return fail(io, Status::error("--save: the file name is empty"));
     if (Status s = check_writable(o.get("--save")); !s) return fail(io, s);  // before, not after, training
@@ -336,7 +362,9 @@ int train_command(const std::vector<std::string>& args, CliIo io) {
   if (Status s = select_data(o, *data); !s) return fail(io, s);
   auto split = std::make_shared<const DatasetSplit>(DatasetSplit{std::move(data->train), std::move(data->test)});
   std::unique_ptr<TrainingSession> session;
-  if (Status s = TrainingSession::create(split, settings, session); !s) return fail(io, s);
+  if (Status s = TrainingSession::create(split, settings, session, true, SessionLimits{budget, 0, kMemoryHint}); !s) {
+    return fail(io, s);
+  }
   settings = session->settings();
 
   const bool json = o.flags.count("--json") != 0;
@@ -406,7 +434,8 @@ int train_command(const std::vector<std::string>& args, CliIo io) {
 
 int eval_command(const std::vector<std::string>& args, CliIo io) {
   Options o;
-  if (Status s = parse_options(args, "eval", {"--weights", "--images", "--labels", "--loss"}, {"--json"}, o); !s) {
+  if (Status s = parse_options(args, "eval", {"--weights", "--images", "--labels", "--loss", "--memory-limit"}, {"--json"}, o);
+      !s) {
     return fail(io, s);
   }
   if (!o.has("--weights")) return fail(io, Status::error("latent eval: --weights F.safetensors is required"));
@@ -416,9 +445,11 @@ int eval_command(const std::vector<std::string>& args, CliIo io) {
     if (!l) return fail(io, Status::error("--loss: expected bce or mse, got " + quote_text(o.get("--loss"))));
     loss = *l;
   }
+  std::uint64_t budget = 0;
+  if (Status s = parse_memory_limit(o, budget); !s) return fail(io, s);
   std::unique_ptr<Autoencoder> model;
   Metadata meta;
-  if (Status s = load_safetensors(o.get("--weights"), model, &meta); !s) return fail(io, s);
+  if (Status s = load_safetensors(o.get("--weights"), model, &meta, budget); !s) return fail(io, s);
   Objective objective;  // as the file was trained: the denoiser sees noisy test images
   if (Status s = objective_from_metadata(meta, model->architecture(), o.get("--weights"), objective); !s) {
     return fail(io, s);
@@ -462,12 +493,17 @@ int eval_command(const std::vector<std::string>& args, CliIo io) {
 
 int bench_command(const std::vector<std::string>& args, CliIo io) {
   Options o;
-  if (Status s = parse_options(args, "bench", {"--batch", "--steps", "--threads"}, {"--json"}, o); !s) return fail(io, s);
+  if (Status s = parse_options(args, "bench", {"--batch", "--steps", "--threads", "--memory-limit"}, {"--json"}, o); !s) {
+    return fail(io, s);
+  }
   TrainConfig config;  // the seed model
   int steps = 200;
   if (Status s = parse_int_option(o, "--batch", 1, TrainConfig::kMaxBatch, config.batch_size); !s) return fail(io, s);
   if (Status s = parse_int_option(o, "--steps", 1, 1000000, steps); !s) return fail(io, s);
   if (Status s = parse_int_option(o, "--threads", 1, TrainConfig::kMaxThreads, config.threads); !s) return fail(io, s);
+  std::uint64_t budget = 0;
+  if (Status s = parse_memory_limit(o, budget); !s) return fail(io, s);
+  if (Status s = check_training_memory(config, budget, "benchmarking"); !s) return fail(io, s);
 
   Dataset all;
   if (Status s = load_bundled_mnist(assets_dir(), all); !s) return fail(io, s);

@@ -161,7 +161,7 @@ Status save_safetensors(const std::string& path, const Autoencoder& model, const
 }
 
 Status decode_safetensors(std::span<const std::uint8_t> bytes, const std::string& name,
-                          std::unique_ptr<Autoencoder>& model, Metadata* metadata) {
+                          std::unique_ptr<Autoencoder>& model, Metadata* metadata, std::uint64_t memory_budget) {
   if (bytes.size() < 8) {
     return Status::error(name + ": " + std::to_string(bytes.size()) +
                          " bytes is too short for a safetensors file (at least 8 for the header length)");
@@ -208,6 +208,10 @@ Status decode_safetensors(std::span<const std::uint8_t> bytes, const std::string
   if (needed != data_len) {
     return Status::error(name + ": architecture " + arch.describe() + " needs " + std::to_string(needed) +
                          " bytes of weights; the file holds " + std::to_string(data_len));
+  }
+  if (const std::uint64_t model_bytes = model_memory(arch); model_bytes > memory_budget) {
+    return Status::error(name + ": architecture " + compact_description(arch) + " needs " + bytes_text(model_bytes) +
+                         " for its weights and gradients; the memory limit is " + bytes_text(memory_budget));
   }
   auto result = std::make_unique<Autoencoder>(arch);
   const std::vector<ExpectedTensor> expected = expected_tensors(*result);
@@ -276,10 +280,11 @@ Status decode_safetensors(std::span<const std::uint8_t> bytes, const std::string
   return Status::ok();
 }
 
-Status load_safetensors(const std::string& path, std::unique_ptr<Autoencoder>& model, Metadata* metadata) {
+Status load_safetensors(const std::string& path, std::unique_ptr<Autoencoder>& model, Metadata* metadata,
+                        std::uint64_t memory_budget) {
   std::vector<std::uint8_t> bytes;
   if (Status s = read_file(path, bytes); !s) return s;
-  return decode_safetensors(bytes, path, model, metadata);
+  return decode_safetensors(bytes, path, model, metadata, memory_budget);
 }
 
 }  // namespace latent

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/autoencoder.hpp"
+#include "core/memory.hpp"
 #include "core/status.hpp"
 
 namespace latent {
@@ -26,9 +27,13 @@ std::vector<std::uint8_t> encode_safetensors(const Autoencoder& model, const Met
 Status save_safetensors(const std::string& path, const Autoencoder& model, const Metadata& extra = {});
 
 // On success `model` holds a new model with the file's architecture and weights; `metadata`, if given, all
-// of the file's metadata. `name` is used in error messages (a path, or a URL in the browser).
+// of the file's metadata. `name` is used in error messages (a path, or a URL in the browser). Nothing is allocated
+// for the model until the file is known to hold all its weights and the model (parameters and gradients) fits
+// `memory_budget` (memory.hpp).
 Status decode_safetensors(std::span<const std::uint8_t> bytes, const std::string& name,
-                          std::unique_ptr<Autoencoder>& model, Metadata* metadata = nullptr);
-Status load_safetensors(const std::string& path, std::unique_ptr<Autoencoder>& model, Metadata* metadata = nullptr);
+                          std::unique_ptr<Autoencoder>& model, Metadata* metadata = nullptr,
+                          std::uint64_t memory_budget = kDefaultMemoryBudget);
+Status load_safetensors(const std::string& path, std::unique_ptr<Autoencoder>& model, Metadata* metadata = nullptr,
+                        std::uint64_t memory_budget = kDefaultMemoryBudget);
 
 }  // namespace latent

@@ -69,7 +69,8 @@ void Trainer::restore_parameters(std::span<const float> parameters) {
 }
 
 void Trainer::size_buffers() {
-  const auto batch = static_cast<std::size_t>(config_.batch_size);
+  // A batch larger than the training set is the whole set.
+  const auto batch = std::min(static_cast<std::size_t>(config_.batch_size), std::max<std::size_t>(train_.size(), 1));
   batch_data_.resize(static_cast<std::size_t>(config_.architecture.input) * batch);
   noisy_data_.resize(config_.objective.denoising() ? batch_data_.size() : 0);
   eps_data_.resize(config_.architecture.variational ? static_cast<std::size_t>(config_.architecture.latent) * batch : 0);
@@ -278,6 +279,7 @@ float mean_loss(Autoencoder& model, const Dataset& data, Loss loss, const Object
 
 Autoencoder::Sums sum_losses(Autoencoder& model, const Dataset& data, Loss loss, const Objective& objective, int chunk,
                              std::size_t first, std::size_t count) {
+  chunk = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(std::max(chunk, 1)), std::max<std::size_t>(count, 1)));
   std::vector<std::size_t> idx(static_cast<std::size_t>(chunk));
   const auto pixels = static_cast<std::size_t>(data.pixels());
   AlignedVector<float> x(pixels * static_cast<std::size_t>(chunk));

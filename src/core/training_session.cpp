@@ -42,7 +42,7 @@ Status SessionSettings::validate() const {
 // ---------------------------------------------------------------------------------------------------------
 
 Status TrainingSession::create(std::shared_ptr<const DatasetSplit> data, SessionSettings settings,
-                               std::unique_ptr<TrainingSession>& out, bool evaluate) {
+                               std::unique_ptr<TrainingSession>& out, bool evaluate, SessionLimits limits) {
   if (!data) return Status::error("no data");
   settings.architecture.input = data->train.pixels();
   settings.architecture.variational = settings.objective.variational();
@@ -50,12 +50,37 @@ Status TrainingSession::create(std::shared_ptr<const DatasetSplit> data, Session
   const TrainConfig config = settings.train_config();
   if (Status s = Trainer::validate_data(data->train, config, "training"); !s) return s;
   if (Status s = Trainer::validate_data(data->test, config, "test"); !s) return s;
-  out.reset(new TrainingSession(std::move(data), std::move(settings), evaluate));
+  const MemoryNeed need = training_memory(config, data->train.size(), data->test.size(), limits.view_models);
+  if (Status s = check_memory(need, limits.memory, "training " + compact_description(config.architecture) + " at batch " +
+                                                       std::to_string(config.batch_size) + " on " +
+                                                       std::to_string(config.threads) + " thread(s)", limits.hint);
+      !s) {
+    return s;
+  }
+  if (Status s = reserve_memory(need.total(), "training " + compact_description(config.architecture)); !s) return s;
+  out.reset(new TrainingSession(std::move(data), std::move(settings), evaluate, std::move(limits)));
   return Status::ok();
 }
 
-TrainingSession::TrainingSession(std::shared_ptr<const DatasetSplit> data, SessionSettings settings, bool evaluate)
-    : data_(std::move(data)), settings_(std::move(settings)) {
+MemoryNeed TrainingSession::memory_needed(const SessionSettings& settings) const {
+  return training_memory(settings.train_config(), data_->train.size(), data_->test.size(), limits_.view_models);
+}
+
+Status TrainingSession::check_memory_for(const SessionSettings& wanted, std::uint64_t extra) const {
+  const TrainConfig config = wanted.train_config();
+  MemoryNeed need = memory_needed(wanted);
+  need.work += extra;
+  const std::string what = "training " + compact_description(config.architecture) + " at batch " +
+                           std::to_string(config.batch_size) + " on " + std::to_string(config.threads) + " thread(s)";
+  if (Status s = check_memory(need, limits_.memory, what, limits_.hint); !s) return s;
+  // What is in use now is given back first (the old trainer goes before the new one is built).
+  const std::uint64_t now = memory_needed(settings_).total();
+  return need.total() > now ? reserve_memory(need.total() - now, what) : Status::ok();
+}
+
+TrainingSession::TrainingSession(std::shared_ptr<const DatasetSplit> data, SessionSettings settings, bool evaluate,
+                                 SessionLimits limits)
+    : data_(std::move(data)), limits_(std::move(limits)), settings_(std::move(settings)) {
   new_trainer(nullptr);
   after_model_change("random weights (seed " + std::to_string(settings_.seed) + ")", false);
   if (evaluate) finish();
@@ -81,6 +106,7 @@ void TrainingSession::handle(const SessionCommand& command) {
           training_ = false;
           samples_per_sec_ = 0;
         } else if constexpr (std::is_same_v<C, command::Reset>) {
+          // The same shape as now, so the same memory.
           settings_.seed = c.seed;
           settings_.target_epochs = SessionSettings{}.target_epochs;  // a new model starts a new run
           new_trainer(nullptr);
@@ -107,6 +133,7 @@ void TrainingSession::apply(const command::Apply& c) {
   wanted.architecture.input = data_->train.pixels();
   wanted.architecture.variational = wanted.objective.variational();
   if (Status s = wanted.validate(); !s) return refuse(s);
+  if (Status s = check_memory_for(wanted); !s) return refuse(s);
   const bool new_model = !wanted.same_model_as(settings_);
   const bool new_trainer_needed = wanted.batch_size != settings_.batch_size || wanted.loss != settings_.loss ||
                                   wanted.optimizer.kind != settings_.optimizer.kind ||
@@ -159,6 +186,7 @@ void TrainingSession::adopt(const command::Adopt& c) {
   else if (wanted.objective.variational()) wanted.objective.variant = Variant::Plain;
   wanted.target_epochs = SessionSettings{}.target_epochs;  // new weights start a new run
   if (Status s = wanted.validate(); !s) return refuse(s);
+  if (Status s = check_memory_for(wanted); !s) return refuse(s);
   settings_ = wanted;
   new_trainer(c.model.get());
   after_model_change(c.origin, true);
@@ -172,6 +200,19 @@ void TrainingSession::bench(const command::Bench& c) {
   if (c.steps < 1 || c.steps > 1000000) {
     return refuse(Status::error("benchmark steps " + std::to_string(c.steps) + " is out of range (1 to 1000000)"));
   }
+  // The benchmark's fresh trainer runs beside the session's: the two together must fit.
+  {
+    const MemoryNeed bench_need = training_memory(s.train_config(), data_->train.size(), 0);
+    const MemoryNeed now = memory_needed(settings_);
+    MemoryNeed both = now;
+    both.weights += bench_need.weights;
+    both.work += bench_need.work;
+    both.data += bench_need.data;
+    const std::string what = "benchmarking " + compact_description(s.train_config().architecture) + " at batch " +
+                             std::to_string(s.batch_size) + " beside the session";
+    if (Status m = check_memory(both, limits_.memory, what, limits_.hint); !m) return refuse(m);
+    if (Status m = reserve_memory(bench_need.weights + bench_need.work, what); !m) return refuse(m);
+  }
   bench_ = run_training_benchmark(data_->train, s.train_config(), c.steps);
   ++bench_id_;
   if (training_) {  // the benchmark's time is not training time
@@ -181,6 +222,7 @@ void TrainingSession::bench(const command::Bench& c) {
 }
 
 void TrainingSession::new_trainer(const Autoencoder* weights) {
+  trainer_.reset();  // the old trainer's memory goes back before the new one takes its own (memory.hpp)
   trainer_ = std::make_unique<Trainer>(data_->train, settings_.train_config());
   if (weights != nullptr) trainer_->adopt(*weights);
 }

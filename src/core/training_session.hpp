@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/benchmark.hpp"
+#include "core/memory.hpp"
 #include "core/safetensors.hpp"
 #include "core/trainer.hpp"
 
@@ -134,13 +135,25 @@ struct Snapshot {
   bool has_training() const { return step > 0 || inherited_training; }
 };
 
+// What a session may spend (memory.hpp): every command that makes a model, a trainer or more threads is checked
+// against `memory` first (with `view_models` inference copies that the interface keeps beside it) and refused,
+// with what it would need, when it does not fit. `hint` ends that message (what to try).
+struct SessionLimits {
+  std::uint64_t memory = kDefaultMemoryBudget;
+  int view_models = 0;
+  std::string hint = "; try a smaller model or batch, or fewer threads";
+};
+
 class TrainingSession {
  public:
   // `data` (split into train and test) must fit settings.architecture (input = the images' pixels) and is shared
   // read-only: nothing may change it while the session lives. Starts with random weights from settings.seed,
   // evaluated at once, or (evaluate = false) by the first finish() or run_for(): on the session's own thread.
   static Status create(std::shared_ptr<const DatasetSplit> data, SessionSettings settings,
-                       std::unique_ptr<TrainingSession>& out, bool evaluate = true);
+                       std::unique_ptr<TrainingSession>& out, bool evaluate = true, SessionLimits limits = {});
+
+  // What training `settings` on this session's data would need (memory.hpp).
+  MemoryNeed memory_needed(const SessionSettings& settings) const;
 
   void handle(const SessionCommand& command);
 
@@ -166,7 +179,10 @@ class TrainingSession {
   Snapshot snapshot(bool with_parameters = true);
 
  private:
-  TrainingSession(std::shared_ptr<const DatasetSplit> data, SessionSettings settings, bool evaluate);
+  TrainingSession(std::shared_ptr<const DatasetSplit> data, SessionSettings settings, bool evaluate,
+                  SessionLimits limits);
+  // Refuses `wanted` when it needs more than the limit, or (in the browser) more than the heap can grow to.
+  Status check_memory_for(const SessionSettings& wanted, std::uint64_t extra = 0) const;
   void apply(const command::Apply& c);
   void adopt(const command::Adopt& c);
   void bench(const command::Bench& c);
@@ -184,6 +200,7 @@ class TrainingSession {
   using Clock = std::chrono::steady_clock;
 
   std::shared_ptr<const DatasetSplit> data_;
+  SessionLimits limits_;
   SessionSettings settings_;
   std::unique_ptr<Trainer> trainer_;
   std::string origin_;

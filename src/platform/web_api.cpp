@@ -2,6 +2,8 @@
 // the views, command the Drawing, and send the session the same commands the interface does; none of them touches
 // the model. A command returns its number: state().commandsApplied reaches it once the session has carried it out.
 #include <emscripten/emscripten.h>
+#include <emscripten/heap.h>
+#include <malloc.h>
 #include <imgui.h>
 #include <imgui_internal.h>  // the keyboard focus, for state()
 
@@ -15,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "core/memory.hpp"
 #include "core/url_settings.hpp"
 #include "platform/app_instance.hpp"
 #include "platform/web_api.hpp"
@@ -85,7 +88,7 @@ struct Link {
 } g_link;
 
 EM_JS(void, set_page_link, (const char* text), {
-  history.replaceState(history.state, '', '#' + UTF8ToString(text));
+  history.replaceState(history.state, "", "#" + UTF8ToString(text));
 });
 
 // The parsed digits to the Lab (on the interface's thread). Returns the error, or "".
@@ -300,6 +303,10 @@ EMSCRIPTEN_KEEPALIVE const char* lc_state() {
     state["commandsSent"] = lab().commands_sent();
     state["error"] = snap->error;
     state["diverged"] = snap->diverged;
+    // Memory: what training may use (memory.hpp), the WebAssembly heap's size, and what malloc holds in it.
+    state["memoryLimit"] = latent::available_memory();
+    state["heapSize"] = emscripten_get_heap_size();
+    state["heapInUse"] = mallinfo().uordblks;
     const latent::Drawing& drawing = lab().drawing();
     state["strokes"] = drawing.stroke_count();
     state["strokePoints"] = drawing.last_stroke_points();

@@ -287,6 +287,32 @@ TEST_CASE("every argument is checked before any file is touched; special files a
   expect_bad_input({"train", std::string("--bad\x1b[2J")}, "unknown option '--bad\\x1b[2J'");
 }
 
+TEST_CASE("a run that needs more memory than --memory-limit is refused before any file is touched", "[cli][errors][memory]") {
+  TempDir dir;
+  // The largest shape allowed at the largest batch: about 21 GB, refused at once with what it needs (the data files
+  // are missing: they are not read first). Before, the process grew until it was killed.
+  expect_bad_input({"train", "--hidden", "4096,4096,4096,4096,4096,4096", "--batch", "65536", "--images",
+                    dir.file("missing"), "--labels", dir.file("missing")},
+                   "training 784-4096x6-32-4096x6-784 relu at batch 65536 on "
+                   "1 thread(s) needs 21 GB (weights 5.9 GB, batch work 15 GB); the memory limit is 2.0 GB; raise it with "
+                   "--memory-limit");
+  expect_bad_input({"bench", "--batch", "65536", "--threads", "2", "--memory-limit", "1G"},
+                   "benchmarking 784-32-784 relu at batch 65536 on 2 thread(s) needs");
+  expect_bad_input({"train", "--memory-limit", "lots"}, "--memory-limit: memory size 'lots' is not a size such as 2G");
+  expect_bad_input({"train", "--memory-limit", "0"}, "--memory-limit: memory size '0'");
+  // The seed model with its data under a 4 MiB limit: refused once the data's size is known.
+  expect_bad_input({"train", "--epochs", "1", "--memory-limit", "4M"}, "needs");
+  // A raised limit lets a large run through (one short epoch of a wide model on the bundled digits); its weights
+  // file is refused by eval under a limit below its model, before the model is built.
+  const std::string weights = dir.file("wide.safetensors");
+  const Run wide = run({"train", "--hidden", "2048", "--epochs", "1", "--batch", "512", "--memory-limit", "4G", "--json",
+                        "--save", weights});
+  CHECK(wide.status == 0);
+  expect_bad_input({"eval", "--weights", weights, "--memory-limit", "8M"},
+                   weights + ": architecture 784-2048-32-2048-784 relu needs 26 MB for its weights and gradients; the "
+                   "memory limit is 8.0 MB");
+}
+
 TEST_CASE("a learning rate that explodes stops training with a one-line error and exit 1", "[cli][errors]") {
   TempDir dir;
   const Run r = run({"train", "--lr", "10", "--epochs", "2", "--json", "--save", dir.file("w.safetensors")});
