@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Latent Canvas' static server: serves the built page (build/web) on loopback with the right types for
-// WebAssembly and the cross-origin isolation headers that browser threads will need. No dependencies.
+// WebAssembly, the cross-origin isolation headers that browser threads need, and the page's Content-Security-Policy.
+// No dependencies.
 //
 //   node web/server.mjs [--root build/web] [--host 127.0.0.1] [--port 8080]
 //
@@ -33,33 +34,43 @@ const SECURITY_HEADERS = {
   'Cache-Control': 'no-cache',
 };
 
-function send(res, status, text, method) {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+// The Content-Security-Policy: index.html's meta tag (one policy, which holds on any static host too), plus
+// frame-ancestors, which only a header can carry (no other site may frame the page).
+export function contentSecurityPolicy(root) {
+  const html = fs.readFileSync(path.join(root, 'index.html'), 'utf8');
+  const meta = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)">/);
+  if (!meta) throw new Error(`${path.join(root, 'index.html')} has no Content-Security-Policy meta tag`);
+  return `${meta[1]}; frame-ancestors 'none'`;
+}
+
+function send(res, headers, status, text, method) {
+  res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
   res.end(method === 'HEAD' ? undefined : `${text}\n`);
 }
 
 function handler(root) {
+  const headers = { ...SECURITY_HEADERS, 'Content-Security-Policy': contentSecurityPolicy(root) };
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
-      send(res, 405, 'Method not allowed', req.method);
+      send(res, headers, 405, 'Method not allowed', req.method);
       return;
     }
     let pathname;
     try {
       pathname = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
     } catch {
-      send(res, 400, 'Bad request: malformed URL', req.method);
+      send(res, headers, 400, 'Bad request: malformed URL', req.method);
       return;
     }
     if (pathname.includes('\0')) {
-      send(res, 400, 'Bad request', req.method);
+      send(res, headers, 400, 'Bad request', req.method);
       return;
     }
     let file = path.resolve(root, `.${pathname}`);
     const inside = path.relative(root, file);
     if (inside.startsWith('..') || path.isAbsolute(inside)) {
-      send(res, 403, 'Forbidden', req.method);
+      send(res, headers, 403, 'Forbidden', req.method);
       return;
     }
     fs.stat(file, (err, info) => {
@@ -68,11 +79,11 @@ function handler(root) {
         info = fs.existsSync(file) ? fs.statSync(file) : null;
       }
       if (err || !info || !info.isFile()) {
-        send(res, 404, `Not found: ${pathname}`, req.method);
+        send(res, headers, 404, `Not found: ${pathname}`, req.method);
         return;
       }
       res.writeHead(200, {
-        ...SECURITY_HEADERS,
+        ...headers,
         'Content-Type': TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream',
         'Content-Length': info.size,
       });
