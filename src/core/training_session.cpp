@@ -66,10 +66,9 @@ MemoryNeed TrainingSession::memory_needed(const SessionSettings& settings) const
   return training_memory(settings.train_config(), data_->train.size(), data_->test.size(), limits_.view_models);
 }
 
-Status TrainingSession::check_memory_for(const SessionSettings& wanted, std::uint64_t extra) const {
+Status TrainingSession::check_memory_for(const SessionSettings& wanted) const {
   const TrainConfig config = wanted.train_config();
-  MemoryNeed need = memory_needed(wanted);
-  need.work += extra;
+  const MemoryNeed need = memory_needed(wanted);
   const std::string what = "training " + compact_description(config.architecture) + " at batch " +
                            std::to_string(config.batch_size) + " on " + std::to_string(config.threads) + " thread(s)";
   if (Status s = check_memory(need, limits_.memory, what, limits_.hint); !s) return s;

@@ -182,7 +182,7 @@ class TrainingSession {
   TrainingSession(std::shared_ptr<const DatasetSplit> data, SessionSettings settings, bool evaluate,
                   SessionLimits limits);
   // Refuses `wanted` when it needs more than the limit, or (in the browser) more than the heap can grow to.
-  Status check_memory_for(const SessionSettings& wanted, std::uint64_t extra = 0) const;
+  Status check_memory_for(const SessionSettings& wanted) const;
   void apply(const command::Apply& c);
   void adopt(const command::Adopt& c);
   void bench(const command::Bench& c);
