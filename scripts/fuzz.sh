@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer target (tests/fuzz, built by the asan preset with clang-14) for SECONDS each (default 20),
+# Runs every libFuzzer target (tests/fuzz, built by the asan preset with clang-14) for SECONDS each (default 20; one
+# per core at a time),
 # starting from the seed corpus in tests/fuzz/corpus (copied to build/fuzz/corpus, so what the fuzzer adds stays
 # out of the repository), under ASan and UBSan:
 #
@@ -20,16 +21,29 @@ cmake --preset asan >/dev/null
 cmake --build --preset asan
 
 mkdir -p build/fuzz/artifacts
-for target in "${targets[@]}"; do
-  work="build/fuzz/corpus/$target"
+# One target per core at a time (each fuzzer runs on one thread).
+run_target() {
+  local target="$1" work="build/fuzz/corpus/$1"
   mkdir -p "$work"
   cp -n tests/fuzz/corpus/"$target"/* "$work"/ 2>/dev/null || true
-  echo "== $target for ${seconds} s"
   if ! build/asan/tests/fuzz/"$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
        -print_final_stats=1 -artifact_prefix="build/fuzz/artifacts/$target-" "$work" 2>"build/fuzz/$target.log"; then
     tail -40 "build/fuzz/$target.log" >&2
     echo "fuzz.sh: $target failed; the input is in build/fuzz/artifacts/" >&2
-    exit 1
+    return 1
   fi
-  grep -E "^stat::number_of_executed_units|^#[0-9]+ *DONE" "build/fuzz/$target.log" | tail -2
+}
+jobs_max="$(nproc)"
+declare -A pids=()
+status=0
+for target in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || status=1; done
+  echo "== $target for ${seconds} s"
+  run_target "$target" &
+  pids[$target]=$!
 done
+for target in "${targets[@]}"; do wait "${pids[$target]}" || status=1; done
+for target in "${targets[@]}"; do
+  echo "$target: $(grep -E '^stat::number_of_executed_units' "build/fuzz/$target.log" | tail -1)"
+done
+exit $status
