@@ -35,5 +35,6 @@ cmake --build --preset web
 
 # Chromium runs headless; Firefox needs a display for WebGL2, so the run gets a virtual one.
 step "browser tests (Chromium headless, Firefox ESR on Xvfb; screenshots in build/test-results/browser)"
-(cd tests/browser && xvfb-run -a -s "-screen 0 1920x1200x24" node --test --test-concurrency=1 .)
+# A test that hangs is cancelled after 5 minutes (the longest takes about one), so CI fails rather than waits.
+(cd tests/browser && xvfb-run -a -s "-screen 0 1920x1200x24" node --test --test-concurrency=1 --test-timeout=300000 .)
 step "done: every test passed"

@@ -35,12 +35,12 @@ const SECURITY_HEADERS = {
 };
 
 // The Content-Security-Policy: index.html's meta tag (one policy, which holds on any static host too), plus
-// frame-ancestors, which only a header can carry (no other site may frame the page).
+// frame-ancestors, which only a header can carry (no other site may frame the page). A folder whose index.html has
+// no such tag gets no policy header: the server cannot know what that page needs.
 export function contentSecurityPolicy(root) {
   const html = fs.readFileSync(path.join(root, 'index.html'), 'utf8');
   const meta = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)">/);
-  if (!meta) throw new Error(`${path.join(root, 'index.html')} has no Content-Security-Policy meta tag`);
-  return `${meta[1]}; frame-ancestors 'none'`;
+  return meta ? `${meta[1]}; frame-ancestors 'none'` : null;
 }
 
 function send(res, headers, status, text, method) {
@@ -49,7 +49,8 @@ function send(res, headers, status, text, method) {
 }
 
 function handler(root) {
-  const headers = { ...SECURITY_HEADERS, 'Content-Security-Policy': contentSecurityPolicy(root) };
+  const policy = contentSecurityPolicy(root);
+  const headers = policy ? { ...SECURITY_HEADERS, 'Content-Security-Policy': policy } : SECURITY_HEADERS;
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');

@@ -9,10 +9,12 @@ import { after, before, test } from 'node:test';
 import { repo } from './helpers.mjs';
 import { startServer } from '../../web/server.mjs';
 
+const POLICY = "default-src 'none'; connect-src 'self'";
 let root, server, url;
 before(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-server-'));
-  fs.writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>t</title>');
+  fs.writeFileSync(path.join(root, 'index.html'),
+    `<!doctype html><meta http-equiv="Content-Security-Policy" content="${POLICY}"><title>t</title>`);
   fs.writeFileSync(path.join(root, 'm.wasm'), Buffer.from([0, 97, 115, 109, 1, 0, 0, 0]));
   fs.mkdirSync(path.join(root, 'assets'));
   fs.writeFileSync(path.join(root, 'assets', 'd.gz'), Buffer.from([0x1f, 0x8b, 8, 0]));
@@ -30,6 +32,24 @@ test('binds to loopback and serves index.html at /', async () => {
   assert.equal(r.status, 200);
   assert.equal(r.headers.get('content-type'), 'text/html; charset=utf-8');
   assert.match(await r.text(), /<title>t<\/title>/);
+});
+
+test('index.html\'s Content-Security-Policy, with frame-ancestors, on every answer; none for a page without one', async () => {
+  for (const p of ['', 'm.wasm', 'nope.js']) {
+    const r = await fetch(`${url}${p}`);
+    assert.equal(r.headers.get('content-security-policy'), `${POLICY}; frame-ancestors 'none'`, p);
+  }
+  const bare = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-server-bare-'));
+  fs.writeFileSync(path.join(bare, 'index.html'), '<!doctype html><title>b</title>');
+  const other = await startServer({ root: bare, port: 0 });
+  try {
+    const r = await fetch(other.url);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-security-policy'), null);
+  } finally {
+    await new Promise((done) => other.server.close(done));
+    fs.rmSync(bare, { recursive: true, force: true });
+  }
 });
 
 test('wasm as application/wasm, gzip as bytes without Content-Encoding, isolation headers on everything', async () => {

@@ -66,17 +66,25 @@ for (const [server, serve, isolation] of [['our server', undefined, 'headers'], 
       await api(tab, () => window.latentCanvas.apply({ targetEpochs: 1000 }));
       await api(tab, () => window.latentCanvas.setTraining(true));
       await tab.waitFor(() => window.latentCanvas.state().step > 10);
-      // Sends a command, then looks at the state at once and at each animation frame until `done(state)` holds:
-      // at which frame after the command it showed (0: at once; 2: by the end of the first full frame), and after
-      // how many ms. On these 2 cores the session's thread shares the CPU with software rendering, so a command
-      // sometimes shows a frame later than it would on a quiet machine; the test allows one frame more.
-      const measure = (command, done) => tab.evaluate(([command, done]) => new Promise((resolve) => {
+      // Sends a command, then looks at the state at once and at each animation frame until it shows: at which
+      // frame after the command it showed (0: at once; 2: by the end of the first full frame), and after how many
+      // ms. On these 2 cores the session's thread shares the CPU with software rendering, so a command sometimes
+      // shows a frame later than it would on a quiet machine; the test allows one frame more. The commands and
+      // their checks are functions in the page (the Content-Security-Policy refuses code made from strings).
+      const measure = (what) => tab.evaluate((name) => new Promise((resolve) => {
+        const api = window.latentCanvas;
+        const [command, done] = {
+          pause: [() => api.setTraining(false), (s) => !s.training],
+          reset: [() => api.reset(9), (s) => s.origin === 'random weights (seed 9)'],
+          settings: [() => api.apply({ batchSize: 128, learningRate: 0.002 }), (s) => s.batchSize === 128],
+          refused: [() => api.apply({ learningRate: 0 }), (s) => s.error !== ''],
+        }[name];
         const t0 = performance.now();
-        new Function(`return ${command}`)();
+        command();
         let frames = 0;
         const check = () => {
-          const s = window.latentCanvas.state();
-          if (new Function('s', `return ${done}`)(s) || frames > 30) {
+          const s = api.state();
+          if (done(s) || frames > 30) {
             resolve({ frames, ms: performance.now() - t0, state: s });
             return;
           }
@@ -84,25 +92,25 @@ for (const [server, serve, isolation] of [['our server', undefined, 'headers'], 
           requestAnimationFrame(check);
         };
         check();
-      }), [command, done]);
+      }), what);
       const seen = [];
-      const expect = async (what, command, done) => {
-        const r = await measure(command, done);
+      const expect = async (what) => {
+        const r = await measure(what);
         seen.push(`${what}: ${r.ms.toFixed(1)} ms (frame ${r.frames})`);
         assert.ok(r.frames <= 3, `${what} showed at frame ${r.frames} (${r.ms.toFixed(1)} ms)`);
         return r.state;
       };
-      const paused = await expect('pause', 'window.latentCanvas.setTraining(false)', '!s.training');
+      const paused = await expect('pause');
       await tab.frames(5);
       assert.equal((await state(tab)).step, paused.step, 'paused training must not step');
-      const reset = await expect('reset', 'window.latentCanvas.reset(9)', "s.origin === 'random weights (seed 9)'");
+      const reset = await expect('reset');
       assert.equal(reset.step, 0);
-      const applied = await expect('settings', 'window.latentCanvas.apply({ batchSize: 128, learningRate: 0.002 })', 's.batchSize === 128');
+      const applied = await expect('settings');
       assert.equal(applied.batchesPerEpoch, 63);
       assert.ok(Math.abs(applied.learningRate - 0.002) < 1e-6);
       t.diagnostic(seen.join(', '));
       // A refused setting: nothing changes, and the state says why.
-      const refused = await expect('refused', 'window.latentCanvas.apply({ learningRate: 0 })', 's.error !== ""');
+      const refused = await expect('refused');
       assert.match(refused.error, /learning rate 0\.0+ is out of range/);
       assert.ok(Math.abs(refused.learningRate - 0.002) < 1e-6);
       await assert.rejects(api(tab, () => window.latentCanvas.apply({ batchSize: 'many' })), /batchSize: expected a whole number/);
