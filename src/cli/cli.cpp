@@ -297,10 +297,7 @@ Status parse_memory_limit(const Options& o, std::uint64_t& budget) {
 
 // What training `config` needs before the data is known (the data is checked once it is read), against `budget`.
 Status check_training_memory(const TrainConfig& config, std::uint64_t budget, const char* verb) {
-  return check_memory(training_memory(config, 0, 0), budget,
-                      std::string(verb) + " " + compact_description(config.architecture) + " at batch " +
-                          std::to_string(config.batch_size) + " on " + std::to_string(config.threads) + " thread(s)",
-                      kMemoryHint);
+  return check_memory(training_memory(config, 0, 0), budget, request_text(config, verb), kMemoryHint);
 }
 
 int train_command(const std::vector<std::string>& args, CliIo io) {

@@ -111,6 +111,11 @@ std::string compact_description(const Architecture& arch) {
   return text + full.substr(full.find(' '));  // " relu", " relu vae"
 }
 
+std::string request_text(const TrainConfig& config, const std::string& verb) {
+  return verb + " " + compact_description(config.architecture) + " at batch " + std::to_string(config.batch_size) +
+         " on " + std::to_string(config.threads) + " thread(s)";
+}
+
 std::string bytes_text(std::uint64_t bytes) {
   static const char* const units[] = {"bytes", "KB", "MB", "GB", "TB"};
   if (bytes < 1024) return std::to_string(bytes) + " bytes";

@@ -51,6 +51,10 @@ Status reserve_memory(std::uint64_t bytes, const std::string& what);
 // still fits a line ("784-4096x6-32-4096x6-784 relu").
 std::string compact_description(const Architecture& arch);
 
+// What a request is, for its message: "training 784-32-784 relu at batch 256 on 1 thread(s)" (verb "training",
+// "benchmarking", ...).
+std::string request_text(const TrainConfig& config, const std::string& verb = "training");
+
 // 1536 -> "1.5 KB", 2147483648 -> "2.0 GB" (binary units, as operating systems report memory).
 std::string bytes_text(std::uint64_t bytes);
 // "2G", "512M", "1.5G", "800K", or a plain number of MiB; at least 1 MiB, at most 1 TiB.

@@ -51,13 +51,8 @@ Status TrainingSession::create(std::shared_ptr<const DatasetSplit> data, Session
   if (Status s = Trainer::validate_data(data->train, config, "training"); !s) return s;
   if (Status s = Trainer::validate_data(data->test, config, "test"); !s) return s;
   const MemoryNeed need = training_memory(config, data->train.size(), data->test.size(), limits.view_models);
-  if (Status s = check_memory(need, limits.memory, "training " + compact_description(config.architecture) + " at batch " +
-                                                       std::to_string(config.batch_size) + " on " +
-                                                       std::to_string(config.threads) + " thread(s)", limits.hint);
-      !s) {
-    return s;
-  }
-  if (Status s = reserve_memory(need.total(), "training " + compact_description(config.architecture)); !s) return s;
+  if (Status s = check_memory(need, limits.memory, request_text(config), limits.hint); !s) return s;
+  if (Status s = reserve_memory(need.total(), request_text(config)); !s) return s;
   out.reset(new TrainingSession(std::move(data), std::move(settings), evaluate, std::move(limits)));
   return Status::ok();
 }
@@ -69,8 +64,7 @@ MemoryNeed TrainingSession::memory_needed(const SessionSettings& settings) const
 Status TrainingSession::check_memory_for(const SessionSettings& wanted) const {
   const TrainConfig config = wanted.train_config();
   const MemoryNeed need = memory_needed(wanted);
-  const std::string what = "training " + compact_description(config.architecture) + " at batch " +
-                           std::to_string(config.batch_size) + " on " + std::to_string(config.threads) + " thread(s)";
+  const std::string what = request_text(config);
   if (Status s = check_memory(need, limits_.memory, what, limits_.hint); !s) return s;
   // What is in use now is given back first (the old trainer goes before the new one is built).
   const std::uint64_t now = memory_needed(settings_).total();
@@ -207,8 +201,7 @@ void TrainingSession::bench(const command::Bench& c) {
     both.weights += bench_need.weights;
     both.work += bench_need.work;
     both.data += bench_need.data;
-    const std::string what = "benchmarking " + compact_description(s.train_config().architecture) + " at batch " +
-                             std::to_string(s.batch_size) + " beside the session";
+    const std::string what = request_text(s.train_config(), "benchmarking") + " beside the session";
     if (Status m = check_memory(both, limits_.memory, what, limits_.hint); !m) return refuse(m);
     if (Status m = reserve_memory(bench_need.weights + bench_need.work, what); !m) return refuse(m);
   }

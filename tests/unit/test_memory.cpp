@@ -145,7 +145,7 @@ TEST_CASE("memory: a session refuses what does not fit its limit, before allocat
   // The benchmark's trainer runs beside the session's: the two together must fit.
   session->handle(command::Bench{seed, 5});
   after = session->snapshot(false);
-  CHECK_THAT(after.error, Catch::Contains("benchmarking 784-32-784 relu at batch 256 beside the session needs"));
+  CHECK_THAT(after.error, Catch::Contains("benchmarking 784-32-784 relu at batch 256 on 1 thread(s) beside the session needs"));
   CHECK(after.bench_id == 0);
 
   // What fits still applies, and the session still trains.
