@@ -26,6 +26,13 @@ struct MemoryNeed {
   std::uint64_t data = 0;     // the images and labels, and the batch order
   std::uint64_t views = 0;    // the interface's own inference models (the gallery, the drawing, the map)
   std::uint64_t total() const { return weights + work + data + views; }
+  MemoryNeed& operator+=(const MemoryNeed& o) {
+    weights += o.weights;
+    work += o.work;
+    data += o.data;
+    views += o.views;
+    return *this;
+  }
   std::string describe() const;  // "1.9 GB (weights 1.6 GB, batch work 250 MB, data 8.2 MB)"
 };
 

@@ -196,11 +196,8 @@ void TrainingSession::bench(const command::Bench& c) {
   // The benchmark's fresh trainer runs beside the session's: the two together must fit.
   {
     const MemoryNeed bench_need = training_memory(s.train_config(), data_->train.size(), 0);
-    const MemoryNeed now = memory_needed(settings_);
-    MemoryNeed both = now;
-    both.weights += bench_need.weights;
-    both.work += bench_need.work;
-    both.data += bench_need.data;
+    MemoryNeed both = memory_needed(settings_);
+    both += bench_need;
     const std::string what = request_text(s.train_config(), "benchmarking") + " beside the session";
     if (Status m = check_memory(both, limits_.memory, what, limits_.hint); !m) return refuse(m);
     if (Status m = reserve_memory(bench_need.weights + bench_need.work, what); !m) return refuse(m);
