@@ -68,15 +68,16 @@ for (const [server, serve, isolation] of [['our server', undefined, 'headers'], 
       await tab.waitFor(() => window.latentCanvas.state().step > 10);
       // Sends a command, then looks at the state at once and at each animation frame until it shows: at which
       // frame after the command it showed (0: at once; 2: by the end of the first full frame), and after how many
-      // ms. On these 2 cores the session's thread shares the CPU with software rendering, so a command sometimes
-      // shows a frame later than it would on a quiet machine; the test allows one frame more. The commands and
-      // their checks are functions in the page (the Content-Security-Policy refuses code made from strings).
-      const measure = (what) => tab.evaluate((name) => new Promise((resolve) => {
+      // ms. The commands and their checks are functions in the page (the Content-Security-Policy refuses code made
+      // from strings).
+      const measure = (what, round) => tab.evaluate(([name, k]) => new Promise((resolve) => {
         const api = window.latentCanvas;
+        const batch = [128, 100, 160][k];
         const [command, done] = {
+          start: [() => api.setTraining(true), (s) => s.training],
           pause: [() => api.setTraining(false), (s) => !s.training],
-          reset: [() => api.reset(9), (s) => s.origin === 'random weights (seed 9)'],
-          settings: [() => api.apply({ batchSize: 128, learningRate: 0.002 }), (s) => s.batchSize === 128],
+          reset: [() => api.reset(9 + k), (s) => s.origin === `random weights (seed ${9 + k})`],
+          settings: [() => api.apply({ batchSize: batch, learningRate: 0.002 }), (s) => s.batchSize === batch],
           refused: [() => api.apply({ learningRate: 0 }), (s) => s.error !== ''],
         }[name];
         const t0 = performance.now();
@@ -85,32 +86,46 @@ for (const [server, serve, isolation] of [['our server', undefined, 'headers'], 
         const check = () => {
           const s = api.state();
           if (done(s) || frames > 30) {
-            resolve({ frames, ms: performance.now() - t0, state: s });
+            resolve({ frames, ms: performance.now() - t0, state: s, shown: done(s) });
             return;
           }
           frames++;
           requestAnimationFrame(check);
         };
         check();
-      }), what);
-      const seen = [];
-      const expect = async (what) => {
-        const r = await measure(what);
-        seen.push(`${what}: ${r.ms.toFixed(1)} ms (frame ${r.frames})`);
-        assert.ok(r.frames <= 3, `${what} showed at frame ${r.frames} (${r.ms.toFixed(1)} ms)`);
+      }), [what, round]);
+      // Each command three times. Every one must show, and the median within the first full frame. On these
+      // 2 cores the session's thread shares the CPU with the browser's software rendering, and a single command
+      // now and then waits a few frames for the CPU (Firefox, once in about ten runs); a session that held
+      // commands back (until the next publication, an epoch's end or an evaluation) would be late every time.
+      const seen = { start: [], pause: [], reset: [], settings: [] };
+      const expect = async (what, round) => {
+        const r = await measure(what, round);
+        assert.ok(r.shown, `${what} (round ${round}) had not shown after ${r.frames} frames (${r.ms.toFixed(1)} ms)`);
+        seen[what]?.push(r);
         return r.state;
       };
-      const paused = await expect('pause');
-      await tab.frames(5);
-      assert.equal((await state(tab)).step, paused.step, 'paused training must not step');
-      const reset = await expect('reset');
-      assert.equal(reset.step, 0);
-      const applied = await expect('settings');
-      assert.equal(applied.batchesPerEpoch, 63);
-      assert.ok(Math.abs(applied.learningRate - 0.002) < 1e-6);
-      t.diagnostic(seen.join(', '));
+      for (let round = 0; round < 3; round++) {
+        if (round > 0) {
+          await expect('start', round);
+          await tab.waitFor((n) => window.latentCanvas.state().step > n, 5);
+        }
+        const paused = await expect('pause', round);
+        await tab.frames(5);
+        assert.equal((await state(tab)).step, paused.step, 'paused training must not step');
+        const reset = await expect('reset', round);
+        assert.equal(reset.step, 0);
+        const applied = await expect('settings', round);
+        assert.equal(applied.batchesPerEpoch, Math.ceil(applied.trainImages / applied.batchSize));
+        assert.ok(Math.abs(applied.learningRate - 0.002) < 1e-6);
+      }
+      const median = (rs) => rs.map((r) => r.frames).sort((a, b) => a - b)[Math.floor(rs.length / 2)];
+      t.diagnostic(Object.entries(seen).map(([what, rs]) => `${what}: ${rs.map((r) => `${r.ms.toFixed(1)} ms (frame ${r.frames})`).join(', ')}`).join('; '));
+      for (const [what, rs] of Object.entries(seen)) {
+        assert.ok(median(rs) <= 2, `${what}: the median command showed at frame ${median(rs)} (${rs.map((r) => r.frames).join(', ')})`);
+      }
       // A refused setting: nothing changes, and the state says why.
-      const refused = await expect('refused');
+      const refused = await expect('refused', 0);
       assert.match(refused.error, /learning rate 0\.0+ is out of range/);
       assert.ok(Math.abs(refused.learningRate - 0.002) < 1e-6);
       await assert.rejects(api(tab, () => window.latentCanvas.apply({ batchSize: 'many' })), /batchSize: expected a whole number/);
