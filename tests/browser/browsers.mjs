@@ -30,13 +30,20 @@ function executable(name) {
   return path;
 }
 
-// Starts the page's server (ours unless `serve` gives another) and the named browser.
-export async function launch(name, { root, serve } = {}) {
+// The named browser, started: open() gives a fresh, isolated tab; close() ends the browser.
+export async function startBrowser(name) {
+  if (name === 'chromium') return launchChromium();
+  if (name === 'firefox') return launchFirefox();
+  throw new Error(`unknown browser '${name}' (chromium or firefox)`);
+}
+
+// Starts the page's server (ours unless `serve` gives another) and the named browser, or uses `browser` (from
+// startBrowser, shared with other sessions: closing this session then leaves it running).
+export async function launch(name, { root, serve, browser } = {}) {
   const { server, url } = await (serve || startServer)({ root, host: '127.0.0.1', port: 0 });
   let driver;
   try {
-    driver = name === 'chromium' ? await launchChromium() : name === 'firefox' ? await launchFirefox() : null;
-    if (!driver) throw new Error(`unknown browser '${name}' (chromium or firefox)`);
+    driver = browser ? await browser : await startBrowser(name);
   } catch (e) {
     await new Promise((done) => server.close(done));
     throw e;
@@ -48,7 +55,7 @@ export async function launch(name, { root, serve } = {}) {
     // A fresh, isolated tab: its own cookies, storage and cache.
     open: (options = {}) => driver.open(options),
     async close() {
-      await driver.close();
+      if (!browser) await driver.close();
       await new Promise((done) => server.close(done));
     },
   };

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { BROWSERS, launch } from './browsers.mjs';
+import { BROWSERS, launch, startBrowser } from './browsers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repo = path.resolve(here, '..', '..');
@@ -17,13 +17,28 @@ export function resultPath(name) {
   return path.join(resultsDir, name);
 }
 
-// describe(`${title} (${browser})`) for each tested browser, with that browser's session (launched once for the
-// block) passed to `body` as a getter.
+// Each browser is started once per test file, when its first block begins, and closed after the file's last
+// test (Firefox takes about 5 s to start); every block gets its own server, and every tab its own profile.
+const browsers = new Map();
+let closesBrowsers = false;
+function sharedBrowser(name) {
+  if (!browsers.has(name)) browsers.set(name, startBrowser(name));
+  return browsers.get(name);
+}
+
+// describe(`${title} (${browser})`) for each tested browser, with that browser's session (the file's browser and
+// a server for the block) passed to `body` as a getter. Call it at a test file's top level.
 export function forEachBrowser(title, body, options = {}) {
+  if (!closesBrowsers) {  // a hook of the file's own (root) test, so it runs once all its blocks are done
+    closesBrowsers = true;
+    after(async () => {
+      for (const started of browsers.values()) await started.then((b) => b.close(), () => {});
+    });
+  }
   for (const name of BROWSERS) {
     describe(`${title} (${name})`, () => {
       let session;
-      before(async () => { session = await launch(name, { root: pageRoot, ...options }); });
+      before(async () => { session = await launch(name, { root: pageRoot, ...options, browser: sharedBrowser(name) }); });
       after(async () => { await session?.close(); });
       body(() => session);
     });
@@ -71,10 +86,27 @@ export async function drag(tab, points, steps = 1) {
 }
 
 // Draws strokes (drawing-area units) with the mouse, `steps` moves between given points, then waits two frames.
-export async function drawWithMouse(tab, strokes, steps = 3) {
+// Each stroke goes to the browser as one burst of trusted mouse events (tab.stroke), as a quick hand's would; with
+// `paced`, one move at a time, each awaited as the driver's mouse does, which in headless Chromium takes a frame
+// or two per move (~85 ms: a 3 of 108 moves takes 9 s instead of 0.3 s). The drawing keeps every point either way
+// (drawing.test.mjs checks that a burst and paced moves draw the same digit).
+export async function drawWithMouse(tab, strokes, { steps = 3, paced = false } = {}) {
   const r = await canvasRect(tab);
   assert.ok(r.width > 100 && r.height > 100, `drawing area too small: ${JSON.stringify(r)}`);
-  for (const points of strokes) await drag(tab, toPage(r, points), steps);
+  for (const points of strokes) {
+    const page = toPage(r, points);
+    if (paced) {
+      await drag(tab, page, steps);
+      continue;
+    }
+    const moves = [page[0]];
+    for (let i = 1; i < page.length; i++) {
+      const [[x0, y0], [x1, y1]] = [page[i - 1], page[i]];
+      for (let k = 1; k <= steps; k++) moves.push([x0 + ((x1 - x0) * k) / steps, y0 + ((y1 - y0) * k) / steps]);
+    }
+    await tab.stroke(moves);
+    await tab.frames(1);
+  }
   await tab.frames(2);
 }
 

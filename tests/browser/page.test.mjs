@@ -53,7 +53,7 @@ forEachBrowser('the page', (session) => {
   test('a digit drawn with the mouse becomes an MNIST-like input, a code and a resembling reconstruction', async (t) => {
     const tab = await session().open();
     await loadApp(session(), tab);
-    await drawWithMouse(tab, THREE);
+    await drawWithMouse(tab, THREE, { paced: true });  // each move awaited, as a slow hand's; elsewhere in bursts
     const input = await tab.evaluate(() => window.latentCanvas.input());
     const code = await tab.evaluate(() => window.latentCanvas.latent());
     const recon = await tab.evaluate(() => window.latentCanvas.reconstruction());
