@@ -57,6 +57,7 @@ Status Lab::init(DatasetSplit parts, SessionMode mode, SessionSettings settings,
   mode_ = mode;
   views_.init(data_->test);
   explorer_.init(data_);
+  explorer_waits_ = 1;
   host_.reset();  // a previous session's thread stops before the new one starts
   if (mode == SessionMode::Thread) {
     host_ = std::make_unique<SessionThread>(std::move(session));
@@ -192,7 +193,13 @@ void Lab::update(double training_budget_seconds) {
   const auto trained = Clock::now();
   take_snapshot();
   views_.update(*snapshot_, drawing_);
-  if (views_.ready()) explorer_.update(views_.model(), views_.weights_revision(), drawing_.input(), drawing_.revision());
+  // The explorer's first pass (encoding the test digits) waits a frame after new data, so that the first frame
+  // showing the interface is not held up by it (~100 ms in the page while it starts).
+  if (views_.ready() && explorer_waits_ > 0) {
+    --explorer_waits_;
+  } else if (views_.ready()) {
+    explorer_.update(views_.model(), views_.weights_revision(), drawing_.input(), drawing_.revision());
+  }
   training_seconds_ = host_->off_main_thread() ? 0.0 : std::chrono::duration<double>(trained - start).count();
   views_seconds_ = std::chrono::duration<double>(Clock::now() - trained).count();
 }

@@ -136,6 +136,7 @@ class Lab {
   SessionSettings requested_;
   std::uint64_t sent_ = 0;
   std::uint64_t model_changes_ = 0;
+  int explorer_waits_ = 0;  // frames the explorer sits out after new data (see update)
   std::shared_ptr<const Autoencoder> pretrained_;
   std::string pretrained_origin_;
   ModelViews views_;

@@ -59,12 +59,16 @@ struct Loading {
   std::thread thread;
   std::atomic<bool> done{false};
   latent::Status status;
-  latent::Dataset data;
+  latent::DatasetSplit data;
 } g_loading;
 
+// Reads the digits and splits them into training and test sets: in the threaded program on a thread of its own,
+// while the interface starts (the split is ~30 ms the interface's thread need not spend).
 void parse_digits() {
+  latent::Dataset all;
   g_loading.status = latent::make_dataset(g_loading.images, "assets/mnist/images-idx3-ubyte.gz", g_loading.labels,
-                                          "assets/mnist/labels-idx1-ubyte.gz", g_loading.data);
+                                          "assets/mnist/labels-idx1-ubyte.gz", all);
+  if (g_loading.status) g_loading.data = latent::split_stratified(all);
   g_loading.done.store(true, std::memory_order_release);
 }
 
@@ -207,7 +211,10 @@ nlohmann::json explore(const nlohmann::json& r) {
 
 std::string hand_over() {
   latent::Status s = g_loading.status;
-  if (s) s = lab().init(std::move(g_loading.data), kMode);
+  if (s) {
+    s = lab().init(std::move(g_loading.data), kMode, latent::Lab::default_settings(), latent::Lab::kBundledData,
+                   latent::DataKind::Mnist);
+  }
   g_loading.images.clear();
   g_loading.labels.clear();
   if (!s) return "The digits could not be read: " + s.message();
