@@ -195,10 +195,12 @@ void Lab::update(double training_budget_seconds) {
   views_.update(*snapshot_, drawing_);
   // The explorer's first pass (encoding the test digits) waits a frame after new data, so that the first frame
   // showing the interface is not held up by it (~100 ms in the page while it starts).
-  if (views_.ready() && explorer_waits_ > 0) {
-    --explorer_waits_;
-  } else if (views_.ready()) {
-    explorer_.update(views_.model(), views_.weights_revision(), drawing_.input(), drawing_.revision());
+  if (views_.ready()) {
+    if (explorer_waits_ > 0) {
+      --explorer_waits_;
+    } else {
+      explorer_.update(views_.model(), views_.weights_revision(), drawing_.input(), drawing_.revision());
+    }
   }
   training_seconds_ = host_->off_main_thread() ? 0.0 : std::chrono::duration<double>(trained - start).count();
   views_seconds_ = std::chrono::duration<double>(Clock::now() - trained).count();
