@@ -28,7 +28,7 @@ Status Lab::init(Dataset all, SessionMode mode, SessionSettings settings, std::s
 
 Status Lab::replace_data(UserData data) {
   SessionSettings settings = ready() ? snapshot_->settings : default_settings();
-  settings.architecture.input = data.split.train.pixels();
+  settings.shape.input = data.split.train.pixels();
   return init(std::move(data.split), mode_, settings, std::move(data.description), data.kind);
 }
 
@@ -103,7 +103,7 @@ Status Lab::load_weights(std::span<const std::uint8_t> bytes, const std::string&
   std::string origin;
   if (Status s = decode_weights(bytes, name, model, origin); !s) return s;
   ++model_changes_;
-  requested_.architecture = model->architecture();
+  requested_.take_architecture(model->architecture());
   send(command::Adopt{std::move(model), "from " + name + origin});
   return Status::ok();
 }
@@ -122,7 +122,7 @@ std::vector<std::uint8_t> Lab::weights_file() const {
 std::string Lab::weights_file_name() const {
   if (!ready()) return "latent-canvas.safetensors";
   const auto snap = latest();
-  std::string shape = snap->settings.architecture.describe();  // "784-32-784 relu"
+  std::string shape = snap->settings.architecture().describe();  // "784-32-784 relu"
   std::replace(shape.begin(), shape.end(), ' ', '-');
   return "latent-canvas-" + shape + "-e" + std::to_string(snap->epoch) + ".safetensors";
 }
@@ -145,7 +145,7 @@ std::uint64_t Lab::reset(std::uint64_t seed) {
 std::uint64_t Lab::restore_pretrained() {
   if (!pretrained_) return sent_;
   ++model_changes_;
-  requested_.architecture = pretrained_->architecture();
+  requested_.take_architecture(pretrained_->architecture());
   return send(command::Adopt{pretrained_, pretrained_origin_});
 }
 
@@ -175,7 +175,7 @@ TrainingDiagnosis Lab::diagnosis() const {
   for (const EpochRecord& e : snapshot_->epochs) in.test_losses.push_back(e.test_loss);
   in.code_spread = explorer_.plane().total_variance;
   in.binary_cross_entropy = snapshot_->settings.loss == Loss::BinaryCrossEntropy;
-  in.architecture = snapshot_->settings.architecture;
+  in.architecture = snapshot_->settings.architecture();
   in.learning_rate = snapshot_->settings.optimizer.learning_rate;
   return diagnose_training(in);
 }

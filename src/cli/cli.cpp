@@ -23,6 +23,7 @@
 #include "core/files.hpp"
 #include "core/format.hpp"
 #include "core/safetensors.hpp"
+#include "core/settings_schema.hpp"
 #include "core/training_session.hpp"
 
 namespace latent {
@@ -36,34 +37,33 @@ using Clock = std::chrono::steady_clock;
 // [SECTION] Usage text
 //-----------------------------------------------------------------------------------------------------------
 
-constexpr const char* kUsage = R"(latent: train and inspect the Latent Canvas MNIST autoencoder
+constexpr const char* kUsageHead = R"(latent: train and inspect the Latent Canvas MNIST autoencoder
 
 usage:
-  latent train [--images F --labels F [--test-images F --test-labels F]] [--epochs N] [--batch B]
-               [--lr X] [--latent K] [--hidden 128,64] [--activation relu|sigmoid|tanh|linear]
-               [--loss bce|mse] [--optimizer adam|sgd] [--seed S] [--threads T] [--save F.safetensors] [--json]
-               [--variant plain|denoising|sparse|vae] [--noise gaussian|mask] [--noise-level X]
-               [--sparsity X] [--beta X] [--memory-limit SIZE]
+  latent train [DATA] [SETTINGS] [--save F.safetensors] [--json] [--memory-limit SIZE]
   latent eval  --weights F.safetensors [--images F --labels F] [--loss bce|mse] [--memory-limit SIZE] [--json]
-  latent bench [--batch B] [--steps N] [--threads T] [--memory-limit SIZE] [--json]
+  latent bench [--batch N] [--threads N] [--steps N] [--memory-limit SIZE] [--json]
 
-Without data files, train and eval use the bundled 10,000-digit MNIST subset and its fixed split
-(8,000 train / 2,000 test). With --images/--labels alone, train splits those files the same way;
-with --test-images/--test-labels too, it trains on the first pair and tests on the second.
-IDX files may be gzipped. Defaults: 20 epochs, batch 256, Adam lr 0.001, latent 32, no hidden
-layers, relu, bce, seed 1, 1 thread, variant plain.
+DATA: --images F --labels F [--test-images F --test-labels F]. Without them, train and eval use the
+bundled 10,000-digit MNIST subset and its fixed split (8,000 train / 2,000 test). With --images/--labels
+alone, train splits those files the same way; with --test-images/--test-labels too, it trains on the
+first pair and tests on the second. IDX files may be gzipped.
 
-Variants: denoising trains on noisy inputs (--noise gaussian: x + level * N(0,1) clipped, level 0.5;
---noise mask: each pixel zeroed with probability level) to reconstruct clean ones; sparse adds
---sparsity (1e-4) * mean sum |code| to the loss; vae encodes a mean and log-variance, samples the code,
-and minimises per image the summed BCE plus --beta (1) * KL. The test loss is always the mean per-pixel
-reconstruction loss of clean test images (from noisy inputs for the denoiser, from the mean code for the
-VAE).
+SETTINGS (one rule each, shared with the page's link and script API):
+)";
+
+constexpr const char* kUsageTail = R"(
+Variants: denoising trains on noisy inputs to reconstruct clean ones; sparse adds sparsity * mean sum
+|code| to the loss; vae encodes a mean and log-variance, samples the code, and minimises per image the
+summed BCE plus beta * KL. The test loss is always the mean per-pixel reconstruction loss of clean test
+images (from noisy inputs for the denoiser, from the mean code for the VAE).
 
 Memory: what the model, the batch (on every thread) and the data need is computed before anything is
 allocated, and a run that needs more than --memory-limit (default 2G; e.g. 512M, 8G) is refused with
 what it would need. Exit status: 0 ok, 2 bad arguments or files, 1 other failures.
 )";
+
+std::string usage() { return kUsageHead + cli_settings_usage() + kUsageTail; }
 
 //-----------------------------------------------------------------------------------------------------------
 // [SECTION] Option parsing
@@ -110,36 +110,36 @@ Status parse_options(const std::vector<std::string>& args, const std::string& co
   return Status::ok();
 }
 
-Status parse_int_option(const Options& o, const std::string& name, long long lo, long long hi, long long& value) {
-  if (!o.has(name)) return Status::ok();
-  const std::string text = o.get(name);
+// The options that are settings (settings_schema.hpp), among `only` when given; each read by its row's rule.
+Status read_settings(const Options& o, Settings& settings, const std::set<std::string>& only = {}) {
+  GivenSettings given;
+  for (const SettingRow& row : settings_schema()) {
+    if (row.flag == nullptr || !o.has(row.flag) || (!only.empty() && only.count(row.flag) == 0)) continue;
+    given.emplace_back(&row, o.get(row.flag));
+  }
+  return apply_settings(given, settings);
+}
+
+// Every command-line flag the schema has, for parse_options.
+std::set<std::string> setting_flags() {
+  std::set<std::string> flags;
+  for (const SettingRow& row : settings_schema()) {
+    if (row.flag != nullptr) flags.insert(row.flag);
+  }
+  return flags;
+}
+
+Status parse_steps(const Options& o, int& steps) {
+  if (!o.has("--steps")) return Status::ok();
+  const std::string text = o.get("--steps");
   char* end = nullptr;
   errno = 0;
   const long long v = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno != 0 || v < lo || v > hi) {
-    return Status::error(name + ": expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
-                         ", got " + quote_text(text));
+  if (text.empty() || *end != '\0' || errno != 0 || v < 1 || v > kMaxBenchSteps) {
+    return Status::error("--steps: expected a whole number from 1 to " + std::to_string(kMaxBenchSteps) + ", got " +
+                         quote_text(text));
   }
-  value = v;
-  return Status::ok();
-}
-
-Status parse_int_option(const Options& o, const std::string& name, int lo, int hi, int& value) {
-  long long v = value;
-  if (Status s = parse_int_option(o, name, static_cast<long long>(lo), static_cast<long long>(hi), v); !s) return s;
-  value = static_cast<int>(v);
-  return Status::ok();
-}
-
-Status parse_float_option(const Options& o, const std::string& name, float& value) {
-  if (!o.has(name)) return Status::ok();
-  const std::string text = o.get(name);
-  char* end = nullptr;
-  const float v = std::strtof(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || !std::isfinite(v)) {
-    return Status::error(name + ": expected a number, got " + quote_text(text));
-  }
-  value = v;
+  steps = static_cast<int>(v);
   return Status::ok();
 }
 
@@ -237,33 +237,6 @@ class ProgressBar {
 // [SECTION] latent train
 //-----------------------------------------------------------------------------------------------------------
 
-// --variant and its settings; a setting that belongs to another variant is a mistake worth naming.
-Status parse_objective(const Options& o, Objective& objective) {
-  if (o.has("--variant")) {
-    auto v = parse_variant(o.get("--variant"));
-    if (!v) return Status::error("--variant: expected plain, denoising, sparse or vae, got " + quote_text(o.get("--variant")));
-    objective.variant = *v;
-  }
-  const auto belongs = [&](const char* option, Variant variant) -> Status {
-    if (!o.has(option) || objective.variant == variant) return Status::ok();
-    return Status::error(std::string(option) + " applies to --variant " + to_string(variant) + " only");
-  };
-  if (Status s = belongs("--noise", Variant::Denoising); !s) return s;
-  if (Status s = belongs("--noise-level", Variant::Denoising); !s) return s;
-  if (Status s = belongs("--sparsity", Variant::Sparse); !s) return s;
-  if (Status s = belongs("--beta", Variant::Variational); !s) return s;
-  if (o.has("--noise")) {
-    auto n = parse_noise(o.get("--noise"));
-    if (!n) return Status::error("--noise: expected gaussian or mask, got " + quote_text(o.get("--noise")));
-    objective.noise = *n;
-  }
-  if (Status s = parse_float_option(o, "--noise-level", objective.noise_level); !s) return s;
-  if (Status s = parse_float_option(o, "--sparsity", objective.sparsity); !s) return s;
-  if (Status s = parse_float_option(o, "--beta", objective.beta); !s) return s;
-  if (Status s = objective.validate(); !s) return Status::error("--variant " + std::string(to_string(objective.variant)) + ": " + s.message());
-  return Status::ok();
-}
-
 // The variant's own test terms: test_kl (vae), test_penalty and the near-zero code units (sparse).
 void add_variant_terms(ordered_json& line, const Objective& objective, const Evaluation& e) {
   if (objective.variational()) line["test_kl"] = e.kl;
@@ -276,7 +249,7 @@ void add_variant_terms(ordered_json& line, const Objective& objective, const Eva
 std::string variant_terms_text(const SessionSettings& settings, const Evaluation& e) {
   if (settings.objective.variational()) return "  KL " + fixed(e.kl, 2);
   if (settings.objective.sparse()) {
-    return "  near-zero units " + fixed(e.near_zero, 1) + "/" + std::to_string(settings.architecture.latent);
+    return "  near-zero units " + fixed(e.near_zero, 1) + "/" + std::to_string(settings.shape.latent);
   }
   return "";
 }
@@ -300,134 +273,144 @@ Status check_training_memory(const TrainConfig& config, std::uint64_t budget, co
   return check_memory(training_memory(config, 0, 0), budget, request_text(config, verb), kMemoryHint);
 }
 
-int train_command(const std::vector<std::string>& args, CliIo io) {
-  Options o;
-  if (Status s = parse_options(args, "train",
-                               {"--images", "--labels", "--test-images", "--test-labels", "--epochs", "--batch", "--lr",
-                                "--latent", "--hidden", "--activation", "--loss", "--optimizer", "--seed", "--save",
-                                "--threads", "--variant", "--noise", "--noise-level", "--sparsity", "--beta",
-                                "--memory-limit"},
-                               {"--json"}, o);
-      !s) {
-    return fail(io, s);
-  }
-  SessionSettings settings;
-  long long seed = 1;
-  if (Status s = parse_int_option(o, "--epochs", 1, SessionSettings::kMaxEpochs, settings.target_epochs); !s) return fail(io, s);
-  if (Status s = parse_int_option(o, "--batch", 1, TrainConfig::kMaxBatch, settings.batch_size); !s) return fail(io, s);
-  if (Status s = parse_int_option(o, "--threads", 1, TrainConfig::kMaxThreads, settings.threads); !s) return fail(io, s);
-  if (Status s = parse_float_option(o, "--lr", settings.optimizer.learning_rate); !s) return fail(io, s);
-  if (Status s = parse_int_option(o, "--latent", Architecture::kMinLatent, Architecture::kMaxLatent,
-                                  settings.architecture.latent);
-      !s) {
-    return fail(io, s);
-  }
-  if (Status s = parse_int_option(o, "--seed", 0LL, 9007199254740991LL, seed); !s) return fail(io, s);
-  settings.seed = static_cast<std::uint64_t>(seed);
-  if (o.has("--hidden")) {
-    if (Status s = parse_hidden_list(o.get("--hidden"), settings.architecture.hidden); !s) return fail(io, s);
-  }
-  if (o.has("--activation")) {
-    auto a = parse_activation(o.get("--activation"));
-    if (!a) return fail(io, Status::error("--activation: expected relu, sigmoid, tanh or linear, got " + quote_text(o.get("--activation"))));
-    settings.architecture.activation = *a;
-  }
-  if (o.has("--loss")) {
-    auto l = parse_loss(o.get("--loss"));
-    if (!l) return fail(io, Status::error("--loss: expected bce or mse, got " + quote_text(o.get("--loss"))));
-    settings.loss = *l;
-  }
-  if (o.has("--optimizer")) {
-    auto k = parse_optimizer(o.get("--optimizer"));
-    if (!k) return fail(io, Status::error("--optimizer: expected adam or sgd, got " + quote_text(o.get("--optimizer"))));
-    settings.optimizer.kind = *k;
-  }
-  if (Status s = parse_objective(o, settings.objective); !s) return fail(io, s);
+// What `latent train` was asked to do, read and checked before any file is touched.
+struct TrainRun {
+  Settings settings;
+  std::uint64_t budget = kDefaultMemoryBudget;
+  std::string save;  // empty: not saved
+  bool json = false;
+  Options options;   // for the data files
+};
+
+Status read_train_run(const std::vector<std::string>& args, TrainRun& run) {
+  std::set<std::string> valued = setting_flags();
+  valued.insert({"--images", "--labels", "--test-images", "--test-labels", "--save", "--memory-limit"});
+  Options& o = run.options;
+  if (Status s = parse_options(args, "train", valued, {"--json"}, o); !s) return s;
   // Every setting is checked before any file is touched (the data's pixel count is checked against the model
   // once it is read).
-  if (Status s = settings.validate(); !s) return fail(io, s);
-  std::uint64_t budget = 0;
-  if (Status s = parse_memory_limit(o, budget); !s) return fail(io, s);
-  settings.architecture.input = 784;  // the bundled digits' (other data is checked again once read)
-  if (Status s = check_training_memory(settings.train_config(), budget, "training"); !s) return fail(io, s);
+  if (Status s = read_settings(o, run.settings); !s) return s;
+  if (Status s = parse_memory_limit(o, run.budget); !s) return s;
+  run.settings.session.shape.input = 784;  // the bundled digits' (other data is checked again once read)
+  if (Status s = check_training_memory(run.settings.session, run.budget, "training"); !s) return s;
+  run.json = o.flags.count("--json") != 0;
   if (o.has("--save")) {
-    if (o.get("--save").empty()) return fail(io, Status::error("--save: the file name is empty"));
-    if (Status s = check_writable(o.get("--save")); !s) return fail(io, s);  // before, not after, training
+    run.save = o.get("--save");
+    if (run.save.empty()) return Status::error("--save: the file name is empty");
+    if (Status s = check_writable(run.save); !s) return s;  // before, not after, training
   }
+  return Status::ok();
+}
 
-  auto data = std::make_shared<TrainTestData>();
-  if (Status s = select_data(o, *data); !s) return fail(io, s);
-  auto split = std::make_shared<const DatasetSplit>(DatasetSplit{std::move(data->train), std::move(data->test)});
-  std::unique_ptr<TrainingSession> session;
-  if (Status s = TrainingSession::create(split, settings, session, true, SessionLimits{budget, 0, kMemoryHint}); !s) {
-    return fail(io, s);
+// The data, and a session on it.
+Status start_session(TrainRun& run, std::string& description, std::unique_ptr<TrainingSession>& session) {
+  TrainTestData data;
+  if (Status s = select_data(run.options, data); !s) return s;
+  description = data.description;
+  auto split = std::make_shared<const DatasetSplit>(DatasetSplit{std::move(data.train), std::move(data.test)});
+  if (Status s = TrainingSession::create(split, run.settings.session, session, true, SessionLimits{run.budget, 0, kMemoryHint}); !s) {
+    return s;
   }
-  settings = session->settings();
+  run.settings.session = session->settings();
+  return Status::ok();
+}
 
-  const bool json = o.flags.count("--json") != 0;
-  std::ostream& notes = json ? io.err : io.out;
-  if (!json || io.progress) {
-    notes << "training " << settings.architecture.describe() << ", " << to_string(settings.loss) << ", "
-          << to_string(settings.optimizer.kind) << " lr " << settings.optimizer.learning_rate << ", "
-          << settings.objective.describe() << ", batch "
-          << settings.batch_size << ", seed " << settings.seed << ", " << settings.threads
-          << (settings.threads == 1 ? " thread" : " threads") << " on " << split->train.size() << " train / "
-          << split->test.size() << " test images (" << data->description << ")\n";
+void print_header(const TrainRun& run, const TrainingSession& session, const std::string& description, std::ostream& notes) {
+  const SessionSettings& s = run.settings.session;
+  notes << "training " << s.architecture().describe() << ", " << to_string(s.loss) << ", " << to_string(s.optimizer.kind)
+        << " lr " << s.optimizer.learning_rate << ", " << s.objective.describe() << ", batch " << s.batch_size
+        << ", seed " << s.seed << ", " << s.threads << (s.threads == 1 ? " thread" : " threads") << " on "
+        << session.data().train.size() << " train / " << session.data().test.size() << " test images (" << description
+        << ")\n";
+}
+
+void print_epoch(const TrainRun& run, const EpochRecord& e, std::ostream& out) {
+  const SessionSettings& settings = run.settings.session;
+  const double rate = static_cast<double>(e.samples) / std::max(e.train_seconds, 1e-9);
+  if (run.json) {
+    ordered_json line;
+    line["epoch"] = e.epoch;
+    line["train_loss"] = e.train_loss;
+    line["test_loss"] = e.test_loss;
+    add_variant_terms(line, settings.objective, e.test);
+    line["samples_per_sec"] = std::round(rate * 10) / 10;
+    line["seconds"] = std::round(e.seconds * 10000) / 10000;
+    out << line.dump() << "\n" << std::flush;
+    return;
   }
+  out << "epoch " << e.epoch << "/" << settings.target_epochs << "  train " << fixed(e.train_loss, 4) << "  test "
+      << fixed(e.test_loss, 4) << variant_terms_text(settings, e.test) << "  " << with_thousands(rate) << " samples/s  "
+      << fixed(e.seconds, 2) << " s\n" << std::flush;
+}
 
-  // The session's own loop, in slices of a tenth of a second: the progress bar between them, a line per epoch.
+// The session's own loop, in slices of a tenth of a second: the progress bar between them, a line per epoch.
+Snapshot train_to_target(const TrainRun& run, TrainingSession& session, CliIo& io) {
   ProgressBar bar(io.err, io.progress);
-  session->handle(command::Start{});
+  session.handle(command::Start{});
   std::size_t reported = 0;
-  while (session->training()) {
-    session->run_for(0.1);
-    const Snapshot now = session->snapshot(false);
+  while (session.training()) {
+    session.run_for(0.1);
+    const Snapshot now = session.snapshot(false);
     for (; reported < now.epochs.size(); ++reported) {
-      const EpochRecord& e = now.epochs[reported];
-      const double rate = static_cast<double>(e.samples) / std::max(e.train_seconds, 1e-9);
       bar.clear();
-      if (json) {
-        ordered_json line;
-        line["epoch"] = e.epoch;
-        line["train_loss"] = e.train_loss;
-        line["test_loss"] = e.test_loss;
-        add_variant_terms(line, settings.objective, e.test);
-        line["samples_per_sec"] = std::round(rate * 10) / 10;
-        line["seconds"] = std::round(e.seconds * 10000) / 10000;
-        io.out << line.dump() << "\n" << std::flush;
-      } else {
-        io.out << "epoch " << e.epoch << "/" << settings.target_epochs << "  train " << fixed(e.train_loss, 4)
-               << "  test " << fixed(e.test_loss, 4) << variant_terms_text(settings, e.test) << "  "
-               << with_thousands(rate) << " samples/s  "
-               << fixed(e.seconds, 2) << " s\n" << std::flush;
-      }
+      print_epoch(run, now.epochs[reported], io.out);
     }
     if (now.training) {
-      bar.update(now.epoch + 1, settings.target_epochs, now.batch_in_epoch, now.batches_per_epoch, now.train_loss,
-                 now.samples_per_sec);
+      bar.update(now.epoch + 1, run.settings.session.target_epochs, now.batch_in_epoch, now.batches_per_epoch,
+                 now.train_loss, now.samples_per_sec);
     }
   }
+  bar.clear();
+  return session.snapshot(!run.save.empty());
+}
 
-  const Snapshot last = session->snapshot(o.has("--save"));
-  // The divergence guard stopped training and put the last good weights back: say so, and save only weights
-  // that were trained (an epoch or more).
+// The divergence guard stopped training and put the last good weights back: say so, and save only weights that
+// were trained (an epoch or more).
+int finish_training(const TrainRun& run, const Snapshot& last, const std::string& description, CliIo& io) {
   const bool diverged = !last.diverged.empty();
-  if (diverged) {
-    bar.clear();
-    io.err << "latent: error: " << last.diverged << "\n";
-  }
-  if (o.has("--save") && (!diverged || last.epoch > 0)) {
-    const auto model = snapshot_model(last);
-    const Metadata extra = training_metadata(last, data->description);
-    if (Status s = save_safetensors(o.get("--save"), *model, extra); !s) return fail(io, s);
-    notes << "saved " << (diverged ? "the last good weights" : "weights") << " to " << o.get("--save") << "\n";
+  if (diverged) io.err << "latent: error: " << last.diverged << "\n";
+  if (!run.save.empty() && (!diverged || last.epoch > 0)) {
+    if (Status s = save_safetensors(run.save, *snapshot_model(last), training_metadata(last, description)); !s) {
+      return fail(io, s);
+    }
+    (run.json ? io.err : io.out) << "saved " << (diverged ? "the last good weights" : "weights") << " to " << run.save << "\n";
   }
   return diverged ? kExitFailure : kExitOk;
+}
+
+int train_command(const std::vector<std::string>& args, CliIo io) {
+  TrainRun run;
+  if (Status s = read_train_run(args, run); !s) return fail(io, s);
+  std::string description;
+  std::unique_ptr<TrainingSession> session;
+  if (Status s = start_session(run, description, session); !s) return fail(io, s);
+  if (!run.json || io.progress) print_header(run, *session, description, run.json ? io.err : io.out);
+  const Snapshot last = train_to_target(run, *session, io);
+  return finish_training(run, last, description, io);
 }
 
 //-----------------------------------------------------------------------------------------------------------
 // [SECTION] latent eval
 //-----------------------------------------------------------------------------------------------------------
+
+// The test images: --images/--labels, or the bundled subset's test split; they must fit the model.
+Status eval_data(const Options& o, const Autoencoder& model, Dataset& test, std::string& description) {
+  if (o.has("--images") != o.has("--labels")) return Status::error("--images and --labels must be given together");
+  if (o.has("--images")) {
+    if (Status s = load_dataset(o.get("--images"), o.get("--labels"), test); !s) return s;
+    description = o.get("--images");
+  } else {
+    Dataset all;
+    if (Status s = load_bundled_mnist(assets_dir(), all); !s) return s;
+    test = split_stratified(all).test;
+    description = "bundled MNIST subset, test split";
+  }
+  if (test.pixels() != model.architecture().input) {
+    return Status::error(description + ": images have " + std::to_string(test.pixels()) + " pixels; the model " +
+                         o.get("--weights") + " takes " + std::to_string(model.architecture().input));
+  }
+  return Status::ok();
+}
 
 int eval_command(const std::vector<std::string>& args, CliIo io) {
   Options o;
@@ -436,12 +419,9 @@ int eval_command(const std::vector<std::string>& args, CliIo io) {
     return fail(io, s);
   }
   if (!o.has("--weights")) return fail(io, Status::error("latent eval: --weights F.safetensors is required"));
-  Loss loss = Loss::BinaryCrossEntropy;
-  if (o.has("--loss")) {
-    auto l = parse_loss(o.get("--loss"));
-    if (!l) return fail(io, Status::error("--loss: expected bce or mse, got " + quote_text(o.get("--loss"))));
-    loss = *l;
-  }
+  Settings settings;
+  if (Status s = read_settings(o, settings, {"--loss"}); !s) return fail(io, s);
+  const Loss loss = settings.session.loss;
   std::uint64_t budget = 0;
   if (Status s = parse_memory_limit(o, budget); !s) return fail(io, s);
   std::unique_ptr<Autoencoder> model;
@@ -451,35 +431,21 @@ int eval_command(const std::vector<std::string>& args, CliIo io) {
   if (Status s = objective_from_metadata(meta, model->architecture(), o.get("--weights"), objective); !s) {
     return fail(io, s);
   }
-
   Dataset test;
   std::string description;
-  if (o.has("--images") != o.has("--labels")) return fail(io, Status::error("--images and --labels must be given together"));
-  if (o.has("--images")) {
-    if (Status s = load_dataset(o.get("--images"), o.get("--labels"), test); !s) return fail(io, s);
-    description = o.get("--images");
-  } else {
-    Dataset all;
-    if (Status s = load_bundled_mnist(assets_dir(), all); !s) return fail(io, s);
-    test = split_stratified(all).test;
-    description = "bundled MNIST subset, test split";
-  }
-  if (test.pixels() != model->architecture().input) {
-    return fail(io, Status::error(description + ": images have " + std::to_string(test.pixels()) + " pixels; the model " +
-                                  o.get("--weights") + " takes " + std::to_string(model->architecture().input)));
-  }
+  if (Status s = eval_data(o, *model, test, description); !s) return fail(io, s);
   const Evaluation e = mean_of(sum_losses(*model, test, loss, objective, 256, 0, test.size()), test.size());
-  const float value = e.reconstruction;
   if (o.flags.count("--json") != 0) {
     ordered_json line;
-    line["test_loss"] = value;
+    line["test_loss"] = e.reconstruction;
     add_variant_terms(line, objective, e);
     line["images"] = test.size();
     line["loss"] = to_string(loss);
     io.out << line.dump() << "\n";
   } else {
-    io.out << "test loss (" << to_string(loss) << "): " << fixed(value, 4) << " on " << test.size() << " images ("
-           << description << "), model " << model->architecture().describe() << ", " << objective.describe() << "\n";
+    io.out << "test loss (" << to_string(loss) << "): " << fixed(e.reconstruction, 4) << " on " << test.size()
+           << " images (" << description << "), model " << model->architecture().describe() << ", "
+           << objective.describe() << "\n";
   }
   return kExitOk;
 }
@@ -488,24 +454,8 @@ int eval_command(const std::vector<std::string>& args, CliIo io) {
 // [SECTION] latent bench
 //-----------------------------------------------------------------------------------------------------------
 
-int bench_command(const std::vector<std::string>& args, CliIo io) {
-  Options o;
-  if (Status s = parse_options(args, "bench", {"--batch", "--steps", "--threads", "--memory-limit"}, {"--json"}, o); !s) {
-    return fail(io, s);
-  }
-  TrainConfig config;  // the seed model
-  int steps = 200;
-  if (Status s = parse_int_option(o, "--batch", 1, TrainConfig::kMaxBatch, config.batch_size); !s) return fail(io, s);
-  if (Status s = parse_int_option(o, "--steps", 1, 1000000, steps); !s) return fail(io, s);
-  if (Status s = parse_int_option(o, "--threads", 1, TrainConfig::kMaxThreads, config.threads); !s) return fail(io, s);
-  std::uint64_t budget = 0;
-  if (Status s = parse_memory_limit(o, budget); !s) return fail(io, s);
-  if (Status s = check_training_memory(config, budget, "benchmarking"); !s) return fail(io, s);
-
-  Dataset all;
-  if (Status s = load_bundled_mnist(assets_dir(), all); !s) return fail(io, s);
-  const BenchmarkResult r = run_training_benchmark(all, config, steps);
-  if (o.flags.count("--json") != 0) {
+void print_bench(const TrainConfig& config, int steps, const BenchmarkResult& r, bool json, std::ostream& out) {
+  if (json) {
     ordered_json line;
     line["samples_per_sec"] = std::round(r.samples_per_sec * 10) / 10;
     line["gflops"] = std::round(r.gflops * 100) / 100;
@@ -513,13 +463,30 @@ int bench_command(const std::vector<std::string>& args, CliIo io) {
     line["threads"] = config.threads;
     line["steps"] = steps;
     line["seconds"] = std::round(r.seconds * 10000) / 10000;
-    io.out << line.dump() << "\n";
-  } else {
-    io.out << "seed model " << config.architecture.describe() << ", batch " << config.batch_size << ", "
-           << config.threads << (config.threads == 1 ? " thread: " : " threads: ") << with_thousands(r.samples_per_sec)
-           << " samples/s, " << fixed(r.gflops, 1) << " GFLOP/s (" << steps << " steps in " << fixed(r.seconds, 3)
-           << " s)\n";
+    out << line.dump() << "\n";
+    return;
   }
+  out << "seed model " << config.architecture().describe() << ", batch " << config.batch_size << ", " << config.threads
+      << (config.threads == 1 ? " thread: " : " threads: ") << with_thousands(r.samples_per_sec) << " samples/s, "
+      << fixed(r.gflops, 1) << " GFLOP/s (" << steps << " steps in " << fixed(r.seconds, 3) << " s)\n";
+}
+
+int bench_command(const std::vector<std::string>& args, CliIo io) {
+  Options o;
+  if (Status s = parse_options(args, "bench", {"--batch", "--steps", "--threads", "--memory-limit"}, {"--json"}, o); !s) {
+    return fail(io, s);
+  }
+  Settings settings;  // the seed model
+  int steps = 200;
+  if (Status s = read_settings(o, settings, {"--batch", "--threads"}); !s) return fail(io, s);
+  if (Status s = parse_steps(o, steps); !s) return fail(io, s);
+  const TrainConfig& config = settings.session;
+  std::uint64_t budget = 0;
+  if (Status s = parse_memory_limit(o, budget); !s) return fail(io, s);
+  if (Status s = check_training_memory(config, budget, "benchmarking"); !s) return fail(io, s);
+  Dataset all;
+  if (Status s = load_bundled_mnist(assets_dir(), all); !s) return fail(io, s);
+  print_bench(config, steps, run_training_benchmark(all, config, steps), o.flags.count("--json") != 0, io.out);
   return kExitOk;
 }
 
@@ -529,14 +496,21 @@ int bench_command(const std::vector<std::string>& args, CliIo io) {
 // [SECTION] Dispatch
 //-----------------------------------------------------------------------------------------------------------
 
+Status parse_train_settings(const std::vector<std::string>& args, Settings& settings) {
+  TrainRun run;
+  if (Status s = read_train_run(args, run); !s) return s;
+  settings = run.settings;
+  return Status::ok();
+}
+
 int run_cli(const std::vector<std::string>& args, CliIo io) {
   if (args.empty()) {
-    io.err << kUsage;
+    io.err << usage();
     return kExitBadInput;
   }
   const std::string& command = args[0];
   if (command == "--help" || command == "-h" || command == "help") {
-    io.out << kUsage;
+    io.out << usage();
     return kExitOk;
   }
   if (command == "--version") {

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "core/settings_schema.hpp"
+
 namespace latent {
 
 struct CliIo {
@@ -19,5 +21,10 @@ inline constexpr int kExitBadInput = 2;    // bad arguments or bad files
 
 // args excludes the program name. Returns the process exit status.
 int run_cli(const std::vector<std::string>& args, CliIo io);
+
+// The settings `latent train ARGS...` would train with (args: "train" and its options), checked as train checks
+// them before it reads any data; for tests that hold the command line's parser against the link's and the script
+// API's (settings_schema.hpp).
+Status parse_train_settings(const std::vector<std::string>& args, Settings& settings);
 
 }  // namespace latent

@@ -67,7 +67,7 @@ std::string Architecture::describe() const {
   return text + " " + to_string(activation) + (variational ? " vae" : "");
 }
 
-std::string Architecture::hidden_list() const {
+std::string ModelShape::hidden_list() const {
   std::string text;
   for (int w : hidden) {
     if (!text.empty()) text += ',';

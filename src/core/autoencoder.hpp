@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/layers.hpp"
@@ -20,7 +21,10 @@
 
 namespace latent {
 
-struct Architecture {
+// The layers a person chooses: input -> hidden... -> latent -> hidden reversed... -> input, dense, one activation.
+// Whether the code is sampled (a variational autoencoder) is not a choice of its own: it follows the training
+// objective's variant (TrainConfig::architecture() joins the two), so it is stored once, there.
+struct ModelShape {
   static constexpr int kMinLatent = 2;
   static constexpr int kMaxLatent = 256;
   static constexpr int kMaxHiddenLayers = 6;
@@ -31,9 +35,19 @@ struct Architecture {
   std::vector<int> hidden;  // encoder widths between input and latent; the decoder mirrors them
   int latent = 32;
   Activation activation = Activation::ReLU;  // every layer but the output layer (sigmoid)
-  // A variational autoencoder's shape: the encoder's last layer outputs the code's mean and log-variance
-  // (2 * latent rows, no activation), and the decoder reads a latent-sized code (objective.hpp).
+
+  std::string hidden_list() const;  // "128,64", or "" for none
+  bool operator==(const ModelShape&) const = default;
+};
+
+// A model as it is built and stored: its shape, and whether it is variational. A variational autoencoder's
+// encoder ends in the code's mean and log-variance (2 * latent rows, no activation), and the decoder reads a
+// latent-sized code (objective.hpp). A weights file states both.
+struct Architecture : ModelShape {
   bool variational = false;
+
+  Architecture() = default;
+  Architecture(ModelShape shape, bool is_variational) : ModelShape(std::move(shape)), variational(is_variational) {}
 
   Status validate() const;
   std::vector<int> widths() const;  // {input, hidden..., latent, hidden reversed..., input}
@@ -48,7 +62,6 @@ struct Architecture {
   int encoder_layer_count() const { return static_cast<int>(hidden.size()) + 1; }
   int layer_count() const { return 2 * encoder_layer_count(); }
   std::string describe() const;       // "784-128-64-32-64-128-784 relu", "784-512-2-512-784 relu vae"
-  std::string hidden_list() const;    // "128,64", or "" for none
   bool operator==(const Architecture&) const = default;
 };
 
@@ -88,6 +101,11 @@ template <class T> class BasicAutoencoder {
 
   // Mean loss of reconstructing x (forward only), over all count * input elements.
   T loss(const T* x, int count, Loss loss);
+  // Each image's reconstruction loss, the mean over its pixels, from the output logits by the same loss function
+  // training uses (loss_forward): `input` (input, count) fed forward, `target` what it should reconstruct (they may
+  // be the same pointer), one loss per image into `losses`. `code` and `y`, if given, get the codes (a VAE's mean)
+  // and the reconstructions. The one per-image loss: the explorer's test digits and the drawing both use it.
+  void image_losses(const T* input, const T* target, int count, Loss loss, T* losses, T* code = nullptr, T* y = nullptr);
   // The same from `input` against `target` (the denoiser's noisy and clean images), adding into `sums` the
   // per-image terms summed over the images: the reconstruction loss (mean over pixels), sum |code| and the KL
   // term (variational models, from the code's mean and log-variance), and the number of near-zero code units.

@@ -24,7 +24,7 @@ BenchmarkResult run_training_benchmark(const Dataset& data, const TrainConfig& c
   const double samples = static_cast<double>(trainer.samples_seen() - before);
   if (r.seconds > 0) {
     r.samples_per_sec = samples / r.seconds;
-    r.gflops = r.samples_per_sec * training_flops_per_sample(config.architecture) / 1e9;
+    r.gflops = r.samples_per_sec * training_flops_per_sample(config.architecture()) / 1e9;
   }
   r.ms_per_step = steps > 0 ? r.seconds * 1000.0 / steps : 0;
   return r;

@@ -12,6 +12,8 @@ namespace latent {
 // 784 x 32 products, 250,880 flops.
 double training_flops_per_sample(const Architecture& arch);
 
+inline constexpr int kMaxBenchSteps = 1000000;  // timed steps a benchmark may ask for
+
 struct BenchmarkResult {
   double samples_per_sec = 0;
   double gflops = 0;  // GFLOP/s of the matrix products

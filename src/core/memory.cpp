@@ -38,7 +38,7 @@ std::uint64_t model_memory(const Architecture& arch) { return 2 * arch.parameter
 
 MemoryNeed training_memory(const TrainConfig& config, std::size_t train_images, std::size_t test_images,
                            int view_models) {
-  const Architecture& arch = config.architecture;
+  const Architecture arch = config.architecture();
   // A batch larger than the training set is the whole set (the trainer's last batch is the remainder).
   std::uint64_t batch = static_cast<std::uint64_t>(std::max(1, config.batch_size));
   if (train_images > 0) batch = std::min<std::uint64_t>(batch, train_images);
@@ -112,7 +112,7 @@ std::string compact_description(const Architecture& arch) {
 }
 
 std::string request_text(const TrainConfig& config, const std::string& verb) {
-  return verb + " " + compact_description(config.architecture) + " at batch " + std::to_string(config.batch_size) +
+  return verb + " " + compact_description(config.architecture()) + " at batch " + std::to_string(config.batch_size) +
          " on " + std::to_string(config.threads) + " thread(s)";
 }
 

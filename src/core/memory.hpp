@@ -36,7 +36,7 @@ struct MemoryNeed {
   std::string describe() const;  // "1.9 GB (weights 1.6 GB, batch work 250 MB, data 8.2 MB)"
 };
 
-// A session training `config` on `train_images` and evaluating on `test_images` (of config.architecture.input
+// A session training `config` on `train_images` and evaluating on `test_images` (of config.shape.input
 // pixels), with `view_models` inference copies of the model beside it (0 for the CLI).
 MemoryNeed training_memory(const TrainConfig& config, std::size_t train_images, std::size_t test_images,
                            int view_models = 0);

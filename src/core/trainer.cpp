@@ -8,13 +8,9 @@
 namespace latent {
 
 Status TrainConfig::validate() const {
-  if (Status s = architecture.validate(); !s) return s;
+  if (Status s = architecture().validate(); !s) return s;
   if (Status s = optimizer.validate(); !s) return s;
   if (Status s = objective.validate(); !s) return s;
-  if (objective.variational() != architecture.variational) {
-    return Status::error(objective.variational() ? "a variational autoencoder needs the variational architecture"
-                                                 : "a variational architecture trains only as a variational autoencoder");
-  }
   if (batch_size < 1 || batch_size > kMaxBatch) {
     return Status::error("batch size " + std::to_string(batch_size) + " is out of range (1 to " +
                          std::to_string(kMaxBatch) + ")");
@@ -31,9 +27,9 @@ Status TrainConfig::validate() const {
 
 Status Trainer::validate_data(const Dataset& data, const TrainConfig& config, const char* what) {
   if (data.size() == 0) return Status::error(std::string(what) + " set is empty");
-  if (data.pixels() != config.architecture.input) {
+  if (data.pixels() != config.shape.input) {
     return Status::error(std::string(what) + " images have " + std::to_string(data.pixels()) +
-                         " pixels; the model's input has " + std::to_string(config.architecture.input));
+                         " pixels; the model's input has " + std::to_string(config.shape.input));
   }
   return Status::ok();
 }
@@ -57,7 +53,7 @@ void Trainer::set_threads(int threads) {
 }
 
 void Trainer::set_objective(const Objective& objective) {
-  if (objective.variational() != config_.architecture.variational) return;
+  if (objective.variational() != config_.objective.variational()) return;
   config_.objective = objective;
   size_buffers();
 }
@@ -71,21 +67,21 @@ void Trainer::restore_parameters(std::span<const float> parameters) {
 void Trainer::size_buffers() {
   // A batch larger than the training set is the whole set.
   const auto batch = std::min(static_cast<std::size_t>(config_.batch_size), std::max<std::size_t>(train_.size(), 1));
-  batch_data_.resize(static_cast<std::size_t>(config_.architecture.input) * batch);
+  batch_data_.resize(static_cast<std::size_t>(config_.shape.input) * batch);
   noisy_data_.resize(config_.objective.denoising() ? batch_data_.size() : 0);
-  eps_data_.resize(config_.architecture.variational ? static_cast<std::size_t>(config_.architecture.latent) * batch : 0);
+  eps_data_.resize(config_.objective.variational() ? static_cast<std::size_t>(config_.shape.latent) * batch : 0);
   part_terms_.assign(static_cast<std::size_t>(config_.threads), {});
 }
 
 void Trainer::make_replicas() {
   size_buffers();
   replicas_.clear();
-  for (int k = 1; k < config_.threads; ++k) replicas_.push_back(std::make_unique<Autoencoder>(config_.architecture));
+  for (int k = 1; k < config_.threads; ++k) replicas_.push_back(std::make_unique<Autoencoder>(config_.architecture()));
 }
 
 void Trainer::reset(std::uint64_t seed) {
   config_.seed = seed;
-  model_ = std::make_unique<Autoencoder>(config_.architecture);
+  model_ = std::make_unique<Autoencoder>(config_.architecture());
   model_->initialize(seed);
   make_replicas();
   // A separate stream for the batch order, so that weights and order do not depend on each other's use.
@@ -99,11 +95,8 @@ void Trainer::reset(std::uint64_t seed) {
 }
 
 void Trainer::adopt(const Autoencoder& model) {
-  config_.architecture = model.architecture();
+  config_.take_architecture(model.architecture());
   model_ = std::make_unique<Autoencoder>(model);
-  config_.objective.variant = model.architecture().variational ? Variant::Variational
-                              : config_.objective.variational()  ? Variant::Plain
-                                                                 : config_.objective.variant;
   make_replicas();
   optimizer_.reset();
   epoch_ = 0;
@@ -198,7 +191,7 @@ float Trainer::parallel_step(const std::size_t* indices, int count) {
 
 float Trainer::slice_gradients(Autoencoder& model, const std::size_t* indices, std::size_t first, int count,
                                Autoencoder::Terms& terms) {
-  const auto input = static_cast<std::size_t>(config_.architecture.input);
+  const auto input = static_cast<std::size_t>(config_.shape.input);
   const auto step = static_cast<std::uint64_t>(steps_);
   float* x = batch_data_.data() + first * input;
   gather_columns(train_, indices, count, x);
@@ -209,8 +202,8 @@ float Trainer::slice_gradients(Autoencoder& model, const std::size_t* indices, s
     fed = noisy;
   }
   float* eps = nullptr;
-  if (config_.architecture.variational) {
-    const auto latent = static_cast<std::size_t>(config_.architecture.latent);
+  if (config_.objective.variational()) {
+    const auto latent = static_cast<std::size_t>(config_.shape.latent);
     eps = eps_data_.data() + first * latent;
     draw_normals(eps, static_cast<int>(latent), count, config_.seed, step, first);
   }

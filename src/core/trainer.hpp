@@ -24,9 +24,9 @@
 namespace latent {
 
 struct TrainConfig {
-  Architecture architecture;
+  ModelShape shape;
   Loss loss = Loss::BinaryCrossEntropy;
-  Objective objective;  // objective.variational() must match architecture.variational
+  Objective objective;  // its variant also says whether the model is variational
   OptimizerConfig optimizer;
   int batch_size = 256;
   std::uint64_t seed = 1;
@@ -34,7 +34,17 @@ struct TrainConfig {
 
   static constexpr int kMaxBatch = 65536;
   static constexpr int kMaxThreads = 64;  // and never more than kThreadsAvailable (worker_pool.hpp)
+  // The model these settings train: the shape, variational when the objective is.
+  Architecture architecture() const { return {shape, objective.variational()}; }
+  // Takes a model's architecture: its shape, and the VAE exactly when it is variational (the other variants train
+  // any plain model, so a plain one keeps the variant unless it was the VAE).
+  void take_architecture(const Architecture& arch) {
+    shape = arch;
+    if (arch.variational) objective.variant = Variant::Variational;
+    else if (objective.variational()) objective.variant = Variant::Plain;
+  }
   Status validate() const;
+  bool operator==(const TrainConfig&) const = default;
 };
 
 // Mean reconstruction loss of `model` over all of `data` (forward only), `chunk` images at a time. With a denoising

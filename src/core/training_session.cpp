@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "core/format.hpp"
+#include "core/settings_schema.hpp"
 
 namespace latent {
 
@@ -15,26 +16,14 @@ namespace latent {
 // SessionSettings
 // ---------------------------------------------------------------------------------------------------------
 
-TrainConfig SessionSettings::train_config() const {
-  TrainConfig c;
-  c.architecture = architecture;
-  c.architecture.variational = objective.variational();
-  c.objective = objective;
-  c.loss = loss;
-  c.optimizer = optimizer;
-  c.batch_size = batch_size;
-  c.seed = seed;
-  c.threads = threads;
-  return c;
-}
-
+// Each setting by its row's rule (settings_schema.hpp), with the same message as every parser gives; then what no
+// single row can say (the shape as a whole, threads this build cannot start).
 Status SessionSettings::validate() const {
-  if (Status s = train_config().validate(); !s) return s;
-  if (target_epochs < 1 || target_epochs > kMaxEpochs) {
-    return Status::error("epoch target " + std::to_string(target_epochs) + " is out of range (1 to " +
-                         std::to_string(kMaxEpochs) + ")");
+  const Settings wrapped{*this};
+  for (const SettingRow& row : settings_schema()) {
+    if (Status s = check_setting(row, wrapped); !s) return s;
   }
-  return Status::ok();
+  return train_config().validate();
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -44,8 +33,7 @@ Status SessionSettings::validate() const {
 Status TrainingSession::create(std::shared_ptr<const DatasetSplit> data, SessionSettings settings,
                                std::unique_ptr<TrainingSession>& out, bool evaluate, SessionLimits limits) {
   if (!data) return Status::error("no data");
-  settings.architecture.input = data->train.pixels();
-  settings.architecture.variational = settings.objective.variational();
+  settings.shape.input = data->train.pixels();
   if (Status s = settings.validate(); !s) return s;
   const TrainConfig config = settings.train_config();
   if (Status s = Trainer::validate_data(data->train, config, "training"); !s) return s;
@@ -123,8 +111,7 @@ void TrainingSession::refuse(const Status& why) { error_ = why.message(); }
 
 void TrainingSession::apply(const command::Apply& c) {
   SessionSettings wanted = c.settings;
-  wanted.architecture.input = data_->train.pixels();
-  wanted.architecture.variational = wanted.objective.variational();
+  wanted.shape.input = data_->train.pixels();
   if (Status s = wanted.validate(); !s) return refuse(s);
   if (Status s = check_memory_for(wanted); !s) return refuse(s);
   const bool new_model = !wanted.same_model_as(settings_);
@@ -173,10 +160,7 @@ void TrainingSession::adopt(const command::Adopt& c) {
                                 std::to_string(data_->train.pixels()) + " pixels"));
   }
   SessionSettings wanted = settings_;
-  wanted.architecture = a;
-  // The weights' shape says whether they are variational; the other variants train any plain model.
-  if (a.variational) wanted.objective.variant = Variant::Variational;
-  else if (wanted.objective.variational()) wanted.objective.variant = Variant::Plain;
+  wanted.take_architecture(a);
   wanted.target_epochs = SessionSettings{}.target_epochs;  // new weights start a new run
   if (Status s = wanted.validate(); !s) return refuse(s);
   if (Status s = check_memory_for(wanted); !s) return refuse(s);
@@ -187,11 +171,11 @@ void TrainingSession::adopt(const command::Adopt& c) {
 
 void TrainingSession::bench(const command::Bench& c) {
   SessionSettings s = c.settings;
-  s.architecture.input = data_->train.pixels();
-  s.architecture.variational = s.objective.variational();
+  s.shape.input = data_->train.pixels();
   if (Status v = s.validate(); !v) return refuse(v);
-  if (c.steps < 1 || c.steps > 1000000) {
-    return refuse(Status::error("benchmark steps " + std::to_string(c.steps) + " is out of range (1 to 1000000)"));
+  if (c.steps < 1 || c.steps > kMaxBenchSteps) {
+    return refuse(Status::error("benchmark steps " + std::to_string(c.steps) + " is out of range (1 to " +
+                                std::to_string(kMaxBenchSteps) + ")"));
   }
   // The benchmark's fresh trainer runs beside the session's: the two together must fit.
   {
@@ -439,7 +423,7 @@ Snapshot TrainingSession::snapshot(bool with_parameters) {
 }
 
 std::unique_ptr<Autoencoder> snapshot_model(const Snapshot& snapshot) {
-  auto model = std::make_unique<Autoencoder>(snapshot.settings.architecture);
+  auto model = std::make_unique<Autoencoder>(snapshot.settings.architecture());
   if (snapshot.parameters.size() == model->parameters().size()) {
     std::copy(snapshot.parameters.begin(), snapshot.parameters.end(), model->parameters().begin());
   }

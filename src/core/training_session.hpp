@@ -29,26 +29,19 @@
 
 namespace latent {
 
-// Everything about a training run that a person chooses. The one mapping to the trainer's config is
-// train_config(): the CLI, the page and the desktop window all go through it.
-struct SessionSettings {
-  Architecture architecture;  // architecture.input is set by the data
-  Loss loss = Loss::BinaryCrossEntropy;
-  Objective objective;        // the variant; a variational one makes architecture.variational true
-  OptimizerConfig optimizer;
-  int batch_size = 256;
+// Everything about a training run that a person chooses: the training config (the model's shape, the objective,
+// the optimizer, batch, seed and threads; whether the model is variational follows the objective) and the epoch
+// target. Every setting's name, range and help text is one row of settings_schema.hpp, which the CLI, the page's
+// link and script API, and the Training panel all read.
+struct SessionSettings : TrainConfig {
   int target_epochs = 20;
-  int threads = 1;
-  std::uint64_t seed = 1;
 
   static constexpr int kMaxEpochs = 100000;
   static constexpr int kEpochsPerExtension = 20;  // what Start adds when the target is already reached
 
-  TrainConfig train_config() const;
+  const TrainConfig& train_config() const { return *this; }
   Status validate() const;
-  bool same_model_as(const SessionSettings& other) const {
-    return train_config().architecture == other.train_config().architecture;
-  }
+  bool same_model_as(const SessionSettings& other) const { return architecture() == other.architecture(); }
   bool operator==(const SessionSettings&) const = default;
 };
 
@@ -146,7 +139,7 @@ struct SessionLimits {
 
 class TrainingSession {
  public:
-  // `data` (split into train and test) must fit settings.architecture (input = the images' pixels) and is shared
+  // `data` (split into train and test) must fit settings.shape (input = the images' pixels) and is shared
   // read-only: nothing may change it while the session lives. Starts with random weights from settings.seed,
   // evaluated at once, or (evaluate = false) by the first finish() or run_for(): on the session's own thread.
   static Status create(std::shared_ptr<const DatasetSplit> data, SessionSettings settings,

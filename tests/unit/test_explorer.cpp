@@ -215,8 +215,8 @@ TEST_CASE("a VAE with a 2-unit code: the grid is its prior at N(0, 1) quantiles,
   REQUIRE(load_bundled_mnist(LATENT_ASSETS_DIR, all).is_ok());
   SessionSettings settings;
   settings.threads = 1;
-  settings.architecture.latent = 2;
-  settings.architecture.hidden = {64};
+  settings.shape.latent = 2;
+  settings.shape.hidden = {64};
   settings.objective.variant = Variant::Variational;
   REQUIRE(lab.init(std::move(all), SessionMode::Sliced, settings).is_ok());
   lab.update(0);

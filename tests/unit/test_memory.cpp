@@ -31,8 +31,8 @@ std::shared_ptr<const DatasetSplit> small_digits() {
 
 SessionSettings settings_for(std::vector<int> hidden, int latent, int batch, int threads, Variant variant) {
   SessionSettings s;
-  s.architecture.hidden = std::move(hidden);
-  s.architecture.latent = latent;
+  s.shape.hidden = std::move(hidden);
+  s.shape.latent = latent;
   s.batch_size = batch;
   s.threads = std::min(threads, kThreadsAvailable);
   s.objective.variant = variant;
@@ -119,12 +119,12 @@ TEST_CASE("memory: a session refuses what does not fit its limit, before allocat
 
   // The largest shape allowed, a larger batch, more threads: each refused with what it needs; the model stays.
   SessionSettings huge = seed;
-  huge.architecture.hidden = std::vector<int>(Architecture::kMaxHiddenLayers, Architecture::kMaxWidth);
+  huge.shape.hidden = std::vector<int>(Architecture::kMaxHiddenLayers, Architecture::kMaxWidth);
   session->handle(command::Apply{huge});
   Snapshot after = session->snapshot(false);
   CHECK_THAT(after.error, Catch::Contains("needs") && Catch::Contains("GB (weights"));
   CHECK(after.weights_revision == revision);
-  CHECK(after.settings.architecture.hidden.empty());
+  CHECK(after.settings.shape.hidden.empty());
 
   SessionSettings big_batch = seed;
   big_batch.batch_size = 1500;
@@ -135,8 +135,8 @@ TEST_CASE("memory: a session refuses what does not fit its limit, before allocat
 
   // Adopting weights of a model too large for the limit.
   SessionSettings wide = seed;
-  wide.architecture.hidden = {1024};
-  auto model = std::make_shared<Autoencoder>(wide.train_config().architecture);
+  wide.shape.hidden = {1024};
+  auto model = std::make_shared<Autoencoder>(wide.architecture());
   session->handle(command::Adopt{model, "wide"});
   after = session->snapshot(false);
   CHECK_THAT(after.error, Catch::Contains("784-1024-32-1024-784") && Catch::Contains("needs"));

@@ -70,19 +70,19 @@ TEST_CASE("a new session: random weights from the seed, nothing trained, a snaps
   CHECK(a.step == 0);
   CHECK(a.commands == 0);
   CHECK(a.batches_per_epoch == 32);
-  CHECK(a.settings.architecture.input == 784);
+  CHECK(a.settings.shape.input == 784);
   CHECK(a.test_loss > 0.6f);
   CHECK(a.test_curve.size() == 1);
-  CHECK(a.parameters.size() == Autoencoder(a.settings.architecture).parameters().size());
+  CHECK(a.parameters.size() == Autoencoder(a.settings.architecture()).parameters().size());
   CHECK(s->snapshot(false).parameters.empty());
   CHECK(s->snapshot().revision > a.revision);
 
   SessionSettings bad;
-  bad.architecture.latent = 1000;
+  bad.shape.latent = 1000;
   std::unique_ptr<TrainingSession> none;
   const Status st = TrainingSession::create(bundled_split(), bad, none);
   CHECK_FALSE(st.is_ok());
-  CHECK(st.message() == "latent size 1000 is out of range (2 to 256)");
+  CHECK(st.message() == "latent size: expected a whole number from 2 to 256, got '1000'");
 }
 
 TEST_CASE("start, steps, pause; the target stops training and Start extends it", "[session]") {
@@ -128,10 +128,10 @@ TEST_CASE("start, steps, pause; the target stops training and Start extends it",
   CHECK(s->snapshot().settings.target_epochs == SessionSettings{}.target_epochs);
   s->handle(command::SetTarget{40});
   SessionSettings wider = s->settings();
-  wider.architecture.latent = 16;
+  wider.shape.latent = 16;
   s->handle(command::Apply{wider});
   CHECK(s->snapshot().settings.target_epochs == SessionSettings{}.target_epochs);
-  wider.architecture.latent = 8;  // a new shape with a target of its own keeps it
+  wider.shape.latent = 8;  // a new shape with a target of its own keeps it
   wider.target_epochs = 7;
   s->handle(command::Apply{wider});
   CHECK(s->snapshot().settings.target_epochs == 7);
@@ -171,11 +171,11 @@ TEST_CASE("reset gives the seed's weights; apply keeps or replaces the model; ba
 
   // A new shape is a new model.
   SessionSettings shape = b.settings;
-  shape.architecture.latent = 16;
-  shape.architecture.hidden = {64};
+  shape.shape.latent = 16;
+  shape.shape.hidden = {64};
   s->handle(command::Apply{shape});
   const Snapshot c = s->snapshot();
-  CHECK(c.settings.architecture.describe() == "784-64-16-64-784 relu");
+  CHECK(c.settings.architecture().describe() == "784-64-16-64-784 relu");
   CHECK_FALSE(c.has_training());
   CHECK(c.error.empty());
 
@@ -219,7 +219,7 @@ TEST_CASE("adopted weights are the model's from then on, with their architecture
   CHECK_FALSE(snap.evaluating);
   CHECK(snap.test_curve.size() == 1);
   CHECK(snap.origin == "pretrained here");
-  CHECK(snap.settings.architecture.latent == 8);
+  CHECK(snap.settings.shape.latent == 8);
   CHECK(snap.has_training());
   CHECK(std::equal(snap.parameters.begin(), snap.parameters.end(), model->parameters().begin()));
   CHECK(snap.test_loss == Approx(mean_loss(*model, bundled_split()->test, Loss::BinaryCrossEntropy)));
@@ -268,7 +268,7 @@ TEST_CASE("the benchmark command times steps of a fresh model and reports it", "
   CHECK(snap.bench_id == 1);
   CHECK(snap.bench.steps == 10);
   CHECK(snap.bench.samples_per_sec > 0);
-  CHECK(snap.bench.gflops == Approx(snap.bench.samples_per_sec * training_flops_per_sample(b.architecture) / 1e9));
+  CHECK(snap.bench.gflops == Approx(snap.bench.samples_per_sec * training_flops_per_sample(b.architecture()) / 1e9));
   CHECK(snap.step == 0);  // the session's own model is untouched
   s->handle(command::Bench{b, 0});
   CHECK(s->snapshot().error == "benchmark steps 0 is out of range (1 to 1000000)");
@@ -353,7 +353,7 @@ TEST_CASE("commands in a tight loop while training leave a consistent session wh
   std::thread reader([&] {
     while (!done.load()) {
       auto snap = host.latest();
-      const std::size_t expected = Autoencoder(snap->settings.architecture).parameters().size();
+      const std::size_t expected = Autoencoder(snap->settings.architecture()).parameters().size();
       if (snap->parameters.size() != expected || snap->batch_in_epoch > snap->batches_per_epoch ||
           std::isfinite(snap->test_loss) == snap->evaluating) {
         ++bad;

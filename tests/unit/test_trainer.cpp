@@ -31,7 +31,7 @@ TEST_CASE("training on the bundled digits lowers the test loss", "[trainer]") {
 TEST_CASE("the same seed gives bit-identical weights and another seed does not", "[trainer]") {
   const DatasetSplit& data = bundled();
   TrainConfig config;
-  config.architecture.hidden = {64};
+  config.shape.hidden = {64};
   const auto train = [&](std::uint64_t seed) {
     config.seed = seed;
     Trainer t(data.train, config);
@@ -72,10 +72,10 @@ TEST_CASE("an epoch is every sample once with the remainder as the last batch", 
 TEST_CASE("other architectures and activations and losses and optimizers train", "[trainer]") {
   const DatasetSplit& data = bundled();
   TrainConfig config;
-  config.architecture.hidden = {128, 64};
-  config.architecture.activation = GENERATE(Activation::ReLU, Activation::Tanh, Activation::Sigmoid, Activation::Linear);
+  config.shape.hidden = {128, 64};
+  config.shape.activation = GENERATE(Activation::ReLU, Activation::Tanh, Activation::Sigmoid, Activation::Linear);
   config.loss = GENERATE(Loss::BinaryCrossEntropy, Loss::MeanSquaredError);
-  INFO(to_string(config.architecture.activation) << " " << to_string(config.loss));
+  INFO(to_string(config.shape.activation) << " " << to_string(config.loss));
   Trainer t(data.train, config);
   const float before = t.evaluate(data.test);
   for (int i = 0; i < 32; ++i) t.step();

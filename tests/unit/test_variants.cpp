@@ -48,10 +48,12 @@ TEST_CASE("variant names parse back and out-of-range settings are refused", "[va
   CHECK(objective_of(Variant::Denoising).describe() == "denoising (gaussian 0.5)");
   CHECK(objective_of(Variant::Variational).describe() == "vae (beta 1)");
 
+  // Whether the model is variational is the variant's to say: the config's architecture follows it.
   TrainConfig c;
+  CHECK_FALSE(c.architecture().variational);
   c.objective.variant = Variant::Variational;
-  CHECK(c.validate().message() == "a variational autoencoder needs the variational architecture");
-  c.architecture.variational = true;
+  CHECK(c.architecture().variational);
+  CHECK(c.architecture().describe() == "784-32-784 relu vae");
   CHECK(c.validate());
 }
 
@@ -175,11 +177,10 @@ TEST_CASE("each variant lowers its test reconstruction loss on the bundled digit
   config.objective = objective_of(variant);
   config.objective.noise = noise;
   config.objective.noise_level = noise == Noise::Mask ? 0.3f : 0.5f;
-  config.architecture.variational = variant == Variant::Variational;
-  config.architecture.input = data.train.pixels();
-  if (config.architecture.variational) {
-    config.architecture.hidden = {128};
-    config.architecture.latent = 8;
+  config.shape.input = data.train.pixels();
+  if (config.objective.variational()) {
+    config.shape.hidden = {128};
+    config.shape.latent = 8;
   }
   Trainer trainer(data.train, config);
   const Evaluation before = trainer.evaluate_all(data.test);
@@ -202,8 +203,7 @@ TEST_CASE("a variant trains to bit-identical weights for a seed and thread count
   const DatasetSplit& data = bundled();
   TrainConfig config;
   config.objective = objective_of(variant);
-  config.architecture.variational = variant == Variant::Variational;
-  config.architecture.input = data.train.pixels();
+  config.shape.input = data.train.pixels();
   config.threads = std::min(2, kThreadsAvailable);
   const auto run = [&](int threads, std::uint64_t seed) {
     TrainConfig c = config;
@@ -258,15 +258,15 @@ TEST_CASE("a session trains a VAE, reports its KL apart and adopts VAE weights",
   auto data = std::make_shared<DatasetSplit>(bundled());
   SessionSettings settings;
   settings.objective.variant = Variant::Variational;
-  settings.architecture.latent = 2;
-  settings.architecture.hidden = {64};
+  settings.shape.latent = 2;
+  settings.shape.hidden = {64};
   settings.target_epochs = 1;
   std::unique_ptr<TrainingSession> session;
   REQUIRE(TrainingSession::create(data, settings, session));
   session->handle(command::Start{});
   while (session->training()) session->run_for(0.05);
   const Snapshot s = session->snapshot();
-  CHECK(s.settings.architecture.variational);
+  CHECK(s.settings.architecture().variational);
   CHECK(s.epoch == 1);
   CHECK(s.test.kl > 0.5f);
   CHECK(s.test_loss < 0.35f);
@@ -286,7 +286,7 @@ TEST_CASE("a session trains a VAE, reports its KL apart and adopts VAE weights",
   const Snapshot adopted = other->snapshot();
   CHECK(adopted.error.empty());
   CHECK(adopted.settings.objective.variant == Variant::Variational);
-  CHECK(adopted.settings.architecture == s.settings.architecture);
+  CHECK(adopted.settings.architecture() == s.settings.architecture());
   other->handle(command::Adopt{std::make_shared<Autoencoder>(Architecture{}), "plain"});
   CHECK(other->snapshot().settings.objective.variant == Variant::Plain);
 }
