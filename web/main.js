@@ -1,7 +1,8 @@
-// Latent Canvas' loader and script interface. It checks the browser, makes sure the page can have threads (or
-// says why not), downloads the WebAssembly and the assets (all from this page's own origin) with progress, hands
-// them to the C++ side, starts the interface, and exposes window.latentCanvas for scripts and tests. Anything
-// that goes wrong is said on the page.
+// Latent Canvas' loader and script interface. start() runs five named steps: isolate (make sure the page can have
+// threads, or say why not), download (the program and the assets, all from this page's own origin, with progress),
+// instantiate (the runtime and the compiled program), hand over (font, digits, weights and the link to the C++
+// side), and build the API (window.latentCanvas); then it wires input and starts the interface. Anything that goes
+// wrong is said on the page.
 //
 // Two builds of the program ship: latent-canvas (training on its own threads: Emscripten pthreads, which need
 // SharedArrayBuffer, which browsers give only to cross-origin isolated pages) and latent-canvas-st (no threads:
@@ -9,15 +10,29 @@
 // server sends them) or, on a server that does not send them, from a service worker (isolation.js) that adds
 // them, after one reload. Where neither works (a page over plain http from another machine, a private window
 // without service workers, or ?threads=off), the page uses the build without threads and says so.
+//
+// The C++ side's exports (src/platform/web_api.hpp): the start (lc_init, lc_load_weights, lc_set_font,
+// lc_set_link), input (lc_pointer, lc_touch, lc_touch_scroll, and files: lc_file_add, lc_files_open,
+// lc_dataset_open, lc_files_refuse), and the script API's one entry point, lc_call.
 'use strict';
 (() => {
   const $ = (id) => document.getElementById(id);
-  const ASSETS = [
-    { key: 'images', url: 'assets/mnist/images-idx3-ubyte.gz', what: 'the digits' },
-    { key: 'labels', url: 'assets/mnist/labels-idx1-ubyte.gz', what: 'their labels' },
-    { key: 'weights', url: 'assets/weights/seed-784-32.safetensors', what: 'the pretrained weights', optional: true },
-    { key: 'font', url: 'assets/fonts/Roboto-Medium.ttf', what: 'the font', optional: true },
-  ];
+
+  // [SECTION] The files the page loads: one list. `start` are loaded with the page (the optional ones may be
+  // missing, with a warning); a data set's are fetched when it is chosen.
+  const FILES = {
+    images: { url: 'assets/mnist/images-idx3-ubyte.gz', what: 'the digits' },
+    labels: { url: 'assets/mnist/labels-idx1-ubyte.gz', what: 'their labels' },
+    weights: { url: 'assets/weights/seed-784-32.safetensors', what: 'the pretrained weights', optional: true },
+    font: { url: 'assets/fonts/Roboto-Medium.ttf', what: 'the font', optional: true },
+    fashionImages: { url: 'assets/fashion-mnist/t10k-images-idx3-ubyte.gz', what: 'the Fashion-MNIST images' },
+    fashionLabels: { url: 'assets/fashion-mnist/t10k-labels-idx1-ubyte.gz', what: 'their labels' },
+    fashionWeights: { url: 'assets/weights/fashion-784-32.safetensors', what: 'the Fashion-MNIST model' },
+  };
+  const START = ['images', 'labels', 'weights', 'font'];
+  const DATA_SETS = { mnist: ['images', 'labels', 'weights'], fashion: ['fashionImages', 'fashionLabels', 'fashionWeights'] };
+  const program = (name) => ({ url: `${name}.wasm.gz`, what: 'the model code', unzip: true });
+  const MAX_FILE_BYTES = 100000 * 784 + 16;  // core/user_files.hpp: kMaxUserFileBytes
 
   const api = {
     ready: false,
@@ -28,6 +43,10 @@
   const mark = (step) => { api.loadTimings[step] = Math.round(performance.now()); };
   window.latentCanvas = api;
 
+  // [SECTION] What the page says: a failure in the loader's box; notices (12 s, a newer one replaces it). A
+  // PageError's message is already a sentence for the page; anything else thrown is a bug, said as such.
+  class PageError extends Error {}
+
   function fail(message) {
     api.error = message;
     $('loader').classList.remove('done');
@@ -37,7 +56,6 @@
     box.hidden = false;
   }
 
-  // A message in the notice box at the bottom of the page, for 12 s (a newer one replaces it).
   let noticeTimer = null;
   function notice(message, kind) {
     const box = $('notice');
@@ -73,38 +91,235 @@
     return null;
   }
 
-  // Downloads an asset, reporting progress in bytes transferred. With `unzip`, the bytes are gzip and are unpacked
-  // by the browser as they arrive (the program); other gzipped assets (the digits) go to the core as they are,
-  // which inflates them with zlib.
-  async function download(asset, progress) {
+  // [SECTION] fetchBytes: every download. Reports bytes as they arrive to `progress(got, total)`; with `unzip`,
+  // the bytes are gzip and the browser unpacks them as they arrive (the program). Other gzipped files (the digits)
+  // go to the core as they are, which inflates them with zlib. Failures are one sentence naming the file.
+  async function fetchBytes({ url, what, unzip }, progress = () => {}) {
     let response;
     try {
-      response = await fetch(asset.url);
+      response = await fetch(url);
     } catch (e) {
-      throw new Error(`Could not download ${asset.what} (${asset.url}): ${e.message}.`);
+      throw new PageError(`Could not download ${what} (${url}): ${e.message}.`);
     }
     if (!response.ok) {
-      throw new Error(`Could not download ${asset.what} (${asset.url}): the server answered ${response.status} ${response.statusText}.`);
+      throw new PageError(`Could not download ${what} (${url}): the server answered ${response.status} ${response.statusText}.`);
     }
-    progress.total[asset.key] = Number(response.headers.get('Content-Length')) || 0;
+    const total = Number(response.headers.get('Content-Length')) || 0;
     let got = 0;
     const counted = response.body.pipeThrough(new TransformStream({
       transform(chunk, out) {
         got += chunk.length;
-        progress.got[asset.key] = got;
-        progress.update();
+        progress(got, total);
         out.enqueue(chunk);
       },
     }));
     try {
-      const stream = asset.unzip ? counted.pipeThrough(new DecompressionStream('gzip')) : counted;
+      const stream = unzip ? counted.pipeThrough(new DecompressionStream('gzip')) : counted;
       return new Uint8Array(await new Response(stream).arrayBuffer());
     } catch (e) {
-      throw new Error(asset.unzip ? `${asset.url} is not valid gzip data (${e.message}).`
-        : `Could not download ${asset.what} (${asset.url}): ${e.message}.`);
+      throw new PageError(unzip ? `${url} is not valid gzip data (${e.message}).` : `Could not download ${what} (${url}): ${e.message}.`);
     }
   }
 
+  // [SECTION] Step 1, isolate. Resolves to how the page is isolated: 'headers' (the server's), 'service-worker',
+  // or 'none' (with the reason in api.threadsUnavailable); or to 'reloading' when the service worker has just been
+  // installed and the page reloads to come under it.
+  async function isolate() {
+    const attempt = 'latent-canvas-isolation-reload';
+    if (self.crossOriginIsolated) {
+      const viaWorker = !!navigator.serviceWorker?.controller;
+      sessionStorage.removeItem(attempt);
+      return viaWorker ? 'service-worker' : 'headers';
+    }
+    const none = (why) => { api.threadsUnavailable = why; return 'none'; };
+    const noHeaders = 'the server does not send the cross-origin isolation headers, and';
+    if (new URLSearchParams(location.search).get('threads') === 'off') return none('threads are switched off (?threads=off)');
+    if (!self.isSecureContext || !('serviceWorker' in navigator)) {
+      return none(`${noHeaders} this page cannot add them (service workers need https or localhost)`);
+    }
+    if (sessionStorage.getItem(attempt)) {
+      sessionStorage.removeItem(attempt);
+      return none(`${noHeaders} the service worker that adds them did not take effect`);
+    }
+    try {
+      await navigator.serviceWorker.register('isolation.js');
+      await navigator.serviceWorker.ready;
+    } catch (e) {
+      return none(`${noHeaders} the service worker that adds them could not start (${e.message})`);
+    }
+    sessionStorage.setItem(attempt, '1');
+    $('status').textContent = 'Enabling threads for training (one reload)\u2026';
+    location.reload();
+    return 'reloading';
+  }
+
+  // [SECTION] Step 2, download: the program and the start's files at once, with one progress bar. The program
+  // compiles as soon as it has arrived, while the rest still downloads. `program` resolves once the program's bytes
+  // are in, `compiled` to the compiled module, and `files` to the start's files by key once all are in.
+  function download(programName) {
+    const got = {}, total = {};
+    const progress = (key) => (bytes, size) => {
+      got[key] = bytes;
+      total[key] = size;
+      const sum = (o) => Object.values(o).reduce((a, b) => a + b, 0);
+      if (sum(total) > 0) $('progress').style.width = `${Math.min(100, (100 * sum(got)) / sum(total)).toFixed(1)}%`;
+      $('status').textContent = `Downloading ${(sum(got) / 1e6).toFixed(1)} of ${(sum(total) / 1e6).toFixed(1)} MB\u2026`;
+    };
+    const bytes = fetchBytes(program(programName), progress('wasm'));
+    const compiled = bytes.then((b) => WebAssembly.compile(b));
+    compiled.catch(() => {});  // a download failure is reported by start(), a compile failure by instantiate()
+    const files = Promise.allSettled(START.map((key) => fetchBytes(FILES[key], progress(key)))).then((results) => {
+      const out = {};
+      results.forEach((r, i) => {
+        const key = START[i];
+        if (r.status === 'fulfilled') out[key] = r.value;
+        else if (!FILES[key].optional) throw r.reason;
+        else warn(`${r.reason.message} Continuing without ${FILES[key].what}.`);
+      });
+      return out;
+    });
+    return { program: bytes, compiled, files };
+  }
+
+  // [SECTION] Step 3, instantiate: the runtime's script (and in the threaded build its pool of workers) starts
+  // while the rest downloads, and takes the compiled program when it is in. Resolves to the module.
+  function loadScript(url) {
+    return new Promise((resolve, reject) => {
+      const s = document.createElement('script');
+      s.src = url;
+      s.onload = resolve;
+      s.onerror = () => reject(new PageError(`Could not load ${url}. The page is incomplete; rebuild it with the README's command.`));
+      document.body.appendChild(s);
+    });
+  }
+
+  function instantiate(programName, compiled) {
+    const runtime = new Promise((resolve) => {
+      window.Module = {
+        canvas: $('canvas'),
+        // The compiled program, instantiated with the imports the runtime offers (the pthread workers get the
+        // same compiled module from the runtime).
+        instantiateWasm: (imports, receive) => {
+          compiled.then((module) => WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module)))
+            .catch((e) => fail(`The model code could not start: ${e.message}`));
+          return {};
+        },
+        noInitialRun: true,
+        print: (text) => console.log(text),
+        printErr: (text) => console.warn(text),
+        latentError: (message) => fail(message),
+        latentWarn: (message) => warn(message),
+        onAbort: (what) => fail(`The model stopped with an error: ${what}`),
+        onRuntimeInitialized: resolve,
+      };
+    });
+    const script = loadScript(`${programName}.js`);
+    script.catch(() => {});  // reported by whoever waits for it
+    return { script, runtime };
+  }
+
+  // The wasm memory, and bytes into and out of it. In the threaded build another thread may have grown the memory
+  // since this thread last looked, which leaves M.HEAPU8 on the old, shorter buffer.
+  function memory(M) {
+    const heap = () => (M.wasmMemory && M.HEAPU8.buffer !== M.wasmMemory.buffer ? new Uint8Array(M.wasmMemory.buffer) : M.HEAPU8);
+    const withBytes = (bytes, fn) => {
+      const p = M._malloc(bytes.length);
+      heap().set(bytes, p);
+      try { return fn(p, bytes.length); } finally { M._free(p); }
+    };
+    const withText = (text, fn) => withBytes(new TextEncoder().encode(`${text}\0`), fn);
+    return { heap, withBytes, withText };
+  }
+
+  // Files to the C++ side, each with its name, for lc_files_open or lc_dataset_open to sort.
+  function handFiles(M, mem, files) {
+    for (const { name, bytes } of files) mem.withBytes(bytes, (p, n) => mem.withText(name, (pn) => M._lc_file_add(pn, p, n)));
+  }
+
+  // [SECTION] Step 4, hand over: the font, then the digits and the weights (the threaded program reads the digits
+  // on a thread while the interface starts; the other reads them at once), then the settings in the address
+  // (#latent=8&lr=0.003...), applied once the model is in; the page keeps the address up to date from then on.
+  function handOver(M, mem, files) {
+    if (files.font) mem.withBytes(files.font, (p, n) => M._lc_set_font(p, n));
+    const initError = mem.withBytes(files.images, (pi, ni) => mem.withBytes(files.labels, (pl, nl) =>
+      M.UTF8ToString(M._lc_init(pi, ni, pl, nl))));
+    if (initError) throw new PageError(initError);
+    if (files.weights) mem.withBytes(files.weights, (p, n) => mem.withText(FILES.weights.url, (pn) => M._lc_load_weights(p, n, pn)));
+    mem.withText(location.hash, (p) => M._lc_set_link(p));
+  }
+
+  // [SECTION] Step 5, the script API: window.latentCanvas, over lc_call. Every call sends one request and gets that
+  // request's answer or its error, which is thrown as `name: why`.
+  function buildApi(M, mem) {
+    const call = (name, args = {}) => {
+      const answer = JSON.parse(mem.withText(JSON.stringify({ call: name, ...args }), (p) => M.UTF8ToString(M._lc_call(p))));
+      if ('error' in answer) throw new Error(`${name}: ${answer.error}`);
+      return answer.ok;
+    };
+    const bytes = (b) => mem.heap().slice(b.pointer, b.pointer + b.length);
+    const onPage = (r) => { const c = M.canvas.getBoundingClientRect(); return { ...r, x: r.x + c.left, y: r.y + c.top }; };
+    const list = (v) => (v != null && typeof v[Symbol.iterator] === 'function' ? Array.from(v) : v);
+    const state = () => ({ ...call('state'), isolated: self.crossOriginIsolated === true });
+    // Commands return a promise of the state once the session has carried them out (within a frame or so; a
+    // training step at most, on the session's thread), and evaluated new weights on the test set. Callers that
+    // do not wait may ignore it.
+    const applied = (n) => new Promise((resolve) => {
+      const check = () => {
+        const s = state();
+        if (s.commandsApplied >= n && !s.evaluating) resolve(s);
+        else setTimeout(check, 2);
+      };
+      check();
+    });
+    const command = (name, args) => { try { return applied(call(name, args)); } catch (e) { return Promise.reject(e); } };
+    Object.assign(api, {
+      state,
+      setTraining: (on) => command('setTraining', { on: !!on }),
+      reset: (seed = 1) => command('reset', { seed: Number(seed) }),
+      // Any settings of the schema (docs/script-api.md): those that fit the current model apply to it at once,
+      // a new shape makes a new model. Rejects what the schema refuses, with its message.
+      apply: (settings) => command('apply', { settings: settings ?? null }),
+      // Benchmark: `steps` training steps of a fresh seed model at `batch` and `threads`, on the session's thread,
+      // with the interface's frames paused. bench(300) still means 300 steps.
+      bench: async (options = {}) => {
+        const o = typeof options === 'number' ? { steps: options } : options;
+        const threads = o.threads ?? 1, batch = o.batch ?? 256;
+        M.pauseMainLoop();
+        try {
+          await command('bench', { steps: o.steps ?? 200, batch, threads });
+        } finally { M.resumeMainLoop(); }
+        const r = call('benchResult');
+        if (r.error) throw new Error(`bench: ${r.error}`);
+        return { samplesPerSec: r.samplesPerSec, gflops: r.gflops, msPerStep: r.msPerStep, steps: r.steps, threads, batch };
+      },
+      weightsFile: () => { const w = call('weightsFile'); return { name: w.name, bytes: bytes(w.bytes) }; },
+      // The drawing.
+      canvasRect: () => onPage(call('canvasRect')),
+      input: () => call('input'),
+      latent: () => call('latent'),
+      reconstruction: () => call('reconstruction'),
+      clearCanvas: () => { call('clearCanvas'); },
+      undo: () => call('undo'),
+      setBrush: (radius) => call('setBrush', { radius: Number(radius) }),
+      drawingRaster: () => { const r = call('drawingRaster'); return { size: r.size, pixels: Array.from(bytes(r.bytes)) }; },
+      // The latent views.
+      map: () => { const m = call('map'); return { ...m, rect: onPage(m.rect) }; },
+      setCode: (values) => call('setCode', { values: list(values) }).code,
+      decode: (values) => call('decode', { values: list(values) }),
+      interpolate: (a, b, steps) => call('interpolate', { a: list(a), b: list(b), steps }),
+      neighbours: () => call('neighbours'),
+      unusualness: () => call('unusualness'),
+      unitImages: (which) => call('unitImages', { which }),
+      sliders: () => call('sliders'),
+      selectTab: (tab) => call('selectTab', { tab }),
+      diagnosis: () => call('diagnosis'),
+      // Where some controls were last drawn, in page CSS pixels: {"tab:map": {x, y, width, height}, ...}.
+      controls: () => Object.fromEntries(Object.entries(call('controls')).map(([name, c]) => [name, onPage(c)])),
+    });
+  }
+
+  // [SECTION] Input: the drawing's pointer events, touches on the interface, and files.
+  //
   // Every pointer event the browser reports over the drawing goes straight to the C++ Drawing (lc_pointer), not
   // through SDL and ImGui, which sample the mouse once per frame: so a stroke keeps every point whatever the
   // frame rate, including the ones a browser merges into a frame's single pointermove (getCoalescedEvents), and
@@ -187,22 +402,19 @@
   }
 
   // Files a person brings: the picker (the interface's "Open files..." button, through Module.latentPick), a drop
-  // anywhere on the page, or latentCanvas.openFiles. They are read here, handed to the C++ side, which sorts
+  // anywhere on the page, or latentCanvas.openFiles. They are read here and handed to the C++ side, which sorts
   // them (weights, or IDX images and labels) and says what it did in state().fileMessage; nothing is uploaded.
-  const MAX_FILE_BYTES = 100000 * 784 + 16;  // core/user_files.hpp: kMaxUserFileBytes
-  function wireFiles(M, heap, withBytes) {
-    const input = $('file-input');
+  function wireFiles(M, mem) {
     const report = (message) => { notice(message, 'warning'); };
     async function open(list) {
       const files = [...list];
       if (files.length === 0) return;
-      for (const f of files) {
-        const size = f instanceof Blob ? f.size : f.bytes?.length ?? 0;
-        if (size > MAX_FILE_BYTES) {
-          report(`${f.name}: ${(size / 1e6).toFixed(1)} MB; files up to ${(MAX_FILE_BYTES / 1e6).toFixed(1)} MB are taken ` +
-            '(100,000 images of 28x28)');
-          return;
-        }
+      const size = (f) => (f instanceof Blob ? f.size : f.bytes?.length ?? 0);
+      const big = files.find((f) => size(f) > MAX_FILE_BYTES);
+      if (big) {
+        report(`${big.name}: ${(size(big) / 1e6).toFixed(1)} MB; files up to ${(MAX_FILE_BYTES / 1e6).toFixed(1)} MB are taken ` +
+          '(100,000 images of 28x28)');
+        return;
       }
       let contents;
       try {
@@ -212,59 +424,57 @@
         report(`Could not read ${files.map((f) => f.name).join(', ')}: ${e.message}`);
         return;
       }
-      contents.forEach((bytes, i) => {
-        const name = new TextEncoder().encode(`${files[i].name}\0`);
-        withBytes(bytes, (p, n) => withBytes(name, (pn) => M._lc_file_add(pn, p, n)));
-      });
+      handFiles(M, mem, files.map((f, i) => ({ name: f.name, bytes: contents[i] })));
       M._lc_files_open();
     }
-    input.addEventListener('change', () => { const files = [...input.files]; input.value = ''; open(files); });
-    M.latentPick = () => input.click();
     // A built-in data set, downloaded only when it is chosen (the Training panel's Data row): its images, labels
     // and pretrained weights, from the page's own origin.
-    const DATA_SETS = {
-      mnist: ['assets/mnist/images-idx3-ubyte.gz', 'assets/mnist/labels-idx1-ubyte.gz', 'assets/weights/seed-784-32.safetensors'],
-      fashion: ['assets/fashion-mnist/t10k-images-idx3-ubyte.gz', 'assets/fashion-mnist/t10k-labels-idx1-ubyte.gz',
-        'assets/weights/fashion-784-32.safetensors'],
-    };
-    M.latentFetchData = async (kind) => {
-      const urls = DATA_SETS[kind];
+    async function fetchData(kind) {
+      const keys = DATA_SETS[kind];
       let contents;
       try {
-        contents = await Promise.all(urls.map(async (url) => {
-          let response;
-          try {
-            response = await fetch(url);
-          } catch (e) {
-            throw new Error(`Could not download ${url}: ${e.message}`);
-          }
-          if (!response.ok) throw new Error(`Could not download ${url}: the server answered ${response.status} ${response.statusText}`);
-          return new Uint8Array(await response.arrayBuffer());
-        }));
+        contents = await Promise.all(keys.map((key) => fetchBytes(FILES[key])));
       } catch (e) {
-        const why = new TextEncoder().encode(`${e.message}\0`);
-        withBytes(why, (p) => M._lc_files_refuse(p));
+        mem.withText(e.message, (p) => M._lc_files_refuse(p));
         return;
       }
-      contents.forEach((bytes, i) => {
-        const name = new TextEncoder().encode(`${urls[i].split('/').pop()}\0`);
-        withBytes(bytes, (p, n) => withBytes(name, (pn) => M._lc_file_add(pn, p, n)));
-      });
-      withBytes(new TextEncoder().encode(`${kind}\0`), (p) => M._lc_dataset_open(p));
-    };
-    M.latentNotify = (message, error) => notice(message, error ? 'warning' : 'info');
-    M.latentSave = (name, pointer, length) => {
-      const blob = new Blob([heap().slice(pointer, pointer + length)], { type: 'application/octet-stream' });
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(blob);
-      a.download = name;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(a.href), 60000);
-      return 1;
-    };
-    // Dropping files anywhere on the page; the overlay says what may be dropped while something is dragged over.
+      handFiles(M, mem, keys.map((key, i) => ({ name: FILES[key].url.split('/').pop(), bytes: contents[i] })));
+      mem.withText(kind, (p) => M._lc_dataset_open(p));
+    }
+    const input = $('file-input');
+    input.addEventListener('change', () => { const files = [...input.files]; input.value = ''; open(files); });
+    wireDrop(open);
+    Object.assign(M, {
+      latentPick: () => input.click(),
+      latentFetchData: fetchData,
+      latentNotify: (message, error) => notice(message, error ? 'warning' : 'info'),
+      latentSave: (name, pointer, length) => { saveFile(name, mem.heap().slice(pointer, pointer + length)); return 1; },
+    });
+    Object.assign(api, {
+      // Opens files as a drop would: File objects, or {name, bytes}. Resolves once they are handed over; the
+      // outcome is in state() (fileMessage, fileError; filesWaiting while the page asks before replacing a model).
+      openFiles: (files) => open(files),
+      // A built-in data set, as the Data row chooses it: 'mnist' or 'fashion' (asks first over a trained model).
+      chooseData: (kind) => {
+        if (!(kind in DATA_SETS)) return Promise.reject(new Error(`chooseData: expected 'mnist' or 'fashion', got '${kind}'`));
+        return fetchData(kind);
+      },
+    });
+  }
+
+  // A download of bytes under a name, from a blob: URL (no request leaves the page).
+  function saveFile(name, bytes) {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+  }
+
+  // Dropping files anywhere on the page; the overlay says what may be dropped while something is dragged over.
+  function wireDrop(open) {
     const drop = $('drop');
     let depth = 0;
     const hasFiles = (e) => [...(e.dataTransfer?.types ?? [])].includes('Files');
@@ -278,267 +488,11 @@
       e.preventDefault();
       open(e.dataTransfer.files);
     });
-    return open;
   }
 
-  function loadScript(url) {
-    return new Promise((resolve, reject) => {
-      const s = document.createElement('script');
-      s.src = url;
-      s.onload = resolve;
-      s.onerror = () => reject(new Error(`Could not load ${url}.`));
-      document.body.appendChild(s);
-    });
-  }
-
-  // Resolves to how the page is isolated: 'headers' (the server's), 'service-worker', or 'none' (with the
-  // reason in api.threadsUnavailable); or to 'reloading' when the service worker has just been installed and the
-  // page reloads to come under it.
-  async function isolate() {
-    const attempt = 'latent-canvas-isolation-reload';
-    if (self.crossOriginIsolated) {
-      const viaWorker = !!navigator.serviceWorker?.controller;
-      sessionStorage.removeItem(attempt);
-      return viaWorker ? 'service-worker' : 'headers';
-    }
-    const none = (why) => { api.threadsUnavailable = why; return 'none'; };
-    if (new URLSearchParams(location.search).get('threads') === 'off') return none('threads are switched off (?threads=off)');
-    if (!self.isSecureContext || !('serviceWorker' in navigator)) {
-      return none('the server does not send the cross-origin isolation headers, and this page cannot add them ' +
-        '(service workers need https or localhost)');
-    }
-    if (sessionStorage.getItem(attempt)) {
-      sessionStorage.removeItem(attempt);
-      return none('the server does not send the cross-origin isolation headers, and the service worker that adds them did not take effect');
-    }
-    try {
-      await navigator.serviceWorker.register('isolation.js');
-      await navigator.serviceWorker.ready;
-    } catch (e) {
-      return none(`the server does not send the cross-origin isolation headers, and the service worker that adds them could not start (${e.message})`);
-    }
-    sessionStorage.setItem(attempt, '1');
-    $('status').textContent = 'Enabling threads for training (one reload)\u2026';
-    location.reload();
-    return 'reloading';
-  }
-
-  async function start() {
-    if (location.protocol === 'file:') {
-      fail('This page was opened straight from disk (file://), and browsers do not let such pages load their ' +
-        'WebAssembly or data. Serve the folder instead: run scripts/start.sh and open http://127.0.0.1:8080/, or ' +
-        'run any static server in build/web (for example python3 -m http.server) and open the address it prints.');
-      return;
-    }
-    api.isolation = await isolate();
-    if (api.isolation === 'reloading') return;
-    mark('isolated');
-    const program = api.isolation === 'none' ? 'latent-canvas-st' : 'latent-canvas';
-    const assets = [{ key: 'wasm', url: `${program}.wasm.gz`, what: 'the model code', unzip: true }, ...ASSETS];
-
-    const progress = {
-      got: {}, total: {},
-      update() {
-        const got = Object.values(this.got).reduce((a, b) => a + b, 0);
-        const total = Object.values(this.total).reduce((a, b) => a + b, 0);
-        if (total > 0) $('progress').style.width = `${Math.min(100, (100 * got) / total).toFixed(1)}%`;
-        $('status').textContent = `Downloading ${(got / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB\u2026`;
-      },
-    };
-    // Everything downloads at once, while the browser's features are checked; the program compiles as soon as it
-    // has arrived, while the rest still downloads.
-    const pending = assets.map((a) => download(a, progress));
-    const compiled = pending[0].then((bytes) => WebAssembly.compile(bytes));
-    compiled.catch(() => {});  // its failure is reported below, with the download's
-    const missing = missingFeature();
-    if (missing) { fail(missing); return; }
-    // The runtime starts meanwhile too (its script, and in the threaded build its pool of workers); it waits
-    // for the compiled program.
-    const ready = new Promise((resolve) => {
-      window.Module = {
-        canvas: $('canvas'),
-        // The compiled program, instantiated with the imports the runtime offers (the pthread workers get the
-        // same compiled module from the runtime).
-        instantiateWasm: (imports, receive) => {
-          compiled.then((module) => WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module)))
-            .catch((e) => fail(`The model code could not start: ${e.message}`));
-          return {};
-        },
-        noInitialRun: true,
-        print: (text) => console.log(text),
-        printErr: (text) => console.warn(text),
-        latentError: (message) => fail(message),
-        latentWarn: (message) => warn(message),
-        onAbort: (what) => fail(`The model stopped with an error: ${what}`),
-        onRuntimeInitialized: resolve,
-      };
-    });
-    const script = loadScript(`${program}.js`);
-    script.catch(() => {});  // reported below
-    const files = {};
-    const results = await Promise.allSettled(pending);
-    for (const [i, r] of results.entries()) {
-      if (r.status === 'fulfilled') { files[assets[i].key] = r.value; continue; }
-      if (!assets[i].optional) { fail(r.reason.message); return; }
-      warn(`${r.reason.message} Continuing without ${assets[i].what}.`);
-    }
-
-    mark('downloaded');
-    $('status').textContent = 'Starting the model\u2026';
-    try {
-      await script;
-    } catch (e) {
-      fail(`${e.message} The page is incomplete; rebuild it with the README's command.`);
-      return;
-    }
-    await ready;
-    mark('runtime');
-    const M = window.Module;
-
-    // The wasm memory as bytes. In the threaded build another thread may have grown it since this thread last
-    // looked, which leaves M.HEAPU8 on the old, shorter buffer.
-    const heap = () => (M.wasmMemory && M.HEAPU8.buffer !== M.wasmMemory.buffer ? new Uint8Array(M.wasmMemory.buffer) : M.HEAPU8);
-    const withBytes = (bytes, fn) => {
-      const p = M._malloc(bytes.length);
-      heap().set(bytes, p);
-      try { return fn(p, bytes.length); } finally { M._free(p); }
-    };
-    // The font, then the digits and the weights (the threaded program reads the digits on a thread while the
-    // interface starts; the other reads them at once), then the interface.
-    if (files.font) withBytes(files.font, (p, n) => M._lc_set_font(p, n));
-    const initError = withBytes(files.images, (pi, ni) => withBytes(files.labels, (pl, nl) =>
-      M.UTF8ToString(M._lc_init(pi, ni, pl, nl))));
-    if (initError) { fail(initError); return; }
-    if (files.weights) {
-      const name = new TextEncoder().encode('assets/weights/seed-784-32.safetensors\0');
-      withBytes(files.weights, (p, n) => withBytes(name, (pn) => M._lc_load_weights(p, n, pn)));
-    }
-    // The settings in the address (#latent=8&lr=0.003...), applied once the model is in; the page keeps the
-    // address up to date with the settings from then on, so a copied link reproduces the setup.
-    withBytes(new TextEncoder().encode(`${location.hash}\0`), (p) => M._lc_set_link(p));
-    mark('data');
-    if (api.isolation === 'none') {
-      warn(`Training runs in this page's own thread, between frames, because ${api.threadsUnavailable}. ` +
-        'For training on separate threads, serve the page with scripts/start.sh (see the README).');
-    }
-
-    const floats = (count, fill) => {
-      const p = M._malloc(count * 4);
-      try {
-        const n = fill(p);
-        return Array.from(new Float32Array(heap().buffer, p, Math.min(n, count)));
-      } finally { M._free(p); }
-    };
-    const state = () => ({ ...JSON.parse(M.UTF8ToString(M._lc_state())), isolated: self.crossOriginIsolated === true });
-    // Commands return a promise of the state once the session has carried them out (within a frame or so; a
-    // training step at most, on the session's thread), and evaluated new weights on the test set. Callers that
-    // do not wait may ignore it.
-    const applied = (n) => new Promise((resolve) => {
-      const check = () => {
-        const s = state();
-        if (s.commandsApplied >= n && !s.evaluating) resolve(s);
-        else setTimeout(check, 2);
-      };
-      check();
-    });
-    Object.assign(api, {
-      state,
-      setTraining: (on) => applied(M._lc_set_training(on ? 1 : 0)),
-      reset: (seed = 1) => applied(M._lc_reset(Number(seed))),
-      // Settings that apply to the current model at once (learningRate, batchSize, targetEpochs, threads), or
-      // make a new one (latent, hidden, activation, with seed). Rejects when the argument is not such an object.
-      apply: (settings) => {
-        const text = new TextEncoder().encode(`${JSON.stringify(settings ?? null)}\0`);
-        const n = withBytes(text, (p) => M._lc_apply(p));
-        return n === 0 ? Promise.reject(new Error(`apply: ${M.UTF8ToString(M._lc_last_error())}`)) : applied(n);
-      },
-      canvasRect: () => {
-        const [x, y, width, height] = floats(4, (p) => { M._lc_canvas_rect(p); return 4; });
-        const r = M.canvas.getBoundingClientRect();
-        return { x: r.left + x, y: r.top + y, width, height };
-      },
-      input: () => floats(784, (p) => M._lc_input(p)),
-      latent: () => { const n = api.state().latentDim; return floats(n, (p) => M._lc_latent(p, n)); },
-      reconstruction: () => floats(784, (p) => M._lc_reconstruction(p)),
-      clearCanvas: () => M._lc_clear_canvas(),
-      undo: () => M._lc_undo() === 1,
-      setBrush: (radius) => M._lc_set_brush(Number(radius)),
-      // The drawing as shown: { size, pixels } with size x size coverage bytes (0 paper .. 255 ink), row-major.
-      drawingRaster: () => {
-        const size = M._lc_drawing_raster(0);
-        const p = M._malloc(size * size);
-        try {
-          M._lc_drawing_raster(p);
-          return { size, pixels: Array.from(new Uint8Array(heap().buffer, p, size * size)) };
-        } finally { M._free(p); }
-      },
-      // Benchmark: `steps` training steps of a fresh seed model at `batch` and `threads`, on the session's
-      // thread, with the interface's frames paused (nothing else running). bench(300) still means 300 steps.
-      // Resolves to { samplesPerSec, gflops, msPerStep, steps, threads, batch }.
-      bench: async (options = {}) => {
-        const o = typeof options === 'number' ? { steps: options } : options;
-        const steps = o.steps ?? 200, batch = o.batch ?? 256, threads = o.threads ?? 1;
-        M.pauseMainLoop();
-        try {
-          await applied(M._lc_bench(steps, batch, threads));
-        } finally { M.resumeMainLoop(); }
-        const r = JSON.parse(M.UTF8ToString(M._lc_bench_result()));
-        if (r.error) throw new Error(`bench: ${r.error}`);
-        return { samplesPerSec: r.samplesPerSec, gflops: r.gflops, msPerStep: r.msPerStep, steps: r.steps, threads, batch };
-      },
-    });
-
-    // The latent views: one JSON request to the C++ side and its answer; a refused request throws its reason.
-    const list = (v) => (v != null && typeof v[Symbol.iterator] === 'function' ? Array.from(v) : v);
-    const explore = (request) => {
-      const text = new TextEncoder().encode(`${JSON.stringify(request)}\0`);
-      const answer = JSON.parse(withBytes(text, (p) => M.UTF8ToString(M._lc_explore(p))));
-      if (answer.error) throw new Error(answer.error);
-      return answer;
-    };
-    Object.assign(api, {
-      // {points: [{x, y, label, index}], drawing: {x, y} | null, extent: [a0, b0, a1, b1], explained, selected}
-      map: () => {
-        const answer = explore({ op: 'map' });
-        const r = M.canvas.getBoundingClientRect();  // the map's square, in page CSS pixels
-        answer.rect = { ...answer.rect, x: answer.rect.x + r.left, y: answer.rect.y + r.top };
-        return answer;
-      },
-      setCode: (values) => explore({ op: 'setCode', values: list(values) }).code,
-      decode: (values) => explore({ op: 'decode', values: list(values) }).image,
-      interpolate: (a, b, steps) => explore({ op: 'interpolate', a: list(a), b: list(b), steps }).images,
-      neighbours: () => explore({ op: 'neighbours' }).neighbours,
-      unusualness: () => explore({ op: 'unusualness' }),
-      unitImages: (which) => explore({ op: 'unitImages', which }).images,
-      sliders: () => explore({ op: 'sliders' }),
-      selectTab: (tab) => explore({ op: 'selectTab', tab }).tab,
-      diagnosis: () => explore({ op: 'diagnosis' }),
-      // Where some controls were last drawn, in page CSS pixels: {"tab:map": {x, y, width, height}, ...}.
-      controls: () => {
-        const r = M.canvas.getBoundingClientRect();
-        return Object.fromEntries(Object.entries(explore({ op: 'controls' }))
-          .map(([name, c]) => [name, { ...c, x: c.x + r.left, y: c.y + r.top }]));
-      },
-    });
-
-    const openFiles = wireFiles(M, heap, withBytes);
-    Object.assign(api, {
-      // Opens files as a drop would: File objects, or {name, bytes}. Resolves once they are handed over; the
-      // outcome is in state() (fileMessage, fileError; filesWaiting while the page asks before replacing a model).
-      openFiles: (files) => openFiles(files),
-      // A built-in data set, as the Data row chooses it: 'mnist' or 'fashion' (asks first over a trained model).
-      chooseData: (kind) => {
-        if (!['mnist', 'fashion'].includes(kind)) return Promise.reject(new Error(`chooseData: expected 'mnist' or 'fashion', got '${kind}'`));
-        return M.latentFetchData(kind);
-      },
-      // The current weights as a .safetensors file's bytes, and its suggested name.
-      weightsFile: () => {
-        const n = M._lc_weights_file();
-        return { name: M.UTF8ToString(M._lc_weights_name()), bytes: heap().slice(M._lc_weights_data(), M._lc_weights_data() + n) };
-      },
-    });
-    wireDrawing(M, M.canvas);
-    M.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
+  // [SECTION] The interface: main() opens the WebGL2 canvas and hands its frame to the browser; the page is ready
+  // once the first frame has drawn the interface (and placed the drawing area).
+  function runInterface(M) {
     try {
       M.callMain([]);
     } catch (e) {
@@ -547,7 +501,6 @@
     if (api.error) return;
     mark('interface');
     $('loader').classList.add('done');
-    // Ready once the first frame has drawn the interface (and placed the drawing area).
     const waitForFrame = () => {
       if (api.canvasRect().width > 0) { mark('ready'); api.ready = true; return; }
       requestAnimationFrame(waitForFrame);
@@ -555,5 +508,41 @@
     requestAnimationFrame(waitForFrame);
   }
 
-  start().catch((e) => fail(`Latent Canvas could not start: ${e && e.message ? e.message : e}`));
+  const OPENED_FROM_DISK = 'This page was opened straight from disk (file://), and browsers do not let such pages load ' +
+    'their WebAssembly or data. Serve the folder instead: run scripts/start.sh and open http://127.0.0.1:8080/, or ' +
+    'run any static server in build/web (for example python3 -m http.server) and open the address it prints.';
+
+  async function start() {
+    if (location.protocol === 'file:') { fail(OPENED_FROM_DISK); return; }
+    api.isolation = await isolate();
+    if (api.isolation === 'reloading') return;
+    mark('isolated');
+    const programName = api.isolation === 'none' ? 'latent-canvas-st' : 'latent-canvas';
+    const { program: programBytes, compiled, files } = download(programName);
+    const missing = missingFeature();
+    if (missing) { fail(missing); return; }
+    const { script, runtime } = instantiate(programName, compiled);
+    const downloaded = await files;
+    await programBytes;
+    mark('downloaded');
+    $('status').textContent = 'Starting the model\u2026';
+    await script;
+    await runtime;
+    mark('runtime');
+    const M = window.Module;
+    const mem = memory(M);
+    handOver(M, mem, downloaded);
+    mark('data');
+    if (api.isolation === 'none') {
+      warn(`Training runs in this page's own thread, between frames, because ${api.threadsUnavailable}. ` +
+        'For training on separate threads, serve the page with scripts/start.sh (see docs/hosting.md).');
+    }
+    buildApi(M, mem);
+    wireFiles(M, mem);
+    wireDrawing(M, M.canvas);
+    M.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
+    runInterface(M);
+  }
+
+  start().catch((e) => fail(e instanceof PageError ? e.message : `Latent Canvas could not start: ${e && e.message ? e.message : e}`));
 })();
