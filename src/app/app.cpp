@@ -253,6 +253,7 @@ void App::draw_interface(TextureStore& textures, ImVec2 display) {
     panel("training", ImVec2(w, std::max(measured_[2], 200.0f)), panels, [&] { draw_training_panel(lab_, ui_); }, &measured_[2]);
   }
   ImGui::PopStyleVar();
+  draw_pending_change(ui_);
   // Keyboard focus moving down past a column's end goes on at the top of the next (Tab order).
   ImGui::NavMoveRequestTryWrapping(ImGui::GetCurrentWindow(), ImGuiNavMoveFlags_WrapY);
   shortcuts();
@@ -324,12 +325,7 @@ void App::open_builtin(DataKind kind, std::vector<UserFile> files) {
 }
 
 void App::offer_files(UserFiles files, bool ask) {
-  if (ask) {
-    ui_.pending_files = std::move(files);
-    ui_.ask_replace = true;
-  } else {
-    open_user_files(lab_, ui_, std::move(files));
-  }
+  offer_user_files(lab_, ui_, std::move(files), ask);
   ++layout_changes_;
 }
 

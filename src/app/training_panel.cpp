@@ -1,6 +1,19 @@
-// The Training panel: start/pause/reset, progress, speed, the loss chart and the hyperparameters.
+// The Training panel, as named sections from top to bottom: the title with the file buttons, the commands (train,
+// from scratch, pretrained), the model and data lines, progress, the numbers, the charts, then the settings:
+// optimisation, the variant, and the model's shape. The settings' ranges come from the settings schema
+// (settings_schema.hpp); every change that would throw away a model trained here goes through change_or_ask.
+//
+// [SECTION] Helpers
+// [SECTION] Files and data
+// [SECTION] Title and commands
+// [SECTION] Progress, numbers and charts
+// [SECTION] Optimisation
+// [SECTION] Variant
+// [SECTION] Shape of the model
+// [SECTION] The panel
 #include <imgui.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cmath>
@@ -8,11 +21,16 @@
 #include <string>
 #include <thread>
 
-#include "core/format.hpp"
 #include "app/ui_state.hpp"
 #include "app/widgets.hpp"
+#include "core/format.hpp"
+#include "core/settings_schema.hpp"
 
 namespace latent {
+
+//-----------------------------------------------------------------------------------------------------------
+// [SECTION] Helpers
+//-----------------------------------------------------------------------------------------------------------
 
 namespace {
 
@@ -27,7 +45,7 @@ const std::array<HiddenPreset, 7> kHiddenPresets{{{"none (the classic)", {}},
                                                   {"128, 64", {128, 64}},
                                                   {"256, 128", {256, 128}},
                                                   {"512, 256, 128", {512, 256, 128}}}};
-constexpr std::array<int, 7> kBatchSizes{16, 32, 64, 128, 256, 512, 1024};
+constexpr std::array<int, 7> kBatchSizes{16, 32, 64, 128, 256, 512, 1024};  // within the batch row's slider range
 
 int preset_index(const std::vector<int>& hidden) {
   for (std::size_t i = 0; i < kHiddenPresets.size(); ++i) {
@@ -36,6 +54,24 @@ int preset_index(const std::vector<int>& hidden) {
   return -1;
 }
 
+// A slider over the range the schema's row offers the panel (its `slider`), clamped to it.
+bool setting_slider(const char* label, const char* key, float& value, const char* format) {
+  const SettingRow::Slider& r = setting(key).slider;
+  const auto lo = static_cast<float>(r.lo), hi = static_cast<float>(r.hi);
+  float v = value;
+  if (!ui::slider(label, &v, lo, hi, format, r.logarithmic ? ImGuiSliderFlags_Logarithmic : 0)) return false;
+  value = std::clamp(v, lo, hi);
+  return true;
+}
+
+bool setting_slider(const char* label, const char* key, int& value) {
+  const SettingRow::Slider& r = setting(key).slider;
+  const auto lo = static_cast<int>(r.lo), hi = static_cast<int>(r.hi);
+  int v = value;
+  if (!ui::slider(label, &v, lo, hi, "%d", r.logarithmic ? ImGuiSliderFlags_Logarithmic : 0)) return false;
+  value = std::clamp(v, lo, hi);
+  return true;
+}
 
 void stat(UiState& ui, const char* label, const std::string& value, ImU32 color) {
   ImGui::BeginGroup();
@@ -52,59 +88,32 @@ void stat(UiState& ui, const char* label, const std::string& value, ImU32 color)
   ImGui::EndGroup();
 }
 
-// A modal asking before a trained model is thrown away. Returns true when the user confirms.
-bool confirm(const char* id, bool& ask, const std::string& what) {
-  if (ask) {
-    ImGui::OpenPopup(id);
-    ask = false;
-  }
-  bool confirmed = false;
-  ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 26, 0));
-  if (ImGui::BeginPopupModal(id, nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove)) {
-    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 25);
-    ImGui::TextUnformatted(what.c_str());
-    ImGui::PopTextWrapPos();
-    ImGui::Spacing();
-    // Enter confirms, Escape cancels (not on the frame the dialog opens: that key press opened it).
-    const bool enter = !ImGui::IsWindowAppearing() && (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)) ||
-                                                       ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter)));
-    if (ImGui::Button("Discard it", ImVec2(ImGui::GetFontSize() * 8, 0)) || enter) {
-      confirmed = true;
-      ImGui::CloseCurrentPopup();
-    }
-    ImGui::SameLine();
-    if (ImGui::Button("Keep it", ImVec2(ImGui::GetFontSize() * 8, 0)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
-      ImGui::CloseCurrentPopup();
-    }
-    ImGui::EndPopup();
-  }
-  return confirmed;
+// "(pretrained, 50 epochs, 1,234 steps here)": the model a change would discard.
+std::string trained_here(const Snapshot& snap) {
+  return "(" + snap.origin + ", " + with_thousands(static_cast<double>(snap.step)) + " steps here)";
 }
 
-// Threads: how many cores share each training step. Shown and changeable when the session has a thread of its
-// own; in the page's fallback (no threads), the row says why there is only one.
-void threads_row(Lab& lab, SessionSettings& s) {
-  if (!lab.off_main_thread()) {
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted("Threads: 1");
-    ui::help_marker("Training shares this page's own thread, in slices of each frame: threads need the page to be "
-                    "cross-origin isolated, and this server does not send the headers for it (see the README).");
-    return;
+// After any model change (here, or by a file, a link or the script API) the shape edits start from the model.
+void follow_model(const SessionSettings& current, UiState& ui) {
+  const Architecture arch = current.architecture();
+  if (arch != ui.pending_seen) {
+    ui.pending_seen = arch;
+    ui.pending_from_model = true;
   }
-  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  int threads = s.threads;
-  if (ImGui::InputInt("Threads", &threads, 1, 1)) {
-    threads = std::clamp(threads, 1, std::min(std::max(cores, s.threads), TrainConfig::kMaxThreads));
-    if (threads != s.threads) {
-      s.threads = threads;
-      lab.apply(s);
-    }
-  }
-  if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("Each training step is split across this many threads (this device has %d cores; the interface "
-                      "draws with one of them).", cores);
-  }
+  if (!ui.pending_from_model) return;
+  ui.pending_latent = current.shape.latent;
+  ui.pending_hidden = std::max(0, preset_index(current.shape.hidden));
+  ui.pending_activation = current.shape.activation;
+  ui.pending_from_model = false;
 }
+
+}  // namespace
+
+//-----------------------------------------------------------------------------------------------------------
+// [SECTION] Files and data
+//-----------------------------------------------------------------------------------------------------------
+
+namespace {
 
 // Weights out and in, and a person's own data: Save, Open (the page's picker; files may be dropped anywhere too)
 // and what they take. On the panel's title row, right-aligned, where they fit (drawn after the Train buttons, so
@@ -116,7 +125,6 @@ float file_buttons_width(const UiState& ui) {
 }
 
 void draw_file_buttons(Lab& lab, UiState& ui) {
-  const char* open_label = "Open files...";
   if (ImGui::Button("Save weights") && ui.files.save) {
     std::string where;
     const Status s = ui.files.save(lab.weights_file_name(), lab.weights_file(), where);
@@ -125,7 +133,7 @@ void draw_file_buttons(Lab& lab, UiState& ui) {
   ui.remember("button:save");
   if (ui.files.pick) {
     ImGui::SameLine();
-    if (ImGui::Button(open_label)) ui.files.pick();
+    if (ImGui::Button("Open files...")) ui.files.pick();
     ui.remember("button:open");
   }
   ui::help_marker(ui.files.pick
@@ -137,140 +145,33 @@ void draw_file_buttons(Lab& lab, UiState& ui) {
                         "file, or IDX images with their labels (plain or .gz, 28x28), on the window to open them.");
 }
 
-// The question before files replace a model trained here.
-void ask_before_opening(Lab& lab, UiState& ui, const Snapshot& snap) {
-  if (!ui.pending_files) return;
-  std::string what;
-  if (ui.pending_files->builtin && ui.pending_files->data) {
-    what = ui.pending_files->data->kind == DataKind::Fashion ? "Fashion-MNIST" : "the MNIST digits";
-  } else if (ui.pending_files->data) {
-    what = "the data (" + ui.pending_files->data->description + ")";
-  }
-  // A built-in data set's own weights come with it, unnamed; a person's weights file is named.
-  if (ui.pending_files->weights && !ui.pending_files->builtin) {
-    what += (what.empty() ? "" : " and ") + ui.pending_files->weights->name;
-  }
-  const std::string trained = with_thousands(static_cast<double>(snap.step)) + " steps";
-  const bool opening = ui.ask_replace;
-  if (confirm("Replace the model?", ui.ask_replace,
-              "Opening " + what + " replaces the current model (" + snap.origin + ", " + trained + " here).")) {
-    open_user_files(lab, ui, std::move(*ui.pending_files));
-    ui.pending_files.reset();
-  } else if (!opening && !ImGui::IsPopupOpen("Replace the model?")) {
-    ui.pending_files.reset();  // kept the model
-  }
+void report_files(Lab& lab, UiState& ui, const std::string& message, bool error) {
+  ui.say_about_files(lab, message, error);
+  if (ui.files.notify) ui.files.notify(message, error);
 }
 
-}  // namespace
-
-void open_user_files(Lab& lab, UiState& ui, UserFiles files) {
-  std::string done;
-  const auto refuse = [&](const std::string& why) {
-    ui.say_about_files(lab, why, true);
-    if (ui.files.notify) ui.files.notify(why, true);
-  };
-  if (files.builtin && files.data) {  // a built-in data set and its pretrained model
-    const DataKind kind = files.data->kind;
-    if (Status s = lab.replace_data(std::move(*files.data)); !s) return refuse(s.message());
-    if (files.weights) {
-      if (Status s = lab.load_pretrained(files.weights->bytes, files.weights->name); !s) return refuse(s.message());
-    }
-    ui.pending_from_model = true;
-    done = std::string("Switched to ") + (kind == DataKind::Fashion ? "Fashion-MNIST" : "the MNIST digits") +
-           (files.weights ? ", with its pretrained model" : "");
-    ui.say_about_files(lab, done, false);
-    if (ui.files.notify) ui.files.notify(done, false);
-    return;
-  }
-  if (files.data) {
-    const std::string description = files.data->description;
-    if (Status s = lab.replace_data(std::move(*files.data)); !s) return refuse(s.message());
-    done = "Opened " + description;
-  }
+// A built-in data set and its pretrained model.
+void open_builtin_data(Lab& lab, UiState& ui, UserFiles& files) {
+  const DataKind kind = files.data->kind;
+  if (Status s = lab.replace_data(std::move(*files.data)); !s) return report_files(lab, ui, s.message(), true);
   if (files.weights) {
-    if (Status s = lab.load_weights(files.weights->bytes, files.weights->name); !s) {
-      return refuse((done.empty() ? "" : done + ", but ") + s.message());
+    if (Status s = lab.load_pretrained(files.weights->bytes, files.weights->name); !s) {
+      return report_files(lab, ui, s.message(), true);
     }
-    done += (done.empty() ? "Loaded " : " and loaded ") + files.weights->name;
   }
   ui.pending_from_model = true;
-  ui.say_about_files(lab, done, false);
-  if (ui.files.notify) ui.files.notify(done, false);
+  report_files(lab, ui, std::string("Switched to ") + (kind == DataKind::Fashion ? "Fashion-MNIST" : "the MNIST digits") +
+                            (files.weights ? ", with its pretrained model" : ""), false);
 }
 
-constexpr const char* kVariantLabels[] = {"Plain", "Denoising", "Sparse", "Variational (VAE)"};
-
-const char* variant_label(Variant v) { return kVariantLabels[static_cast<int>(v)]; }
-
-// The variant and its settings. Plain, denoising and sparse train the same weights, so a change applies at once;
-// to or from the VAE is another shape, so it asks first when the model has been trained.
-void variant_rows(Lab& lab, UiState& ui, SessionSettings s, const Snapshot& snap) {
-  ImGui::Separator();
-  ImGui::TextUnformatted("Variant");
-  ui::help_marker("Denoising: the inputs get noise while training, the target stays clean. Sparse: an L1 penalty on "
-                  "the code (Keras' activity_regularizer). Variational: the encoder gives a mean and a variance, "
-                  "the code is sampled, and a KL term (weight beta) keeps codes near N(0, I), so new digits can be "
-                  "drawn from it. The test loss is always the per-pixel BCE of clean test digits.");
-  Objective& o = s.objective;
-  if (ImGui::BeginCombo("Autoencoder", variant_label(o.variant))) {
-    for (Variant v : {Variant::Plain, Variant::Denoising, Variant::Sparse, Variant::Variational}) {
-      if (ImGui::Selectable(variant_label(v), v == o.variant) && v != o.variant) {
-        const bool new_shape = (v == Variant::Variational) != o.variational();
-        if (new_shape && snap.has_training()) {
-          ui.ask_variant = true;
-          ui.asked_variant = v;
-        } else {
-          o.variant = v;
-          lab.apply(s);
-          ui.pending_from_model = true;
-        }
-      }
-    }
-    ImGui::EndCombo();
-  }
-  ui.remember("combo:variant");
-  if (o.denoising()) {
-    int kind = o.noise == Noise::Mask ? 1 : 0;
-    if (ImGui::Combo("Noise", &kind, "Gaussian\0Masking\0")) {
-      o.noise = kind == 1 ? Noise::Mask : Noise::Gaussian;
-      lab.apply(s);
-    }
-    float level = o.noise_level;
-    if (ui::slider(o.noise == Noise::Mask ? "Masked fraction" : "Noise level", &level, 0.0f, 1.0f, "%.2f")) {
-      o.noise_level = std::clamp(level, 0.0f, 1.0f);
-      lab.apply(s);
-    }
-  } else if (o.sparse()) {
-    float weight = o.sparsity;
-    if (ui::slider("L1 weight", &weight, 1e-6f, 1e-1f, "%.0e", ImGuiSliderFlags_Logarithmic)) {
-      o.sparsity = std::clamp(weight, 1e-6f, 1e-1f);
-      lab.apply(s);
-    }
-    if (!snap.evaluating) {
-      char text[96];
-      std::snprintf(text, sizeof text, "%.1f of %d code units near zero (|code| < %g) on average",
-                    static_cast<double>(snap.test.near_zero), snap.settings.architecture.latent,
-                    static_cast<double>(Objective::kNearZero));
-      ui::wrapped(text, ui::palette::kTextDim);
-    }
-  } else if (o.variational()) {
-    float beta = o.beta;
-    if (ui::slider("Beta (KL weight)", &beta, 0.0f, 4.0f, "%.2f")) {
-      o.beta = std::clamp(beta, 0.0f, 4.0f);
-      lab.apply(s);
-    }
-  }
-  const Variant v = ui.asked_variant;
-  SessionSettings wanted = s;
-  wanted.objective.variant = v;
-  wanted.architecture.variational = v == Variant::Variational;
-  if (confirm("Change the variant?", ui.ask_variant,
-              "A " + std::string(variant_label(v)) + " model (" + wanted.architecture.describe() +
-                  ") needs new random weights. The current model (" + snap.origin + ", " +
-                  with_thousands(static_cast<double>(snap.step)) + " steps here) will be discarded.")) {
-    lab.apply(wanted);
-    ui.pending_from_model = true;
-  }
+// What the dialog before opening files names: the data, and a person's weights file.
+std::string files_named(const UserFiles& files) {
+  std::string what;
+  if (files.builtin && files.data) what = files.data->kind == DataKind::Fashion ? "Fashion-MNIST" : "the MNIST digits";
+  else if (files.data) what = "the data (" + files.data->description + ")";
+  // A built-in data set's own weights come with it, unnamed; a person's weights file is named.
+  if (files.weights && !files.builtin) what += (what.empty() ? "" : " and ") + files.weights->name;
+  return what;
 }
 
 // The data: the bundled MNIST digits or Fashion-MNIST (fetched when chosen, with its pretrained model), or a
@@ -304,101 +205,124 @@ void data_row(Lab& lab, UiState& ui) {
   }
 }
 
-void draw_training_panel(Lab& lab, UiState& ui) {
-  const Snapshot& snap = lab.snapshot();
-  const SessionSettings& current = lab.settings();
-  if (current.architecture != ui.pending_seen) {  // the model changed by other means (a file, a link, the script API)
-    ui.pending_seen = current.architecture;
-    ui.pending_from_model = true;
+}  // namespace
+
+void open_user_files(Lab& lab, UiState& ui, UserFiles files) {
+  if (files.builtin && files.data) return open_builtin_data(lab, ui, files);
+  std::string done;
+  if (files.data) {
+    const std::string description = files.data->description;
+    if (Status s = lab.replace_data(std::move(*files.data)); !s) return report_files(lab, ui, s.message(), true);
+    done = "Opened " + description;
   }
-  if (ui.pending_from_model) {
-    ui.pending_latent = current.architecture.latent;
-    ui.pending_hidden = std::max(0, preset_index(current.architecture.hidden));
-    ui.pending_activation = current.architecture.activation;
-    ui.pending_from_model = false;
+  if (files.weights) {
+    if (Status s = lab.load_weights(files.weights->bytes, files.weights->name); !s) {
+      return report_files(lab, ui, (done.empty() ? "" : done + ", but ") + s.message(), true);
+    }
+    done += (done.empty() ? "Loaded " : " and loaded ") + files.weights->name;
   }
-  const std::string subtitle = "784 pixels squeezed through a narrow code and rebuilt, learned from " +
-                               with_thousands(static_cast<double>(lab.data().train.size())) + " " + lab.items() +
-                               " and tested on " + with_thousands(static_cast<double>(lab.data().test.size())) +
-                               " others.";
+  ui.pending_from_model = true;
+  report_files(lab, ui, done, false);
+}
+
+void offer_user_files(Lab& lab, UiState& ui, UserFiles files, bool ask) {
+  const std::string text = ask ? "Opening " + files_named(files) + " replaces the current model " + trained_here(lab.snapshot()) + "." : "";
+  ui.pending_files = std::move(files);
+  change_or_ask(ui, ask,
+                {"Replace the model?",
+                 text,
+                 [&lab, &ui] {
+                   UserFiles waiting = std::move(*ui.pending_files);
+                   ui.pending_files.reset();
+                   open_user_files(lab, ui, std::move(waiting));
+                 },
+                 [&ui] { ui.pending_files.reset(); }});
+}
+
+//-----------------------------------------------------------------------------------------------------------
+// [SECTION] Title and commands
+//-----------------------------------------------------------------------------------------------------------
+
+namespace {
+
+// The title and the subtitle; the file buttons beside the title where they fit. Returns where they go when they
+// do (drawn after the commands), else draws them under the title and returns nothing.
+std::optional<ImVec2> draw_title(Lab& lab, UiState& ui) {
   ImGui::PushFont(ui.title_font);
   ImGui::TextUnformatted("Training");
   ImGui::PopFont();
   const float right_edge = ImGui::GetWindowPos().x + ImGui::GetContentRegionMax().x;
-  const ImVec2 file_buttons_at(right_edge - file_buttons_width(ui), ImGui::GetItemRectMin().y);
-  const bool title_row = file_buttons_at.x >= ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x * 2;
-  if (!title_row) draw_file_buttons(lab, ui);
-  ui::wrapped(subtitle, ui::palette::kTextDim);
+  const ImVec2 at(right_edge - file_buttons_width(ui), ImGui::GetItemRectMin().y);
+  const bool beside = at.x >= ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x * 2;
+  if (!beside) draw_file_buttons(lab, ui);
+  ui::wrapped("784 pixels squeezed through a narrow code and rebuilt, learned from " +
+                  with_thousands(static_cast<double>(lab.data().train.size())) + " " + lab.items() + " and tested on " +
+                  with_thousands(static_cast<double>(lab.data().test.size())) + " others.",
+              ui::palette::kTextDim);
   ImGui::Spacing();
+  return beside ? std::optional<ImVec2>(at) : std::nullopt;
+}
 
-  // --- Commands ---
-  const float full = ImGui::GetContentRegionAvail().x;
+void train_button(Lab& lab, UiState& ui, const Snapshot& snap, ImVec2 size) {
   const bool training = snap.training;
-  // One row when the three buttons fit; on a phone, Train spans the panel and the other two share the row below.
+  ImGui::PushStyleColor(ImGuiCol_Button, training ? ImVec4(0.55f, 0.30f, 0.10f, 1) : ImVec4(0.14f, 0.42f, 0.78f, 1));
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, training ? ImVec4(0.68f, 0.38f, 0.14f, 1) : ImVec4(0.20f, 0.50f, 0.88f, 1));
+  if (ImGui::Button(training ? "Pause###train" : "Train###train", size)) lab.set_training(!training);
+  ui.remember("button:train");
+  ImGui::PopStyleColor(2);
+  if (ImGui::IsItemHovered() && !training && snap.epoch >= lab.settings().target_epochs) {
+    ImGui::SetTooltip("The target is reached: training adds %d more epochs.", SessionSettings::kEpochsPerExtension);
+  }
+}
+
+void restart_buttons(Lab& lab, UiState& ui, const Snapshot& snap, ImVec2 size) {
+  if (ImGui::Button("Train from scratch", size)) {
+    change_or_ask(ui, snap.has_training(),
+                  {"Start from scratch?",
+                   "The current model " + trained_here(snap) + " will be replaced by random weights.",
+                   [&lab, &ui] {
+                     lab.reset(static_cast<std::uint64_t>(ui.seed));
+                     ui.pending_from_model = true;
+                   }});
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("New random weights from the seed below (Glorot-uniform).");
+  if (!lab.has_pretrained()) return;
+  ImGui::SameLine();
+  const bool pressed = ImGui::Button("Pretrained", size);
+  ui.remember("button:pretrained");
+  if (pressed) {
+    change_or_ask(ui, snap.step > 0,
+                  {"Go back to the pretrained model?",
+                   "The model trained here " + trained_here(snap) + " will be replaced by the pretrained one.",
+                   [&lab, &ui] {
+                     lab.restore_pretrained();
+                     ui.pending_from_model = true;
+                   }});
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Go back to the weights the page started with.");
+}
+
+// Train / Pause, Train from scratch, Pretrained: one row when the three fit; on a phone, Train spans the panel and
+// the other two share the row below.
+void draw_commands(Lab& lab, UiState& ui, const Snapshot& snap) {
+  const float full = ImGui::GetContentRegionAvail().x;
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const float row_h = ImGui::GetFrameHeight() * 1.3f;
   const bool one_row = full * 0.32f + ui::button_width("Train from scratch") + ui::button_width("Pretrained") +
                        gap * 2.0f <= full;
-  const float train_w = one_row ? full * 0.32f : full;
-  const float other_w = one_row ? 0.0f : lab.has_pretrained() ? std::floor((full - gap) / 2.0f) : full;
-  ImGui::PushStyleColor(ImGuiCol_Button, training ? ImVec4(0.55f, 0.30f, 0.10f, 1) : ImVec4(0.14f, 0.42f, 0.78f, 1));
-  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, training ? ImVec4(0.68f, 0.38f, 0.14f, 1) : ImVec4(0.20f, 0.50f, 0.88f, 1));
-  if (ImGui::Button(training ? "Pause###train" : "Train###train", ImVec2(train_w, row_h))) {
-    lab.set_training(!training);
-  }
-  ui.remember("button:train");
-  ImGui::PopStyleColor(2);
-  if (ImGui::IsItemHovered() && !training && snap.epoch >= current.target_epochs) {
-    ImGui::SetTooltip("The target is reached: training adds %d more epochs.", SessionSettings::kEpochsPerExtension);
-  }
+  train_button(lab, ui, snap, ImVec2(one_row ? full * 0.32f : full, row_h));
   if (one_row) ImGui::SameLine();
-  if (ImGui::Button("Train from scratch", ImVec2(other_w, row_h))) {
-    if (snap.has_training()) {
-      ui.ask_reset = true;
-    } else {
-      lab.reset(static_cast<std::uint64_t>(ui.seed));
-      ui.pending_from_model = true;
-    }
-  }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("New random weights from the seed below (Glorot-uniform).");
-  if (lab.has_pretrained()) {
-    ImGui::SameLine();
-    const bool pressed = ImGui::Button("Pretrained", ImVec2(other_w, row_h));
-    ui.remember("button:pretrained");
-    if (pressed) {
-      if (snap.step > 0) {
-        ui.ask_pretrained = true;
-      } else {
-        lab.restore_pretrained();
-        ui.pending_from_model = true;
-      }
-    }
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Go back to the weights the page started with.");
-  }
-  if (title_row) {
-    const ImVec2 resume = ImGui::GetCursorScreenPos();
-    ImGui::SetCursorScreenPos(file_buttons_at);
-    draw_file_buttons(lab, ui);
-    ImGui::SetCursorScreenPos(resume);
-  }
-  const std::string trained = with_thousands(static_cast<double>(snap.step)) + " steps";
-  if (confirm("Start from scratch?", ui.ask_reset,
-              "The current model (" + snap.origin + ", " + trained + " here) will be replaced by random weights.")) {
-    lab.reset(static_cast<std::uint64_t>(ui.seed));
-    ui.pending_from_model = true;
-  }
-  if (confirm("Go back to the pretrained model?", ui.ask_pretrained,
-              "The model trained here (" + trained + ") will be replaced by the pretrained one.")) {
-    lab.restore_pretrained();
-    ui.pending_from_model = true;
-  }
+  const float other_w = one_row ? 0.0f : lab.has_pretrained() ? std::floor((full - gap) / 2.0f) : full;
+  restart_buttons(lab, ui, snap, ImVec2(other_w, row_h));
+}
 
-  ui::wrapped("Model " + snap.settings.architecture.describe() + ", started from " + snap.origin, ui::palette::kTextDim);
+// The model, the data, and what the session or the files last said.
+void draw_model_lines(Lab& lab, UiState& ui, const Snapshot& snap) {
+  ui::wrapped("Model " + snap.settings.architecture().describe() + ", started from " + snap.origin, ui::palette::kTextDim);
   data_row(lab, ui);
   if (!ui.file_message.empty() && ui.file_message_model == lab.model_changes()) {
     ui::wrapped(ui.file_message, ui.file_error ? ui::palette::kError : ui::palette::kTextDim);
   }
-  ask_before_opening(lab, ui, snap);
   if (!snap.error.empty()) ui::wrapped("Not done: " + snap.error, ui::palette::kError);
   if (!snap.diverged.empty()) {
     std::string text = snap.diverged;
@@ -407,16 +331,25 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   }
   if (const TrainingDiagnosis d = lab.diagnosis(); !d.message.empty()) ui::wrapped(d.message, ui::palette::kWarning);
   ImGui::Spacing();
+}
 
-  // --- Progress ---
+}  // namespace
+
+//-----------------------------------------------------------------------------------------------------------
+// [SECTION] Progress, numbers and charts
+//-----------------------------------------------------------------------------------------------------------
+
+namespace {
+
+void draw_progress(const Snapshot& snap) {
+  const float full = ImGui::GetContentRegionAvail().x;
   const int batches = snap.batches_per_epoch;
   const bool epoch_finished = snap.batch_in_epoch >= batches && snap.epoch > 0;
-  const int shown_epoch = epoch_finished ? snap.epoch : snap.epoch + 1;
   const float epoch_fraction = epoch_finished ? 1.0f : static_cast<float>(snap.batch_in_epoch) / static_cast<float>(batches);
   char text[96];
   std::snprintf(text, sizeof text, "%d / %d batches", epoch_finished ? batches : snap.batch_in_epoch, batches);
   ImGui::AlignTextToFramePadding();
-  ImGui::Text("Epoch %d", shown_epoch);
+  ImGui::Text("Epoch %d", epoch_finished ? snap.epoch : snap.epoch + 1);
   ImGui::SameLine(full * 0.28f);
   ImGui::ProgressBar(epoch_fraction, ImVec2(-1, 0), text);
   const float overall = std::min(1.0f, (static_cast<float>(snap.epoch) + (epoch_finished ? 0.0f : epoch_fraction)) /
@@ -427,35 +360,41 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   ImGui::SameLine(full * 0.28f);
   ImGui::ProgressBar(overall, ImVec2(-1, 0), text);
   ImGui::Spacing();
+}
 
-  // --- Numbers ---
-  const float column = full / 4.0f;
-  const auto loss_text = [](float v) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.4f", static_cast<double>(v));
-    return std::string(buffer);
-  };
-  // Per pixel, like the test loss (a VAE's objective is per digit, and a sparse one adds its penalty: the charts
-  // show those terms).
+std::string loss_text(float v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.4f", static_cast<double>(v));
+  return buffer;
+}
+
+// Train and test loss per pixel, like the test loss (a VAE's objective is per digit, and a sparse one adds its
+// penalty: the charts show those terms), samples per second and steps.
+void draw_stats(UiState& ui, const Snapshot& snap) {
+  const float column = ImGui::GetContentRegionAvail().x / 4.0f;
   stat(ui, "train loss", snap.train_reconstruction > 0 ? loss_text(snap.train_reconstruction) : "-", ui::palette::kTrain);
   ImGui::SameLine(column);
   stat(ui, "test loss", snap.evaluating ? "..." : loss_text(snap.test_loss), ui::palette::kTest);
   ImGui::SameLine(column * 2);
-  stat(ui, "samples/s", training ? with_thousands(snap.samples_per_sec) : "-", IM_COL32(230, 232, 240, 255));
+  stat(ui, "samples/s", snap.training ? with_thousands(snap.samples_per_sec) : "-", IM_COL32(230, 232, 240, 255));
   ImGui::SameLine(column * 3);
   stat(ui, "steps", with_thousands(static_cast<double>(snap.step)), IM_COL32(230, 232, 240, 255));
   ImGui::Spacing();
+}
 
-  // --- Chart: whatever height the settings below leave (measured on the previous frame) ---
+// The loss chart takes whatever height the settings below leave (measured on the previous frame). The VAE's KL (or
+// the sparse penalty) has its own scale: a chart of its own below the reconstruction's.
+void draw_charts(UiState& ui, const Snapshot& snap) {
+  const float full = ImGui::GetContentRegionAvail().x;
   const float spacing = ImGui::GetStyle().ItemSpacing.y;
   const float settings_h = ui.settings_height > 0 ? ui.settings_height : ImGui::GetFrameHeightWithSpacing() * 11;
   const bool two_charts = !snap.train_penalty_curve.empty() || !snap.test_penalty_curve.empty();
-  const float chart_h = std::clamp(ImGui::GetContentRegionAvail().y - settings_h - spacing * 2,
-                                   ImGui::GetFontSize() * (two_charts ? 15 : 8), ImGui::GetFontSize() * (two_charts ? 24 : 18));
+  const float em = ImGui::GetFontSize();
+  const float chart_h = std::clamp(ImGui::GetContentRegionAvail().y - settings_h - spacing * 2, em * (two_charts ? 15 : 8),
+                                   em * (two_charts ? 24 : 18));
   if (!two_charts) {
     ui::loss_chart("##loss", snap.train_curve, snap.test_curve, ImVec2(full, chart_h));
   } else {
-    // The VAE's KL (or the sparse penalty) has its own scale: a chart of its own below the reconstruction's.
     const float top_h = std::floor(chart_h * 0.58f);
     ui::loss_chart("##loss", snap.train_curve, snap.test_curve, ImVec2(full, top_h), "reconstruction, train",
                    "test (per pixel)");
@@ -464,47 +403,147 @@ void draw_training_panel(Lab& lab, UiState& ui) {
                    vae ? "KL per digit, train" : "L1 penalty, train", "test");
   }
   ImGui::Spacing();
-  const float settings_top = ImGui::GetCursorPosY();
+}
 
-  // --- Settings that apply at once ---
-  ImGui::PushItemWidth(full * 0.52f);
+}  // namespace
+
+//-----------------------------------------------------------------------------------------------------------
+// [SECTION] Optimisation
+//-----------------------------------------------------------------------------------------------------------
+
+namespace {
+
+// Threads: how many cores share each training step. Shown and changeable when the session has a thread of its
+// own; in the page's fallback (no threads), the row says why there is only one.
+void threads_row(Lab& lab, SessionSettings s) {
+  if (!lab.off_main_thread()) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Threads: 1");
+    ui::help_marker("Training shares this page's own thread, in slices of each frame: threads need the page to be "
+                    "cross-origin isolated, and this server does not send the headers for it (see docs/hosting.md).");
+    return;
+  }
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int most = std::min(std::max(cores, s.threads), static_cast<int>(setting("threads").hi));
+  int threads = s.threads;
+  if (ImGui::InputInt("Threads", &threads, 1, 1) && std::clamp(threads, 1, most) != s.threads) {
+    s.threads = std::clamp(threads, 1, most);
+    lab.apply(s);
+  }
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("Each training step is split across this many threads (this device has %d cores; the interface "
+                      "draws with one of them).", cores);
+  }
+}
+
+void batch_combo(Lab& lab, SessionSettings s) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%d", s.batch_size);
+  if (!ImGui::BeginCombo("Batch size", text)) return;
+  for (int b : kBatchSizes) {
+    std::snprintf(text, sizeof text, "%d", b);
+    if (ImGui::Selectable(text, b == s.batch_size) && b != s.batch_size) {
+      s.batch_size = b;
+      lab.apply(s);
+    }
+  }
+  ImGui::EndCombo();
+}
+
+// Learning rate, batch size, the epoch target and threads: they apply to the current model at once.
+void draw_optimisation(Lab& lab, const SessionSettings& current) {
   ImGui::Separator();
   ImGui::TextUnformatted("Optimisation");
   ui::help_marker("Adam with Keras' defaults; binary cross-entropy averaged over pixels. These apply to the current "
                   "model at once; a new batch size restarts the optimizer's moments.");
   SessionSettings s = current;
-  float lr = s.optimizer.learning_rate;
-  if (ui::slider("Learning rate", &lr, 1e-4f, 1e-1f, "%.4f", ImGuiSliderFlags_Logarithmic)) {
-    s.optimizer.learning_rate = std::clamp(lr, 1e-4f, 1e-1f);
-    lab.apply(s);
-  }
-  std::snprintf(text, sizeof text, "%d", s.batch_size);
-  if (ImGui::BeginCombo("Batch size", text)) {
-    for (int b : kBatchSizes) {
-      std::snprintf(text, sizeof text, "%d", b);
-      if (ImGui::Selectable(text, b == s.batch_size) && b != s.batch_size) {
-        s.batch_size = b;
-        lab.apply(s);
-      }
-    }
-    ImGui::EndCombo();
-  }
-  int epochs = s.target_epochs;
-  if (ui::slider("Epochs", &epochs, 1, 200)) {
-    s.target_epochs = std::clamp(epochs, 1, 200);
-    lab.apply(s);
-  }
-  threads_row(lab, s);
-  variant_rows(lab, ui, s, snap);
+  if (setting_slider("Learning rate", "lr", s.optimizer.learning_rate, "%.4f")) lab.apply(s);
+  batch_combo(lab, current);
+  s = current;
+  if (setting_slider("Epochs", "epochs", s.target_epochs)) lab.apply(s);
+  threads_row(lab, current);
+}
 
-  // --- Settings that need a new model ---
+}  // namespace
+
+//-----------------------------------------------------------------------------------------------------------
+// [SECTION] Variant
+//-----------------------------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kVariantLabels[] = {"Plain", "Denoising", "Sparse", "Variational (VAE)"};
+
+const char* variant_label(Variant v) { return kVariantLabels[static_cast<int>(v)]; }
+
+// Plain, denoising and sparse train the same weights, so a change applies at once; to or from the VAE is another
+// shape, so it asks first when the model has been trained.
+void variant_combo(Lab& lab, UiState& ui, const SessionSettings& current, const Snapshot& snap) {
+  if (!ImGui::BeginCombo("Autoencoder", variant_label(current.objective.variant))) return;
+  for (Variant v : {Variant::Plain, Variant::Denoising, Variant::Sparse, Variant::Variational}) {
+    if (!ImGui::Selectable(variant_label(v), v == current.objective.variant) || v == current.objective.variant) continue;
+    SessionSettings wanted = current;
+    wanted.objective.variant = v;
+    const bool new_shape = !wanted.same_model_as(current);
+    change_or_ask(ui, new_shape && snap.has_training(),
+                  {"Change the variant?",
+                   "A " + std::string(variant_label(v)) + " model (" + wanted.architecture().describe() +
+                           ") needs new random weights. The current model " + trained_here(snap) + " will be discarded.",
+                   [&lab, &ui, wanted] {
+                     lab.apply(wanted);
+                     ui.pending_from_model = true;
+                   }});
+  }
+  ImGui::EndCombo();
+}
+
+// The variant's own settings: the noise and its level, the L1 weight, beta.
+void variant_settings(Lab& lab, SessionSettings s, const Snapshot& snap) {
+  Objective& o = s.objective;
+  if (o.denoising()) {
+    int kind = o.noise == Noise::Mask ? 1 : 0;
+    if (ImGui::Combo("Noise", &kind, "Gaussian\0Masking\0")) {
+      o.noise = kind == 1 ? Noise::Mask : Noise::Gaussian;
+      lab.apply(s);
+    }
+    if (setting_slider(o.noise == Noise::Mask ? "Masked fraction" : "Noise level", "level", o.noise_level, "%.2f")) lab.apply(s);
+  } else if (o.sparse()) {
+    if (setting_slider("L1 weight", "sparsity", o.sparsity, "%.0e")) lab.apply(s);
+    if (!snap.evaluating) {
+      char text[96];
+      std::snprintf(text, sizeof text, "%.1f of %d code units near zero (|code| < %g) on average",
+                    static_cast<double>(snap.test.near_zero), snap.settings.shape.latent,
+                    static_cast<double>(Objective::kNearZero));
+      ui::wrapped(text, ui::palette::kTextDim);
+    }
+  } else if (o.variational()) {
+    if (setting_slider("Beta (KL weight)", "beta", o.beta, "%.2f")) lab.apply(s);
+  }
+}
+
+void draw_variant(Lab& lab, UiState& ui, const SessionSettings& current, const Snapshot& snap) {
   ImGui::Separator();
-  ImGui::TextUnformatted("Shape of the model");
-  ui::help_marker("The latent size is the bottleneck: how many numbers each digit is squeezed into. Hidden layers are "
-                  "added on both sides, mirrored. Changing the shape needs new weights.");
-  ui::slider("Latent size", &ui.pending_latent, Architecture::kMinLatent, Architecture::kMaxLatent, "%d",
-                   ImGuiSliderFlags_Logarithmic);
-  ui.pending_latent = std::clamp(ui.pending_latent, Architecture::kMinLatent, Architecture::kMaxLatent);
+  ImGui::TextUnformatted("Variant");
+  ui::help_marker("Denoising: the inputs get noise while training, the target stays clean. Sparse: an L1 penalty on "
+                  "the code (Keras' activity_regularizer). Variational: the encoder gives a mean and a variance, "
+                  "the code is sampled, and a KL term (weight beta) keeps codes near N(0, I), so new digits can be "
+                  "drawn from it. The test loss is always the per-pixel BCE of clean test digits.");
+  variant_combo(lab, ui, current, snap);
+  ui.remember("combo:variant");
+  variant_settings(lab, current, snap);
+}
+
+}  // namespace
+
+//-----------------------------------------------------------------------------------------------------------
+// [SECTION] Shape of the model
+//-----------------------------------------------------------------------------------------------------------
+
+namespace {
+
+// Latent size, hidden layers, activation and seed: edits that wait for "Build new model".
+void shape_edits(UiState& ui) {
+  setting_slider("Latent size", "latent", ui.pending_latent);
   if (ImGui::BeginCombo("Hidden layers", kHiddenPresets[static_cast<std::size_t>(ui.pending_hidden)].label)) {
     for (std::size_t i = 0; i < kHiddenPresets.size(); ++i) {
       if (ImGui::Selectable(kHiddenPresets[i].label, static_cast<int>(i) == ui.pending_hidden)) ui.pending_hidden = static_cast<int>(i);
@@ -518,40 +557,71 @@ void draw_training_panel(Lab& lab, UiState& ui) {
     ImGui::EndCombo();
   }
   ImGui::InputInt("Seed", &ui.seed);
-  ui.seed = std::max(ui.seed, 0);
-  ImGui::PopItemWidth();
+  ui.seed = std::clamp(ui.seed, static_cast<int>(setting("seed").slider.lo), static_cast<int>(setting("seed").slider.hi));
+}
 
+void draw_shape(Lab& lab, UiState& ui, const SessionSettings& current, const Snapshot& snap) {
+  ImGui::Separator();
+  ImGui::TextUnformatted("Shape of the model");
+  ui::help_marker("The latent size is the bottleneck: how many numbers each digit is squeezed into. Hidden layers are "
+                  "added on both sides, mirrored. Changing the shape needs new weights.");
+  shape_edits(ui);
   SessionSettings wanted = current;
-  wanted.architecture.latent = ui.pending_latent;
-  wanted.architecture.hidden = kHiddenPresets[static_cast<std::size_t>(ui.pending_hidden)].widths;
-  wanted.architecture.activation = ui.pending_activation;
+  wanted.shape.latent = ui.pending_latent;
+  wanted.shape.hidden = kHiddenPresets[static_cast<std::size_t>(ui.pending_hidden)].widths;
+  wanted.shape.activation = ui.pending_activation;
   wanted.seed = static_cast<std::uint64_t>(ui.seed);
   const bool changed = !wanted.same_model_as(current);
   ImGui::BeginDisabled(!changed);
   if (ImGui::Button("Build new model")) {
-    if (snap.has_training()) {
-      ui.ask_rebuild = true;
-    } else {
-      lab.apply(wanted);
-      ui.pending_from_model = true;
-    }
+    change_or_ask(ui, snap.has_training(),
+                  {"Build a new model?",
+                   "The new shape (" + wanted.architecture().describe() + ") needs new random weights. The "
+                           "current model " + trained_here(snap) + " will be discarded.",
+                   [&lab, &ui, wanted] {
+                     lab.apply(wanted);
+                     ui.pending_from_model = true;
+                   }});
   }
   ImGui::SameLine();
   if (ImGui::Button("Revert")) ui.pending_from_model = true;
   ImGui::EndDisabled();
-  if (changed) {
-    ImGui::SameLine();
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ui::palette::kTest));
-    ImGui::TextWrapped("%s", wanted.architecture.describe().c_str());
-    ImGui::PopStyleColor();
+  if (!changed) return;
+  ImGui::SameLine();
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ui::palette::kTest));
+  ImGui::TextWrapped("%s", wanted.architecture().describe().c_str());
+  ImGui::PopStyleColor();
+}
+
+}  // namespace
+
+//-----------------------------------------------------------------------------------------------------------
+// [SECTION] The panel
+//-----------------------------------------------------------------------------------------------------------
+
+void draw_training_panel(Lab& lab, UiState& ui) {
+  const Snapshot& snap = lab.snapshot();
+  const SessionSettings& current = lab.settings();
+  follow_model(current, ui);
+  const std::optional<ImVec2> file_buttons_at = draw_title(lab, ui);
+  draw_commands(lab, ui, snap);
+  if (file_buttons_at) {
+    const ImVec2 resume = ImGui::GetCursorScreenPos();
+    ImGui::SetCursorScreenPos(*file_buttons_at);
+    draw_file_buttons(lab, ui);
+    ImGui::SetCursorScreenPos(resume);
   }
+  draw_model_lines(lab, ui, snap);
+  draw_progress(snap);
+  draw_stats(ui, snap);
+  draw_charts(ui, snap);
+  const float settings_top = ImGui::GetCursorPosY();
+  ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.52f);
+  draw_optimisation(lab, current);
+  draw_variant(lab, ui, current, snap);
+  draw_shape(lab, ui, current, snap);
+  ImGui::PopItemWidth();
   ui.settings_height = ImGui::GetCursorPosY() - settings_top;
-  if (confirm("Build a new model?", ui.ask_rebuild,
-              "The new shape (" + wanted.architecture.describe() + ") needs new random weights. The current model (" +
-                  snap.origin + ", " + trained + " here) will be discarded.")) {
-    lab.apply(wanted);
-    ui.pending_from_model = true;
-  }
 }
 
 }  // namespace latent

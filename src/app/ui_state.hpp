@@ -28,11 +28,24 @@ struct FileHooks {
   std::function<void(const std::string& message, bool error)> notify;
 };
 
+// A change that would throw away a model trained here, as a value: carried out at once, or kept until the person
+// says yes in the one confirmation dialog (change_or_ask, draw_pending_change).
+struct PendingChange {
+  std::string title;                // the dialog's title: "Build a new model?"
+  std::string text;                 // what will be lost
+  std::function<void()> action;     // the change itself
+  std::function<void()> kept;       // what "Keep it" does besides closing (files waiting are dropped); may be empty
+
+  PendingChange(std::string title_, std::string text_, std::function<void()> action_, std::function<void()> kept_ = {})
+      : title(std::move(title_)), text(std::move(text_)), action(std::move(action_)), kept(std::move(kept_)) {}
+};
+
 struct UiState {
   FileHooks files;
   // Files brought in (picked or dropped), sorted, waiting for a yes when they would replace a trained model.
   std::optional<UserFiles> pending_files;
-  bool ask_replace = false;
+  std::optional<PendingChange> pending_change;  // waiting for a yes or a no
+  bool pending_change_shown = false;            // its dialog has been opened
   std::string file_message;  // the last outcome, shown under the model line while that model stays
   bool file_error = false;
   std::uint64_t file_message_model = 0;  // Lab::model_changes() when it was said
@@ -47,19 +60,13 @@ struct UiState {
   ImFont* number_font = nullptr;
   ImFont* caption_font = nullptr;
 
-  // Architecture edits wait for "Build new model"; learning rate, batch and epochs apply at once.
+  // Shape edits wait for "Build new model"; the rest apply at once.
   int pending_latent = 32;
   int pending_hidden = 0;  // index into the hidden-layer presets
   Activation pending_activation = Activation::ReLU;
-  bool pending_from_model = true;
-  Architecture pending_seen;       // the architecture the pending edits were last loaded from  // reload the pending edits from the model (after any model change)
+  bool pending_from_model = true;  // reload the pending edits from the model (after any model change)
+  Architecture pending_seen;       // the architecture the pending edits were last loaded from
   int seed = 1;
-
-  bool ask_rebuild = false;
-  bool ask_variant = false;  // a switch to or from the VAE (a new model) waiting for a yes
-  Variant asked_variant = Variant::Plain;
-  bool ask_reset = false;
-  bool ask_pretrained = false;
 
   float settings_height = 0;  // the Training panel's settings block, measured last frame, to size the chart
 
@@ -92,10 +99,18 @@ enum TabId { kTabDigits, kTabMap, kTabSliders, kTabInterpolate, kTabUnits, kTabC
 int tab_from_name(const std::string& name);
 const char* const* tab_names();  // kTabCount names
 
+// Carries out `change` now, or (ask) keeps it for the confirmation dialog; a change already waiting is replaced.
+void change_or_ask(UiState& ui, bool ask, PendingChange change);
+// The confirmation dialog of the change waiting, if any: Enter or "Discard it" carries it out, Escape or "Keep it"
+// drops it. Drawn once a frame, from the interface's top window.
+void draw_pending_change(UiState& ui);
+
 // Panels: one function each, drawn inside a child region the layout gives them.
 void draw_training_panel(Lab& lab, UiState& ui);
 // Files: carry out sorted files now (weights, data or both); the outcome goes to ui.file_message.
 void open_user_files(Lab& lab, UiState& ui, UserFiles files);
+// The same now, or (ask) once the person says they may replace the model trained here.
+void offer_user_files(Lab& lab, UiState& ui, UserFiles files, bool ask);
 void draw_map_tab(Lab& lab, UiState& ui, class TextureStore& textures);
 void draw_sliders_tab(Lab& lab, UiState& ui, class TextureStore& textures);
 void draw_interpolate_tab(Lab& lab, UiState& ui, class TextureStore& textures);
