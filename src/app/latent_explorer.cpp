@@ -84,19 +84,9 @@ void LatentExplorer::run_block() {
   const std::size_t test_count = data_->test.size();
   if (pass_.next_test < test_count) {
     const std::size_t n = std::min<std::size_t>(kBlock, test_count - pass_.next_test);
-    std::vector<float> recon(n * kPixels);
     const float* x = test_images_.data() + pass_.next_test * kPixels;
-    pass_.model->reconstruct(x, static_cast<int>(n), recon.data(), pass_.test_codes.data() + pass_.next_test * dim);
-    for (std::size_t i = 0; i < n; ++i) {  // per-digit BCE, as the model's loss() computes it
-      float sum = 0;
-      for (std::size_t p = 0; p < kPixels; ++p) {
-        const float t = x[i * kPixels + p];
-        const float y = std::clamp(recon[i * kPixels + p], 1e-7f, 1.0f - 1e-7f);
-        // Most pixels are 0 or 1 exactly: one log instead of two.
-        sum -= t == 0.0f ? std::log(1.0f - y) : t == 1.0f ? std::log(y) : t * std::log(y) + (1.0f - t) * std::log(1.0f - y);
-      }
-      pass_.test_losses[pass_.next_test + i] = sum / static_cast<float>(kPixels);
-    }
+    pass_.model->image_losses(x, x, static_cast<int>(n), Loss::BinaryCrossEntropy, pass_.test_losses.data() + pass_.next_test,
+                              pass_.test_codes.data() + pass_.next_test * dim);
     pass_.next_test += n;
     return;
   }
@@ -134,21 +124,38 @@ void LatentExplorer::finish_pass() {
   train_codes_ = std::move(pass_.train_codes);
   sorted_losses_ = std::move(pass_.test_losses);
   std::sort(sorted_losses_.begin(), sorted_losses_.end());
+  find_unit_ranges();
+  project_map();
+  decode_grid();
+  if (new_shape && slider_source_.kind == CodeSource::Manual) slider_source_.kind = CodeSource::TestDigit;
+  refresh_units();
+  drawing_revision_ = ~std::uint64_t{0};  // the drawing's code, neighbours and percentile follow the new weights
+  refresh_sliders();
+  refresh_strip();
+  ++revision_;
+}
 
-  const int count = static_cast<int>(data_->test.size());
-  const auto d = static_cast<std::size_t>(dim);
+// Each code unit's observed range over the test digits (the sliders' ranges, and Random's).
+void LatentExplorer::find_unit_ranges() {
+  const auto d = static_cast<std::size_t>(dim_);
+  const auto count = data_->test.size();
   unit_lo_.assign(d, 0.0f);
   unit_hi_.assign(d, 0.0f);
   for (std::size_t u = 0; u < d; ++u) {
     float lo = test_codes_[u], hi = test_codes_[u];
-    for (std::size_t n = 1; n < static_cast<std::size_t>(count); ++n) {
+    for (std::size_t n = 1; n < count; ++n) {
       lo = std::min(lo, test_codes_[n * d + u]);
       hi = std::max(hi, test_codes_[n * d + u]);
     }
     unit_lo_[u] = lo;
     unit_hi_[u] = hi;
   }
-  plane_ = principal_plane(test_codes_.data(), count, dim);
+}
+
+// The test codes on their principal plane, and the map's robust extent along each axis.
+void LatentExplorer::project_map() {
+  const int count = static_cast<int>(data_->test.size());
+  plane_ = principal_plane(test_codes_.data(), count, dim_);
   map_xy_.assign(2 * static_cast<std::size_t>(count), 0.0f);
   project(plane_, test_codes_.data(), count, map_xy_.data());
   for (int axis = 0; axis < 2; ++axis) {
@@ -156,11 +163,14 @@ void LatentExplorer::finish_pass() {
     for (std::size_t n = 0; n < values.size(); ++n) values[n] = map_xy_[2 * n + static_cast<std::size_t>(axis)];
     robust_range(std::move(values), extent_[axis], extent_[axis + 2]);
   }
+}
 
-  // The grid: kGrid x kGrid codes over the extent, row 0 at the top (the largest b), decoded in one batch. A VAE
-  // with a 2-unit code gets the classic manifold instead: its prior N(0, I) at the quantiles 5 % ... 95 % of each
-  // unit (Keras' VAE example), unit 0 across and unit 1 up.
-  grid_is_prior_ = model_->architecture().variational && dim == 2;
+// The grid: kGrid x kGrid codes over the extent, row 0 at the top (the largest b), decoded in one batch. A VAE with
+// a 2-unit code gets the classic manifold instead: its prior N(0, I) at the quantiles 5 % ... 95 % of each unit
+// (Keras' VAE example), unit 0 across and unit 1 up.
+void LatentExplorer::decode_grid() {
+  const auto d = static_cast<std::size_t>(dim_);
+  grid_is_prior_ = model_->architecture().variational && dim_ == 2;
   std::vector<float> codes(static_cast<std::size_t>(kGrid * kGrid) * d);
   for (int r = 0; r < kGrid; ++r) {
     for (int c = 0; c < kGrid; ++c) {
@@ -177,13 +187,6 @@ void LatentExplorer::finish_pass() {
   }
   grid_.assign(static_cast<std::size_t>(kGrid * kGrid) * kPixels, 0.0f);
   model_->decode(codes.data(), kGrid * kGrid, grid_.data());
-
-  if (new_shape && slider_source_.kind == CodeSource::Manual) slider_source_.kind = CodeSource::TestDigit;
-  refresh_units();
-  drawing_revision_ = ~std::uint64_t{0};  // the drawing's code, neighbours and percentile follow the new weights
-  refresh_sliders();
-  refresh_strip();
-  ++revision_;
 }
 
 void LatentExplorer::update(const Autoencoder& model, std::uint64_t weights_revision, const DigitImage& drawing,
@@ -217,9 +220,9 @@ void LatentExplorer::follow_drawing(const DigitImage& drawing, std::uint64_t dra
   drawing_loss_ = drawing_percentile_ = 0;
   if (drawing_present_) {
     drawing_input_.assign(drawing.pixels.begin(), drawing.pixels.end());
-    std::vector<float> recon(kPixels);
-    model_->reconstruct(drawing_input_.data(), 1, recon.data(), drawing_code_.data());
-    drawing_loss_ = model_->loss(drawing_input_.data(), 1, Loss::BinaryCrossEntropy);
+    // The same per-image loss as the test digits' above, so that the percentile compares like with like.
+    model_->image_losses(drawing_input_.data(), drawing_input_.data(), 1, Loss::BinaryCrossEntropy, &drawing_loss_,
+                         drawing_code_.data());
     drawing_percentile_ = percentile_below(sorted_losses_, drawing_loss_);
     project(plane_, drawing_code_.data(), 1, drawing_xy_);
     neighbours_ = nearest(train_codes_.data(), static_cast<int>(data_->train.size()), dim_, drawing_code_.data(), kNeighbours);

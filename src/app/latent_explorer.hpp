@@ -130,6 +130,9 @@ class LatentExplorer {
   void start_pass(const Autoencoder& model, std::uint64_t weights_revision, Clock::time_point now);
   void run_block();
   void finish_pass();
+  void find_unit_ranges();
+  void project_map();
+  void decode_grid();
   void follow_drawing(const DigitImage& drawing, std::uint64_t drawing_revision, bool force);
   void refresh_sliders();
   void refresh_strip();

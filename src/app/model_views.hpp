@@ -60,6 +60,10 @@ class ModelViews {
 
  private:
   static constexpr std::size_t kPixels = static_cast<std::size_t>(kDigitSide) * kDigitSide;
+  bool take_weights(const Snapshot& snapshot);
+  void refresh_gallery();
+  void refresh_samples();
+  void refresh_canvas(const Drawing& drawing, bool noisy);
 
   std::unique_ptr<Autoencoder> model_;  // the views' own copy of the snapshot's weights
   std::uint64_t weights_revision_ = ~std::uint64_t{0};

@@ -251,6 +251,29 @@ template <class T> T BasicAutoencoder<T>::loss(const T* x, int count, Loss loss)
   return count > 0 ? static_cast<T>(sums.reconstruction / count) : T(0);
 }
 
+template <class T>
+void BasicAutoencoder<T>::image_losses(const T* input, const T* target, int count, Loss loss, T* losses, T* code, T* y) {
+  const int enc = arch_.encoder_layer_count();
+  const int layers = arch_.layer_count();
+  const auto in = static_cast<std::size_t>(arch_.input);
+  for (int start = 0, chunk = chunk_for(count); start < count; start += chunk) {
+    const int n = std::min(chunk, count - start);
+    const auto first = static_cast<std::size_t>(start);
+    act(0, n) = ConstMatrixMap<T>(input + first * in, arch_.input, n);
+    forward(0, enc, n);
+    set_code_from_mean(n);
+    if (code != nullptr) MatrixMap<T>(code + first * arch_.latent, arch_.latent, n) = mean_code(n);
+    forward(enc, layers, n);
+    MatrixMap<T> probs(work_.data() + probs_offset_ * capacity_, arch_.input, n);
+    const MatrixMap<T> logits = act(layers, n);
+    for (int j = 0; j < n; ++j) {  // one column (image) at a time: the loss's own mean over that image's pixels
+      const ConstMatrixMap<T> t(target + (first + static_cast<std::size_t>(j)) * in, arch_.input, 1);
+      losses[start + j] = loss_forward<T>(loss, probs.col(j), logits.col(j), t);
+    }
+    if (y != nullptr) MatrixMap<T>(y + first * in, arch_.input, n) = probs;
+  }
+}
+
 namespace {
 // KL(N(mu, e^lv) || N(0, 1)) summed over the code, for each column of h = [mu; lv] (2 latent, count).
 template <class T> T kl_sum(const ConstMatRef<T>& mu, const ConstMatRef<T>& lv) {

@@ -3,7 +3,9 @@
 // training step allocates nothing after the first batch.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstring>
 
 #include "core/autoencoder.hpp"
@@ -126,6 +128,47 @@ TEST_CASE("encode then decode equals reconstruct in any batch size", "[autoencod
   for (int k = 0; k < 16; ++k) CHECK(one[k] == Approx(code[16 * 299 + k]).epsilon(1e-5).margin(1e-6));
 }
 
+TEST_CASE("one per-image loss: each image's BCE from the logits, whose mean is the training loss", "[autoencoder]") {
+  // Real digits through a model trained a little, so the losses spread (random weights give every image ~0.69).
+  const DatasetSplit& data = latent::testing::bundled_digits();
+  TrainConfig config;
+  config.threads = 1;
+  Trainer trainer(data.train, config);
+  for (int i = 0; i < 40; ++i) trainer.step();
+  Autoencoder& model = trainer.model();
+  constexpr int n = 300;
+  std::vector<std::size_t> indices(n);
+  for (std::size_t i = 0; i < indices.size(); ++i) indices[i] = i;
+  std::vector<float> x(784 * n), losses(n), codes(32 * n), y(784 * n);
+  gather_columns(data.test, indices.data(), n, x.data());
+  model.image_losses(x.data(), x.data(), n, Loss::BinaryCrossEntropy, losses.data(), codes.data(), y.data());
+
+  // Each image's loss is the binary cross-entropy of its reconstruction, worked out here in double precision.
+  std::vector<float> reconstructed(784 * n);
+  model.reconstruct(x.data(), n, reconstructed.data());
+  double mean = 0;
+  for (int i = 0; i < n; ++i) {
+    double bce = 0;
+    for (std::size_t p = 0; p < 784; ++p) {
+      const double t = x[static_cast<std::size_t>(i) * 784 + p];
+      const double q = std::clamp(static_cast<double>(reconstructed[static_cast<std::size_t>(i) * 784 + p]), 1e-12, 1 - 1e-12);
+      bce -= t * std::log(q) + (1 - t) * std::log(1 - q);
+    }
+    CHECK(losses[static_cast<std::size_t>(i)] == Approx(bce / 784).epsilon(2e-3));
+    mean += losses[static_cast<std::size_t>(i)] / n;
+  }
+  CHECK(std::equal(y.begin(), y.end(), reconstructed.begin(), [](float a, float b) { return std::abs(a - b) < 1e-6f; }));
+  // Their mean is the loss training minimises on the same images, and the test loss's.
+  CHECK(mean == Approx(model.compute_gradients(x.data(), n, Loss::BinaryCrossEntropy)).epsilon(1e-5));
+  CHECK(mean == Approx(model.loss(x.data(), n, Loss::BinaryCrossEntropy)).epsilon(1e-5));
+  // One image alone gives its own loss, whatever else is in the batch.
+  float one = 0;
+  model.image_losses(x.data() + 784 * 17, x.data() + 784 * 17, 1, Loss::BinaryCrossEntropy, &one);
+  CHECK(one == Approx(losses[17]).epsilon(1e-6));
+  const auto [lo, hi] = std::minmax_element(losses.begin(), losses.end());
+  CHECK(*hi > 2 * *lo);  // the images differ: a per-image loss, not the batch's mean repeated
+}
+
 TEST_CASE("Glorot-uniform initialisation gives bounded seeded weights and zero biases", "[autoencoder]") {
   Autoencoder a(Architecture{}), b(Architecture{}), c(Architecture{});
   a.initialize(42);
@@ -215,7 +258,7 @@ TEST_CASE("a training step allocates nothing after the first batch", "[autoencod
   data.images.assign(784 * 600, 100);
   data.labels.assign(600, 0);
   TrainConfig config;
-  config.architecture = arch;
+  config.shape = arch;
   config.threads = 2;
   Trainer trainer(data, config);
   for (int i = 0; i < 3; ++i) trainer.step();  // sizes every workspace (the epoch's last batch is the smallest)
