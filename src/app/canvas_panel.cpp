@@ -49,10 +49,9 @@ void drawing_area(Drawing& drawing, UiState& ui, TextureStore& textures, float s
   }
 }
 
-}  // namespace
-
-void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
-  // The title with its explanation behind a (?): the panel's height goes to the drawing and what it shows.
+// The title, with its explanation behind a (?), and on the same row (so the drawing keeps its size) a warning
+// when the model learned clothes, and a denoiser's "Noisy drawing" box.
+void draw_title(Lab& lab, UiState& ui) {
   ImGui::PushFont(ui.title_font);
   ImGui::TextUnformatted("Draw");
   ImGui::PopFont();
@@ -67,7 +66,7 @@ void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
                         "it as the nearest piece of clothing: switch the data back to MNIST digits to draw digits.");
     }
   }
-  if (lab.views().denoising()) {  // on the title row, so the drawing keeps its size
+  if (lab.views().denoising()) {
     ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
     bool noisy = lab.views().noisy_drawing();
     if (ImGui::Checkbox("Noisy drawing", &noisy)) lab.set_noisy_drawing(noisy);
@@ -75,19 +74,14 @@ void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Feed the drawing with the denoiser's noise, and see what it rebuilds.");
   }
   ImGui::Spacing();
-  const float font = ImGui::GetFontSize();
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float controls_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 2;
-  // Narrow screens: the drawing takes the panel's whole width, everything else goes below it.
-  const float side = ui.narrow ? std::floor(std::min(avail.x, 560.0f))
-                               : std::floor(std::clamp(std::min(avail.y - controls_h, avail.x * 0.4f), 140.0f, 560.0f));
+}
 
-  // --- Left: the drawing and its tools ---
+// The drawing and its tools below it: brush, Clear, Undo.
+void drawing_column(Drawing& drawing, UiState& ui, TextureStore& textures, float side) {
   ImGui::BeginGroup();
-  Drawing& drawing = lab.drawing();
   drawing_area(drawing, ui, textures, side);
   ImGui::Spacing();
-  ImGui::SetNextItemWidth(std::min(side * 0.45f, side - ImGui::CalcTextSize("ClearUndo").x - font * 4));
+  ImGui::SetNextItemWidth(std::min(side * 0.45f, side - ImGui::CalcTextSize("ClearUndo").x - ImGui::GetFontSize() * 4));
   float brush = drawing.brush();
   if (ui::slider("##brush", &brush, Drawing::kMinBrush, Drawing::kMaxBrush, "brush %.0f")) drawing.set_brush(brush);
   ImGui::SameLine();
@@ -97,71 +91,103 @@ void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
   if (ImGui::Button("Undo")) drawing.undo();
   ImGui::EndDisabled();
   ImGui::EndGroup();
+}
 
-  // --- Right (below, when narrow): what the model sees, its reconstruction, its neighbours, its code ---
-  if (!ui.narrow) ImGui::SameLine(0, font * 1.5f);
-  ImGui::BeginGroup();
-  const float avail_w = ImGui::GetContentRegionAvail().x;
-  // Wide enough: the code's bars in a column of their own on the right, the full height of the drawing.
-  const bool bars_beside = !ui.narrow && avail_w >= 460.0f;
-  const float right_w = bars_beside ? std::floor(std::min(avail_w * 0.5f, 360.0f)) : avail_w;
-  const float label_h = font + ImGui::GetStyle().ItemSpacing.y;
-  // Beside the drawing, the column holds the two images, a loss line and the neighbours block: the images take
-  // what the rest leaves of the drawing's height.
-  const float neighbours_h = 2.0f * ImGui::GetTextLineHeightWithSpacing() + kNeighbourCell + font + 8.0f;
-  const float fit = side + controls_h - label_h - font * 1.8f - neighbours_h;
-  const float image = ui.narrow ? std::floor((right_w - font * 3) / 2.0f)
-                                : std::floor(std::clamp(std::min((right_w - font * 3) / 2.0f, fit), 64.0f, 200.0f));
-  const ImU32 dim = ui::palette::kTextDim;
-  const ImVec2 top = ImGui::GetCursorScreenPos();
+// Where the right-hand side's parts go: computed once, drawn by the functions below.
+struct ResultLayout {
+  ImVec2 top;           // the column's top left
+  float width = 0;      // the images' and neighbours' column
+  float image = 0;      // each image's side
+  float label_h = 0;    // a caption's line
+  bool bars_beside = false;  // the code's bars in a column of their own, right of the images
+  float bars_w = 0;
+};
+
+// What the model sees and its reconstruction, with an arrow between them (encode, then decode), and the loss.
+// Returns the y below them.
+float draw_input_and_reconstruction(Lab& lab, TextureStore& textures, const ResultLayout& l) {
+  const float font = ImGui::GetFontSize();
   ImDrawList* draw = ImGui::GetWindowDrawList();
-
   const bool noisy = lab.views().noisy_drawing();
-  draw->AddText(top, IM_COL32(215, 220, 230, 255), noisy ? "Input + noise" : "Input, 28 x 28");
-  ImGui::SetCursorScreenPos(ImVec2(top.x, top.y + label_h));
-  ui::digit_image(textures, kSlotCanvasInput, noisy ? lab.views().canvas_fed() : lab.canvas_input().pixels.data(), image);
-
-  const float rx = top.x + image + font * 3;
-  draw->AddText(ImVec2(rx, top.y), IM_COL32(215, 220, 230, 255), "Reconstruction");
-  ImGui::SetCursorScreenPos(ImVec2(rx, top.y + label_h));
-  ui::digit_image(textures, kSlotCanvasRecon, lab.views().canvas_reconstruction().data(), image);
-  // An arrow between the two: encode, then decode.
-  const float ay = top.y + label_h + image * 0.5f;
-  draw->AddLine(ImVec2(top.x + image + font * 0.6f, ay), ImVec2(rx - font * 0.6f, ay), dim, 2.0f);
+  draw->AddText(l.top, IM_COL32(215, 220, 230, 255), noisy ? "Input + noise" : "Input, 28 x 28");
+  ImGui::SetCursorScreenPos(ImVec2(l.top.x, l.top.y + l.label_h));
+  ui::digit_image(textures, kSlotCanvasInput, noisy ? lab.views().canvas_fed() : lab.canvas_input().pixels.data(), l.image);
+  const float rx = l.top.x + l.image + font * 3;
+  draw->AddText(ImVec2(rx, l.top.y), IM_COL32(215, 220, 230, 255), "Reconstruction");
+  ImGui::SetCursorScreenPos(ImVec2(rx, l.top.y + l.label_h));
+  ui::digit_image(textures, kSlotCanvasRecon, lab.views().canvas_reconstruction().data(), l.image);
+  const float ay = l.top.y + l.label_h + l.image * 0.5f;
+  const ImU32 dim = ui::palette::kTextDim;
+  draw->AddLine(ImVec2(l.top.x + l.image + font * 0.6f, ay), ImVec2(rx - font * 0.6f, ay), dim, 2.0f);
   draw->AddTriangleFilled(ImVec2(rx - font * 0.5f, ay), ImVec2(rx - font * 1.1f, ay - font * 0.35f),
                           ImVec2(rx - font * 1.1f, ay + font * 0.35f), dim);
-
-  float y = top.y + label_h + image + 4;
+  const float y = l.top.y + l.label_h + l.image + 4;
   if (!lab.canvas_input().empty) {
     char text[64];
     std::snprintf(text, sizeof text, "reconstruction BCE %.4f", static_cast<double>(lab.views().canvas_loss()));
-    const float tx = std::min(rx, top.x + right_w - ImGui::CalcTextSize(text).x);  // never past the panel's edge
-    draw->AddText(ImVec2(std::max(top.x, tx), y), dim, text);
+    const float tx = std::min(rx, l.top.x + l.width - ImGui::CalcTextSize(text).x);  // never past the panel's edge
+    draw->AddText(ImVec2(std::max(l.top.x, tx), y), dim, text);
   }
-  y += font + font * 0.6f;
-  ImGui::SetCursorScreenPos(ImVec2(top.x, y));
-  draw_neighbours(lab, textures, std::min(right_w, 5.0f * kNeighbourCell + 32.0f));
-  y = std::max(y, ImGui::GetCursorScreenPos().y);
+  return y + font * 1.6f;
+}
 
-  float bars_x = top.x, bars_w = right_w;
-  if (bars_beside) {
-    bars_x = top.x + right_w + font * 1.5f;
-    bars_w = avail_w - right_w - font * 1.5f;
-    y = top.y;
-  }
+// The code as bars, one per unit, `height` high at (x, y).
+void draw_code(Lab& lab, float x, float y, float width, float height) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
   char title[48];
   std::snprintf(title, sizeof title, "Latent code, %d numbers", lab.latent_size());
-  draw->AddText(ImVec2(bars_x, y), IM_COL32(215, 220, 230, 255), title);
-  y += label_h;
-  ImGui::SetCursorScreenPos(ImVec2(bars_x, y));
-  const float bars_h = ui.narrow ? font * 8 : std::max(font * 5, top.y + side + controls_h - y - ImGui::GetStyle().ItemSpacing.y * 2);
-  const ImVec2 bars_at = ImGui::GetCursorScreenPos();
-  ui::code_bars("##code", lab.views().canvas_code().data(), lab.latent_size(), lab.views().code_scale(), ImVec2(bars_w, bars_h));
-  if (lab.canvas_input().empty) {
-    const char* hint = bars_w > font * 24 ? "One bar per number of the code: draw to see them" : "Draw to see the code";
-    const ImVec2 ts = ImGui::CalcTextSize(hint);
-    draw->AddText(ImVec2(bars_at.x + (bars_w - ts.x) * 0.5f, bars_at.y + (bars_h - ts.y) * 0.5f), dim, hint);
-  }
+  draw->AddText(ImVec2(x, y), IM_COL32(215, 220, 230, 255), title);
+  ImGui::SetCursorScreenPos(ImVec2(x, y + ImGui::GetFontSize() + ImGui::GetStyle().ItemSpacing.y));
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  ui::code_bars("##code", lab.views().canvas_code().data(), lab.latent_size(), lab.views().code_scale(), ImVec2(width, height));
+  if (!lab.canvas_input().empty) return;
+  const char* hint = width > ImGui::GetFontSize() * 24 ? "One bar per number of the code: draw to see them" : "Draw to see the code";
+  const ImVec2 ts = ImGui::CalcTextSize(hint);
+  draw->AddText(ImVec2(at.x + (width - ts.x) * 0.5f, at.y + (height - ts.y) * 0.5f), ui::palette::kTextDim, hint);
+}
+
+// Beside the drawing (below it, when narrow): the two images, a loss line and the neighbours; the code's bars in
+// a column of their own on the right when there is room, else below. The images take what the rest leaves of the
+// drawing's height.
+ResultLayout result_layout(const UiState& ui, float side, float controls_h) {
+  ResultLayout l;
+  const float font = ImGui::GetFontSize();
+  const float avail_w = ImGui::GetContentRegionAvail().x;
+  l.top = ImGui::GetCursorScreenPos();
+  l.bars_beside = !ui.narrow && avail_w >= 460.0f;
+  l.width = l.bars_beside ? std::floor(std::min(avail_w * 0.5f, 360.0f)) : avail_w;
+  l.bars_w = l.bars_beside ? avail_w - l.width - font * 1.5f : l.width;
+  l.label_h = font + ImGui::GetStyle().ItemSpacing.y;
+  const float neighbours_h = 2.0f * ImGui::GetTextLineHeightWithSpacing() + kNeighbourCell + font + 8.0f;
+  const float fit = side + controls_h - l.label_h - font * 1.8f - neighbours_h;
+  l.image = ui.narrow ? std::floor((l.width - font * 3) / 2.0f)
+                      : std::floor(std::clamp(std::min((l.width - font * 3) / 2.0f, fit), 64.0f, 200.0f));
+  return l;
+}
+
+}  // namespace
+
+void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
+  draw_title(lab, ui);
+  const float font = ImGui::GetFontSize();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float controls_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 2;
+  // Narrow screens: the drawing takes the panel's whole width, everything else goes below it.
+  const float side = ui.narrow ? std::floor(std::min(avail.x, 560.0f))
+                               : std::floor(std::clamp(std::min(avail.y - controls_h, avail.x * 0.4f), 140.0f, 560.0f));
+  drawing_column(lab.drawing(), ui, textures, side);
+  if (!ui.narrow) ImGui::SameLine(0, font * 1.5f);
+  ImGui::BeginGroup();
+  const ResultLayout l = result_layout(ui, side, controls_h);
+  float y = draw_input_and_reconstruction(lab, textures, l);
+  ImGui::SetCursorScreenPos(ImVec2(l.top.x, y));
+  draw_neighbours(lab, textures, std::min(l.width, 5.0f * kNeighbourCell + 32.0f));
+  y = std::max(y, ImGui::GetCursorScreenPos().y);
+  const float bars_x = l.bars_beside ? l.top.x + l.width + font * 1.5f : l.top.x;
+  if (l.bars_beside) y = l.top.y;
+  const float bars_top = y + l.label_h;
+  const float bars_h = ui.narrow ? font * 8 : std::max(font * 5, l.top.y + side + controls_h - bars_top - ImGui::GetStyle().ItemSpacing.y * 2);
+  draw_code(lab, bars_x, y, l.bars_w, bars_h);
   ImGui::EndGroup();
 }
 

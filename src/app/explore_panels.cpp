@@ -74,16 +74,13 @@ void marker(ImDrawList* draw, ImVec2 q, float r, ImU32 colour, bool cross) {
   }
 }
 
-// The scatter: hovering shows a digit, clicking selects it, dragging elsewhere decodes the point under the pointer.
-void code_map(LatentExplorer& e, UiState& ui, TextureStore& textures, float side, DataKind kind) {
-  const MapFrame f{ImGui::GetCursorScreenPos(), side, e.extent()};
-  ui.map_rect = ImVec4(f.p.x, f.p.y, side, side);
-  ImDrawList* draw = ImGui::GetWindowDrawList();
+// The scatter's picture: axes through the codes' mean, a dot per test digit in its label's colour, the selected
+// digit, a dragged point and the drawing's marker.
+void draw_map_points(ImDrawList* draw, const MapFrame& f, const LatentExplorer& e, const UiState& ui) {
+  const float side = f.s;
   draw->AddRectFilled(f.p, ImVec2(f.p.x + side, f.p.y + side), ui::palette::kPaper, 4.0f);
-  ImGui::InvisibleButton("##map", ImVec2(side, side));
-  const bool hovered = ImGui::IsItemHovered();
   draw->PushClipRect(f.p, ImVec2(f.p.x + side, f.p.y + side), true);
-  const ImVec2 zero = f.to_screen(0, 0);  // the plane's origin: the codes' mean
+  const ImVec2 zero = f.to_screen(0, 0);
   draw->AddLine(ImVec2(f.p.x, zero.y), ImVec2(f.p.x + side, zero.y), ui::palette::kGrid);
   draw->AddLine(ImVec2(zero.x, f.p.y), ImVec2(zero.x, f.p.y + side), ui::palette::kGrid);
   const float dot = std::clamp(side / 220.0f, 1.0f, 2.2f);
@@ -103,11 +100,11 @@ void code_map(LatentExplorer& e, UiState& ui, TextureStore& textures, float side
   if (e.drawing_on_map()) marker(draw, f.to_screen(e.drawing_xy()[0], e.drawing_xy()[1]), 8.0f, IM_COL32(255, 235, 90, 255), true);
   draw->PopClipRect();
   draw->AddRect(ImVec2(f.p.x - 1, f.p.y - 1), ImVec2(f.p.x + side + 1, f.p.y + side + 1), ui::palette::kFrame, 4.0f);
+}
 
-  const ImVec2 mouse = ImGui::GetIO().MousePos;
-  float a = 0, b = 0;
-  f.to_plane(mouse, a, b);
-  const float radius = 6.0f / side * (e.extent()[2] - e.extent()[0]);
+// A press on a dot selects that digit (for the sliders and the morph's second end); a press elsewhere starts a
+// drag that decodes the point under the pointer, clamped to the map.
+void map_pointer(LatentExplorer& e, UiState& ui, float a, float b, float radius) {
   if (ImGui::IsItemActivated()) {
     const int picked = e.pick(a, b, radius);
     ui.map_dragging = picked < 0;
@@ -131,17 +128,31 @@ void code_map(LatentExplorer& e, UiState& ui, TextureStore& textures, float side
     }
   }
   if (!ImGui::IsItemActive()) ui.map_dragging = false;
-  if (hovered && !ImGui::IsItemActive()) {
-    const int near = e.pick(a, b, radius);
-    if (near >= 0) {
-      ImGui::BeginTooltip();
-      ImGui::Text("test %s #%d, %s", kind == DataKind::Fashion ? "image" : "digit", near,
-                  class_name(kind, e.map_label(near)).c_str());
-      ui::digit_image(textures, kSlotHover, e.test_image(near), 84.0f);
-      ImGui::TextUnformatted("click: use it in the other views");
-      ImGui::EndTooltip();
-    }
-  }
+}
+
+// Hovering a dot shows its digit.
+void map_tooltip(const LatentExplorer& e, TextureStore& textures, float a, float b, float radius, DataKind kind) {
+  const int near = e.pick(a, b, radius);
+  if (near < 0) return;
+  ImGui::BeginTooltip();
+  ImGui::Text("test %s #%d, %s", kind == DataKind::Fashion ? "image" : "digit", near, class_name(kind, e.map_label(near)).c_str());
+  ui::digit_image(textures, kSlotHover, e.test_image(near), 84.0f);
+  ImGui::TextUnformatted("click: use it in the other views");
+  ImGui::EndTooltip();
+}
+
+// The scatter: hovering shows a digit, clicking selects it, dragging elsewhere decodes the point under the pointer.
+void code_map(LatentExplorer& e, UiState& ui, TextureStore& textures, float side, DataKind kind) {
+  const MapFrame f{ImGui::GetCursorScreenPos(), side, e.extent()};
+  ui.map_rect = ImVec4(f.p.x, f.p.y, side, side);
+  ImGui::InvisibleButton("##map", ImVec2(side, side));
+  const bool hovered = ImGui::IsItemHovered();
+  draw_map_points(ImGui::GetWindowDrawList(), f, e, ui);
+  float a = 0, b = 0;
+  f.to_plane(ImGui::GetIO().MousePos, a, b);
+  const float radius = 6.0f / side * (e.extent()[2] - e.extent()[0]);
+  map_pointer(e, ui, a, b, radius);
+  if (hovered && !ImGui::IsItemActive()) map_tooltip(e, textures, a, b, radius, kind);
 }
 
 // What the map's selected digit or dragged point decodes to, beside the map.
@@ -343,7 +354,7 @@ void draw_interpolate_tab(Lab& lab, UiState& ui, TextureStore& textures) {
 void draw_units_tab(Lab& lab, UiState& ui, TextureStore& textures) {
   LatentExplorer& e = lab.explorer();
   if (waiting_for_codes(e)) return;
-  const bool deep = !lab.snapshot().settings.architecture.hidden.empty();
+  const bool deep = !lab.snapshot().settings.shape.hidden.empty();
   caption(deep ? "The first layer's units: the weights into each from the 784 pixels (what it looks for); the last "
                  "layer's: the weights out of each to the pixels (what it draws). Blue below zero, orange above."
                : "Each of the code's units: the weights into it from the 784 pixels (what it looks for), and the "

@@ -22,80 +22,104 @@ struct GalleryGeometry {
   DataKind kind = DataKind::Mnist;
 };
 
-float gallery_block(const ModelViews& views, TextureStore& textures, const GalleryGeometry& g, int first, int count, ImVec2 origin) {
-  ImDrawList* draw = ImGui::GetWindowDrawList();
-  const ImU32 dim = ui::palette::kTextDim;
-  const float font = g.font, cell = g.cell, gap = g.gap, step = cell + gap;
-  const int k = views.latent_size();
-  const float x0 = origin.x + (g.labels_left ? g.label_w : 0.0f);
-  float y = origin.y;
-  for (int j = 0; j < count; ++j) {  // the labels of the digits (class names, shortened to the cell)
-    const int label = views.gallery_label(first + j);
-    std::string text = class_name(g.kind, label, true);
-    while (text.size() > 1 && ImGui::CalcTextSize(text.c_str()).x > step) text.pop_back();
-    const float x = x0 + static_cast<float>(j) * step;
-    draw->AddText(ImVec2(x + (cell - ImGui::CalcTextSize(text.c_str()).x) * 0.5f, y), dim, text.c_str());
-  }
-  y += font + 2;
-  const auto row_label = [&](const char* text, float& row_top, float row_h) {
+// One block being drawn, row by row, top to bottom: each row advances `y`.
+struct GalleryBlock {
+  const ModelViews& views;
+  TextureStore& textures;
+  const GalleryGeometry& g;
+  int first, count;
+  ImVec2 origin;
+  float x0 = 0, y = 0;
+
+  float step() const { return g.cell + g.gap; }
+  float column_x(int j) const { return x0 + static_cast<float>(j) * step(); }
+
+  // The row's name: left of it (wide), or above it (narrow, which moves the row down).
+  void row_label(const char* text, float row_h) {
+    ImDrawList* draw = ImGui::GetWindowDrawList();
     if (g.labels_left) {
-      draw->AddText(ImVec2(origin.x, row_top + (row_h - font) * 0.5f), IM_COL32(215, 220, 230, 255), text);
+      draw->AddText(ImVec2(origin.x, y + (row_h - g.font) * 0.5f), IM_COL32(215, 220, 230, 255), text);
     } else {
-      draw->AddText(ImVec2(origin.x, row_top), IM_COL32(215, 220, 230, 255), text);
-      row_top += font + 2;
+      draw->AddText(ImVec2(origin.x, y), IM_COL32(215, 220, 230, 255), text);
+      y += g.font + 2;
     }
-  };
+  }
 
-  if (views.denoising()) {
-    row_label("Noisy input", y, cell);
+  // The digits' class names, shortened to the cell.
+  void class_names() {
     for (int j = 0; j < count; ++j) {
-      ImGui::SetCursorScreenPos(ImVec2(x0 + static_cast<float>(j) * step, y));
-      ui::digit_image(textures, kSlotGalleryNoisy + first + j, views.gallery_noisy(first + j), cell);
+      std::string text = class_name(g.kind, views.gallery_label(first + j), true);
+      while (text.size() > 1 && ImGui::CalcTextSize(text.c_str()).x > step()) text.pop_back();
+      const float x = column_x(j) + (g.cell - ImGui::CalcTextSize(text.c_str()).x) * 0.5f;
+      ImGui::GetWindowDrawList()->AddText(ImVec2(x, y), ui::palette::kTextDim, text.c_str());
     }
-    y += cell + gap;
+    y += g.font + 2;
   }
-  row_label(views.denoising() ? "Clean target" : "Original", y, cell);
-  for (int j = 0; j < count; ++j) {
-    ImGui::SetCursorScreenPos(ImVec2(x0 + static_cast<float>(j) * step, y));
-    ui::digit_image(textures, kSlotGalleryInput + first + j, views.gallery_input(first + j), cell);
-  }
-  y += cell + gap;
 
-  char code_label[32];
-  std::snprintf(code_label, sizeof code_label, "Code (%d)", k);
-  const float code_h = g.code_rows * g.code_cell;
-  row_label(code_label, y, code_h);
-  for (int j = 0; j < count; ++j) {
+  // A row of images: image(i) for each digit i, in texture slots from `slot`; `tooltip`, if any, on hover.
+  template <class Image>
+  void image_row(const char* label, int slot, Image image, const char* tooltip = nullptr) {
+    row_label(label, g.cell);
+    for (int j = 0; j < count; ++j) {
+      ImGui::SetCursorScreenPos(ImVec2(column_x(j), y));
+      ui::digit_image(textures, slot + first + j, image(first + j), g.cell);
+      if (tooltip != nullptr && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tooltip);
+    }
+    y += g.cell + g.gap;
+  }
+
+  void code_row() {
+    const int k = views.latent_size();
+    char label[32];
+    std::snprintf(label, sizeof label, "Code (%d)", k);
+    const float code_h = g.code_rows * g.code_cell;
+    row_label(label, code_h);
     const float grid_w = g.code_cell * static_cast<float>(g.code_columns);
-    ImGui::SetCursorScreenPos(ImVec2(x0 + static_cast<float>(j) * step + (cell - grid_w) * 0.5f, y));
-    ui::code_grid(views.gallery_code(first + j), k, views.code_scale(), g.code_columns, g.code_cell);
-  }
-  y += code_h + gap;
-
-  row_label("Reconstruction", y, cell);
-  for (int j = 0; j < count; ++j) {
-    const int i = first + j;
-    const float x = x0 + static_cast<float>(j) * step;
-    ImGui::SetCursorScreenPos(ImVec2(x, y));
-    ui::digit_image(textures, kSlotGalleryRecon + i, views.gallery_reconstruction(i), cell);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("binary cross-entropy %.4f", static_cast<double>(views.gallery_loss(i)));
-    char text[16];
-    std::snprintf(text, sizeof text, "%.3f", static_cast<double>(views.gallery_loss(i)));
-    const float tw = ImGui::CalcTextSize(text).x * 0.85f;
-    if (tw < cell + gap) draw->AddText(ImGui::GetFont(), font * 0.85f, ImVec2(x + (cell - tw) * 0.5f, y + cell + 3), dim, text);
-  }
-  y += cell + font + 4;
-  if (views.variational()) {
-    y += gap;
-    row_label(g.kind == DataKind::Fashion ? "New images" : "New digits", y, cell);
     for (int j = 0; j < count; ++j) {
-      ImGui::SetCursorScreenPos(ImVec2(x0 + static_cast<float>(j) * step, y));
-      ui::digit_image(textures, kSlotSample + first + j, views.sample(first + j), cell);
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Decoded from a code drawn from N(0, I), not from any digit.");
+      ImGui::SetCursorScreenPos(ImVec2(column_x(j) + (g.cell - grid_w) * 0.5f, y));
+      ui::code_grid(views.gallery_code(first + j), k, views.code_scale(), g.code_columns, g.code_cell);
     }
-    y += cell + gap;
+    y += code_h + g.gap;
   }
-  return y;
+
+  // The reconstructions, each with its loss under it (and in a tooltip).
+  void reconstruction_row() {
+    row_label("Reconstruction", g.cell);
+    for (int j = 0; j < count; ++j) {
+      const int i = first + j;
+      const float x = column_x(j);
+      ImGui::SetCursorScreenPos(ImVec2(x, y));
+      ui::digit_image(textures, kSlotGalleryRecon + i, views.gallery_reconstruction(i), g.cell);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("binary cross-entropy %.4f", static_cast<double>(views.gallery_loss(i)));
+      char text[16];
+      std::snprintf(text, sizeof text, "%.3f", static_cast<double>(views.gallery_loss(i)));
+      const float tw = ImGui::CalcTextSize(text).x * 0.85f;
+      if (tw < step()) {
+        ImGui::GetWindowDrawList()->AddText(ImGui::GetFont(), g.font * 0.85f, ImVec2(x + (g.cell - tw) * 0.5f, y + g.cell + 3),
+                                            ui::palette::kTextDim, text);
+      }
+    }
+    y += g.cell + g.font + 4;
+  }
+};
+
+// One block of the gallery: digits [first, first + count) in columns, with the row names on the left (wide) or
+// above each row (narrow). Returns the y below it.
+float gallery_block(const ModelViews& views, TextureStore& textures, const GalleryGeometry& g, int first, int count, ImVec2 origin) {
+  GalleryBlock b{views, textures, g, first, count, origin};
+  b.x0 = origin.x + (g.labels_left ? g.label_w : 0.0f);
+  b.y = origin.y;
+  b.class_names();
+  if (views.denoising()) b.image_row("Noisy input", kSlotGalleryNoisy, [&](int i) { return views.gallery_noisy(i); });
+  b.image_row(views.denoising() ? "Clean target" : "Original", kSlotGalleryInput, [&](int i) { return views.gallery_input(i); });
+  b.code_row();
+  b.reconstruction_row();
+  if (views.variational()) {
+    b.y += g.gap;
+    b.image_row(g.kind == DataKind::Fashion ? "New images" : "New digits", kSlotSample, [&](int i) { return views.sample(i); },
+                "Decoded from a code drawn from N(0, I), not from any digit.");
+  }
+  return b.y;
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // Drawing helpers: colour maps, images, code views and the loss chart, all on ImGui's draw lists.
 #include "app/widgets.hpp"
 
+#include "app/label_colors.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -59,13 +61,8 @@ ImU32 weight_color(float v, float scale) {
 }
 
 ImU32 digit_color(int label) {
-  // Tableau's ten: told apart by most people, including on a dark background.
-  static constexpr ImU32 kColours[10] = {
-      IM_COL32(78, 154, 233, 255), IM_COL32(255, 147, 40, 255),  IM_COL32(80, 190, 80, 255),
-      IM_COL32(236, 80, 80, 255),  IM_COL32(180, 130, 230, 255), IM_COL32(190, 125, 100, 255),
-      IM_COL32(245, 140, 210, 255), IM_COL32(170, 170, 170, 255), IM_COL32(210, 210, 60, 255),
-      IM_COL32(40, 210, 225, 255)};
-  return kColours[static_cast<unsigned>(label) % 10];
+  const std::uint8_t* c = kLabelRgb[static_cast<unsigned>(label) % 10];
+  return IM_COL32(c[0], c[1], c[2], 255);
 }
 
 TileGrid image_tiles(TextureStore& textures, int slot, const float* images, int count, int columns, float width,
@@ -156,6 +153,99 @@ void code_bars(const char* id, const float* code, int k, float scale, ImVec2 siz
   }
 }
 
+namespace {
+
+// A loss chart's frame: the plot's box on screen, and the steps and losses it spans.
+struct ChartFrame {
+  float left = 0, right = 0, top = 0, bottom = 0;
+  double max_step = 1;
+  float lo = 0, hi = 1;
+  ImVec2 at(double step, float loss) const {
+    return ImVec2(left + static_cast<float>(step / max_step) * (right - left), bottom - (loss - lo) / (hi - lo) * (bottom - top));
+  }
+};
+
+ChartFrame chart_frame(ImVec2 p, ImVec2 size, const std::vector<ChartPoint>& train, const std::vector<ChartPoint>& test) {
+  const float font = ImGui::GetFontSize();
+  ChartFrame f{p.x + font * 3.2f, p.x + size.x - 10, p.y + font * 1.6f, p.y + size.y - font * 1.5f, 1, 1e9f, -1e9f};
+  for (const auto* series : {&train, &test}) {
+    for (const ChartPoint& c : *series) {
+      f.max_step = std::max(f.max_step, c.step);
+      f.lo = std::min(f.lo, c.loss);
+      f.hi = std::max(f.hi, c.loss);
+    }
+  }
+  if (f.lo > f.hi) {
+    f.lo = 0;
+    f.hi = 1;
+  }
+  const float pad = std::max((f.hi - f.lo) * 0.08f, 0.005f);
+  f.lo = std::max(0.0f, f.lo - pad);
+  f.hi += pad;
+  return f;
+}
+
+// Grid and axis labels: four loss levels (or only the ends when the chart is too short for four labels to stand
+// apart), and the step count at the right end.
+void chart_axes(ImDrawList* draw, const ChartFrame& f, float label_x) {
+  const float font = ImGui::GetFontSize();
+  char text[32];
+  const int levels = f.bottom - f.top < font * 4.5f ? 1 : 3;
+  for (int g = 0; g <= levels; ++g) {
+    const float v = f.lo + (f.hi - f.lo) * static_cast<float>(g) / static_cast<float>(levels);
+    const float y = f.at(0, v).y;
+    draw->AddLine(ImVec2(f.left, y), ImVec2(f.right, y), palette::kGrid);
+    std::snprintf(text, sizeof text, "%.3f", static_cast<double>(v));
+    draw->AddText(ImVec2(label_x, y - font * 0.5f), palette::kTextDim, text);
+  }
+  std::snprintf(text, sizeof text, "step %.0f", f.max_step);
+  const ImVec2 ts = ImGui::CalcTextSize(text);
+  draw->AddText(ImVec2(f.right - ts.x, f.bottom + 3), palette::kTextDim, text);
+  draw->AddText(ImVec2(f.left, f.bottom + 3), palette::kTextDim, "0");
+}
+
+void chart_legend(ImDrawList* draw, ImVec2 at, const char* train_label, const char* test_label) {
+  const float mid = at.y + ImGui::GetFontSize() * 0.5f;
+  draw->AddLine(ImVec2(at.x, mid), ImVec2(at.x + 16, mid), palette::kTrain, 2.5f);
+  draw->AddText(ImVec2(at.x + 22, at.y), palette::kTextDim, train_label);
+  const float x2 = at.x + 30 + ImGui::CalcTextSize(train_label).x;
+  draw->AddLine(ImVec2(x2, mid), ImVec2(x2 + 16, mid), palette::kTest, 2.5f);
+  draw->AddText(ImVec2(x2 + 22, at.y), palette::kTextDim, test_label);
+}
+
+void chart_lines(ImDrawList* draw, const ChartFrame& f, const std::vector<ChartPoint>& train, const std::vector<ChartPoint>& test) {
+  draw->PushClipRect(ImVec2(f.left - 4, f.top - 4), ImVec2(f.right + 4, f.bottom + 4), true);
+  std::vector<ImVec2> points;
+  points.reserve(train.size());
+  for (const ChartPoint& c : train) points.push_back(f.at(c.step, c.loss));
+  if (points.size() >= 2) draw->AddPolyline(points.data(), static_cast<int>(points.size()), palette::kTrain, 0, 2.0f);
+  points.clear();
+  for (const ChartPoint& c : test) points.push_back(f.at(c.step, c.loss));
+  if (points.size() >= 2) draw->AddPolyline(points.data(), static_cast<int>(points.size()), palette::kTest, 0, 2.0f);
+  for (const ImVec2& q : points) draw->AddCircleFilled(q, 3.0f, palette::kTest);
+  draw->PopClipRect();
+}
+
+// The points nearest the pointer's step, in a tooltip.
+void chart_tooltip(const ChartFrame& f, const std::vector<ChartPoint>& train, const std::vector<ChartPoint>& test) {
+  const double step = std::clamp((ImGui::GetIO().MousePos.x - f.left) / (f.right - f.left), 0.0f, 1.0f) * f.max_step;
+  const auto nearest = [step](const std::vector<ChartPoint>& s) -> const ChartPoint* {
+    const ChartPoint* best = nullptr;
+    for (const ChartPoint& c : s) {
+      if (best == nullptr || std::abs(c.step - step) < std::abs(best->step - step)) best = &c;
+    }
+    return best;
+  };
+  const ChartPoint* a = nearest(train);
+  const ChartPoint* b = nearest(test);
+  ImGui::BeginTooltip();
+  if (a != nullptr) ImGui::Text("step %.0f  train %.4f", a->step, static_cast<double>(a->loss));
+  if (b != nullptr) ImGui::Text("step %.0f  test %.4f", b->step, static_cast<double>(b->loss));
+  ImGui::EndTooltip();
+}
+
+}  // namespace
+
 void loss_chart(const char* id, const std::vector<ChartPoint>& train, const std::vector<ChartPoint>& test, ImVec2 size,
                 const char* train_label, const char* test_label) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -163,80 +253,11 @@ void loss_chart(const char* id, const std::vector<ChartPoint>& train, const std:
   ImGui::InvisibleButton(id, size);
   const bool hovered = ImGui::IsItemHovered();
   draw->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), palette::kPaper, 4.0f);
-
-  const float font = ImGui::GetFontSize();
-  const float left = p.x + font * 3.2f, right = p.x + size.x - 10, top = p.y + font * 1.6f, bottom = p.y + size.y - font * 1.5f;
-  double max_step = 1;
-  float lo = 1e9f, hi = -1e9f;
-  for (const auto* series : {&train, &test}) {
-    for (const ChartPoint& c : *series) {
-      max_step = std::max(max_step, c.step);
-      lo = std::min(lo, c.loss);
-      hi = std::max(hi, c.loss);
-    }
-  }
-  if (lo > hi) {
-    lo = 0;
-    hi = 1;
-  }
-  const float pad = std::max((hi - lo) * 0.08f, 0.005f);
-  lo = std::max(0.0f, lo - pad);
-  hi += pad;
-  const auto to_screen = [&](double step, float loss) {
-    return ImVec2(left + static_cast<float>(step / max_step) * (right - left), bottom - (loss - lo) / (hi - lo) * (bottom - top));
-  };
-
-  // Grid and axis labels: four loss levels, and the step count at the right end.
-  char text[32];
-  // Four loss levels, or only the ends when the chart is too short for four labels to stand apart.
-  const int levels = bottom - top < font * 4.5f ? 1 : 3;
-  for (int g = 0; g <= levels; ++g) {
-    const float v = lo + (hi - lo) * static_cast<float>(g) / static_cast<float>(levels);
-    const float y = to_screen(0, v).y;
-    draw->AddLine(ImVec2(left, y), ImVec2(right, y), palette::kGrid);
-    std::snprintf(text, sizeof text, "%.3f", static_cast<double>(v));
-    draw->AddText(ImVec2(p.x + 6, y - font * 0.5f), palette::kTextDim, text);
-  }
-  std::snprintf(text, sizeof text, "step %.0f", max_step);
-  const ImVec2 ts = ImGui::CalcTextSize(text);
-  draw->AddText(ImVec2(right - ts.x, bottom + 3), palette::kTextDim, text);
-  draw->AddText(ImVec2(left, bottom + 3), palette::kTextDim, "0");
-
-  // Legend.
-  const float lx = left + 4, ly = p.y + 6;
-  draw->AddLine(ImVec2(lx, ly + font * 0.5f), ImVec2(lx + 16, ly + font * 0.5f), palette::kTrain, 2.5f);
-  draw->AddText(ImVec2(lx + 22, ly), palette::kTextDim, train_label);
-  const float lx2 = lx + 30 + ImGui::CalcTextSize(train_label).x;
-  draw->AddLine(ImVec2(lx2, ly + font * 0.5f), ImVec2(lx2 + 16, ly + font * 0.5f), palette::kTest, 2.5f);
-  draw->AddText(ImVec2(lx2 + 22, ly), palette::kTextDim, test_label);
-
-  draw->PushClipRect(ImVec2(left - 4, top - 4), ImVec2(right + 4, bottom + 4), true);
-  std::vector<ImVec2> points;
-  points.reserve(train.size());
-  for (const ChartPoint& c : train) points.push_back(to_screen(c.step, c.loss));
-  if (points.size() >= 2) draw->AddPolyline(points.data(), static_cast<int>(points.size()), palette::kTrain, 0, 2.0f);
-  points.clear();
-  for (const ChartPoint& c : test) points.push_back(to_screen(c.step, c.loss));
-  if (points.size() >= 2) draw->AddPolyline(points.data(), static_cast<int>(points.size()), palette::kTest, 0, 2.0f);
-  for (const ImVec2& q : points) draw->AddCircleFilled(q, 3.0f, palette::kTest);
-  draw->PopClipRect();
-
-  if (hovered && (!train.empty() || !test.empty())) {
-    const double step = std::clamp((ImGui::GetIO().MousePos.x - left) / (right - left), 0.0f, 1.0f) * max_step;
-    const auto nearest = [step](const std::vector<ChartPoint>& s) -> const ChartPoint* {
-      const ChartPoint* best = nullptr;
-      for (const ChartPoint& c : s) {
-        if (best == nullptr || std::abs(c.step - step) < std::abs(best->step - step)) best = &c;
-      }
-      return best;
-    };
-    const ChartPoint* a = nearest(train);
-    const ChartPoint* b = nearest(test);
-    ImGui::BeginTooltip();
-    if (a != nullptr) ImGui::Text("step %.0f  train %.4f", a->step, static_cast<double>(a->loss));
-    if (b != nullptr) ImGui::Text("step %.0f  test %.4f", b->step, static_cast<double>(b->loss));
-    ImGui::EndTooltip();
-  }
+  const ChartFrame f = chart_frame(p, size, train, test);
+  chart_axes(draw, f, p.x + 6);
+  chart_legend(draw, ImVec2(f.left + 4, p.y + 6), train_label, test_label);
+  chart_lines(draw, f, train, test);
+  if (hovered && (!train.empty() || !test.empty())) chart_tooltip(f, train, test);
 }
 
 namespace {

@@ -160,8 +160,12 @@ Status save_safetensors(const std::string& path, const Autoencoder& model, const
   return write_file_atomically(path, encode_safetensors(model, extra));
 }
 
-Status decode_safetensors(std::span<const std::uint8_t> bytes, const std::string& name,
-                          std::unique_ptr<Autoencoder>& model, Metadata* metadata, std::uint64_t memory_budget) {
+namespace {
+
+// The header: its length checked against the file and the format's limit, its nesting against kMaxHeaderDepth
+// (nesting costs the parser memory at every level: a header of '[' only would take gigabytes; a weights header is
+// three levels deep), then parsed. `data_len` is what follows it.
+Status read_header(std::span<const std::uint8_t> bytes, const std::string& name, json& header, std::uint64_t& data_len) {
   if (bytes.size() < 8) {
     return Status::error(name + ": " + std::to_string(bytes.size()) +
                          " bytes is too short for a safetensors file (at least 8 for the header length)");
@@ -178,32 +182,31 @@ Status decode_safetensors(std::span<const std::uint8_t> bytes, const std::string
                          " runs past the end of the file (" + std::to_string(bytes.size()) + " bytes)");
   }
   const auto* text = reinterpret_cast<const char*>(bytes.data() + 8);
-  // Nesting costs the parser memory at every level (a header of '[' only would take gigabytes): a weights header
-  // is three levels deep, so anything past kMaxHeaderDepth is refused before it is parsed.
   if (const std::size_t depth = json_depth(std::string_view(text, static_cast<std::size_t>(header_len))); depth > kMaxHeaderDepth) {
     return Status::error(name + ": safetensors header nests " + std::to_string(depth) + " levels deep; at most " +
                          std::to_string(kMaxHeaderDepth) + " are read");
   }
-  const json header = json::parse(text, text + header_len, nullptr, false);
+  header = json::parse(text, text + header_len, nullptr, false);
   if (header.is_discarded()) return Status::error(name + ": safetensors header is not valid JSON");
   if (!header.is_object()) return Status::error(name + ": safetensors header is not a JSON object");
+  data_len = bytes.size() - 8 - header_len;
+  return Status::ok();
+}
 
-  Metadata meta;
-  if (auto it = header.find("__metadata__"); it != header.end()) {
-    if (!it->is_object()) return Status::error(name + ": __metadata__ is not a JSON object");
-    for (const auto& [k, v] : it->items()) {
-      if (!v.is_string()) return Status::error(name + ": __metadata__ entry " + quote_text(k) + " is not a string");
-      meta[k] = v.get<std::string>();
-    }
-  } else {
-    return Status::error(name + ": safetensors header has no __metadata__, so no architecture");
+Status read_metadata(const json& header, const std::string& name, Metadata& meta) {
+  auto it = header.find("__metadata__");
+  if (it == header.end()) return Status::error(name + ": safetensors header has no __metadata__, so no architecture");
+  if (!it->is_object()) return Status::error(name + ": __metadata__ is not a JSON object");
+  for (const auto& [k, v] : it->items()) {
+    if (!v.is_string()) return Status::error(name + ": __metadata__ entry " + quote_text(k) + " is not a string");
+    meta[k] = v.get<std::string>();
   }
-  Architecture arch;
-  if (Status s = architecture_from_metadata(meta, name, arch); !s) return s;
+  return Status::ok();
+}
 
-  // The model the metadata describes is built only if the file holds its weights: a few bytes of metadata can
-  // name a model of gigabytes.
-  const std::uint64_t data_len = bytes.size() - 8 - header_len;
+// The model the metadata describes is built only if the file holds its weights (a few bytes of metadata can name a
+// model of gigabytes) and it fits the memory budget.
+Status check_model_size(const Architecture& arch, std::uint64_t data_len, std::uint64_t memory_budget, const std::string& name) {
   const std::uint64_t needed = arch.parameter_count() * sizeof(float);
   if (needed != data_len) {
     return Status::error(name + ": architecture " + arch.describe() + " needs " + std::to_string(needed) +
@@ -213,59 +216,81 @@ Status decode_safetensors(std::span<const std::uint8_t> bytes, const std::string
     return Status::error(name + ": architecture " + compact_description(arch) + " needs " + bytes_text(model_bytes) +
                          " for its weights and gradients; the memory limit is " + bytes_text(memory_budget));
   }
-  auto result = std::make_unique<Autoencoder>(arch);
-  const std::vector<ExpectedTensor> expected = expected_tensors(*result);
-  const std::uint8_t* data = bytes.data() + 8 + header_len;
+  return Status::ok();
+}
 
+Status check_no_stray_tensors(const json& header, const std::vector<ExpectedTensor>& expected, const Architecture& arch,
+                              const std::string& name) {
   for (const auto& item : header.items()) {
     const std::string& key = item.key();
     if (key == "__metadata__") continue;
     const bool known = std::any_of(expected.begin(), expected.end(), [&](const ExpectedTensor& t) { return t.name == key; });
-    if (!known) {
-      return Status::error(name + ": unexpected tensor " + quote_text(key) + " for architecture " + arch.describe());
-    }
+    if (!known) return Status::error(name + ": unexpected tensor " + quote_text(key) + " for architecture " + arch.describe());
   }
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> spans;
-  for (const ExpectedTensor& t : expected) {
+  return Status::ok();
+}
+
+// One tensor's entry: dtype F32, the architecture's shape, and data offsets inside the data that span exactly
+// its size. `span` gets the offsets.
+Status check_tensor_entry(const json& entry, const ExpectedTensor& t, std::uint64_t data_len, const std::string& where,
+                          std::pair<std::uint64_t, std::uint64_t>& span) {
+  if (!entry.is_object()) return Status::error(where + " is not a JSON object");
+  auto dtype = entry.find("dtype");
+  if (dtype == entry.end() || !dtype->is_string()) return Status::error(where + " has no dtype");
+  if (dtype->get<std::string>() != "F32") {
+    return Status::error(where + " has dtype " + quote_text(dtype->get<std::string>()) + "; only F32 is supported");
+  }
+  std::vector<std::uint64_t> shape, offsets;
+  auto shape_it = entry.find("shape");
+  if (shape_it == entry.end() || !read_u64_array(*shape_it, shape)) {
+    return Status::error(where + " has no valid shape (an array of non-negative integers)");
+  }
+  if (shape != t.shape) {
+    return Status::error(where + " has shape " + shape_text(shape) + "; the architecture needs " + shape_text(t.shape));
+  }
+  auto off_it = entry.find("data_offsets");
+  if (off_it == entry.end() || !read_u64_array(*off_it, offsets) || offsets.size() != 2) {
+    return Status::error(where + " has no valid data_offsets (two non-negative integers)");
+  }
+  const std::uint64_t begin = offsets[0], end = offsets[1];
+  if (begin > end || end > data_len) {
+    return Status::error(where + " has data_offsets [" + std::to_string(begin) + "," + std::to_string(end) +
+                         "] outside the " + std::to_string(data_len) + " bytes of data");
+  }
+  if (end - begin != t.count * sizeof(float)) {
+    return Status::error(where + " spans " + std::to_string(end - begin) + " bytes; shape " + shape_text(shape) +
+                         " in F32 needs " + std::to_string(t.count * sizeof(float)));
+  }
+  span = {begin, end};
+  return Status::ok();
+}
+
+// Every tensor's bytes into the model's arena, each checked first and its values after (finite only).
+Status copy_tensors(const json& header, const std::uint8_t* data, std::uint64_t data_len, Autoencoder& model,
+                    const std::string& name, std::vector<std::pair<std::uint64_t, std::uint64_t>>& spans) {
+  for (const ExpectedTensor& t : expected_tensors(model)) {
     const std::string where = name + ": tensor '" + t.name + "'";
     auto it = header.find(t.name);
-    if (it == header.end()) return Status::error(name + ": missing tensor '" + t.name + "' for architecture " + arch.describe());
-    if (!it->is_object()) return Status::error(where + " is not a JSON object");
-    auto dtype = it->find("dtype");
-    if (dtype == it->end() || !dtype->is_string()) return Status::error(where + " has no dtype");
-    if (dtype->get<std::string>() != "F32") {
-      return Status::error(where + " has dtype " + quote_text(dtype->get<std::string>()) + "; only F32 is supported");
+    if (it == header.end()) {
+      return Status::error(name + ": missing tensor '" + t.name + "' for architecture " + model.architecture().describe());
     }
-    std::vector<std::uint64_t> shape, offsets;
-    auto shape_it = it->find("shape");
-    if (shape_it == it->end() || !read_u64_array(*shape_it, shape)) {
-      return Status::error(where + " has no valid shape (an array of non-negative integers)");
-    }
-    if (shape != t.shape) {
-      return Status::error(where + " has shape " + shape_text(shape) + "; the architecture needs " + shape_text(t.shape));
-    }
-    auto off_it = it->find("data_offsets");
-    if (off_it == it->end() || !read_u64_array(*off_it, offsets) || offsets.size() != 2) {
-      return Status::error(where + " has no valid data_offsets (two non-negative integers)");
-    }
-    const std::uint64_t begin = offsets[0], end = offsets[1];
-    if (begin > end || end > data_len) {
-      return Status::error(where + " has data_offsets [" + std::to_string(begin) + "," + std::to_string(end) +
-                           "] outside the " + std::to_string(data_len) + " bytes of data");
-    }
-    if (end - begin != t.count * sizeof(float)) {
-      return Status::error(where + " spans " + std::to_string(end - begin) + " bytes; shape " + shape_text(shape) +
-                           " in F32 needs " + std::to_string(t.count * sizeof(float)));
-    }
-    spans.emplace_back(begin, end);
-    float* dst = result->parameters().data() + t.offset;
-    std::memcpy(dst, data + begin, static_cast<std::size_t>(end - begin));
+    std::pair<std::uint64_t, std::uint64_t> span;
+    if (Status s = check_tensor_entry(*it, t, data_len, where, span); !s) return s;
+    spans.push_back(span);
+    float* dst = model.parameters().data() + t.offset;
+    std::memcpy(dst, data + span.first, static_cast<std::size_t>(span.second - span.first));
     for (std::size_t i = 0; i < t.count; ++i) {
       if (!std::isfinite(dst[i])) {
         return Status::error(where + " holds a non-finite value (NaN or infinity) at element " + std::to_string(i));
       }
     }
   }
+  return Status::ok();
+}
+
+// The tensors' data covers the data exactly: no overlaps, no gaps, nothing left over.
+Status check_coverage(std::vector<std::pair<std::uint64_t, std::uint64_t>> spans, std::uint64_t data_len,
+                      const std::string& name) {
   std::sort(spans.begin(), spans.end());
   std::uint64_t cursor = 0;
   for (const auto& [begin, end] : spans) {
@@ -275,6 +300,27 @@ Status decode_safetensors(std::span<const std::uint8_t> bytes, const std::string
   if (cursor != data_len) {
     return Status::error(name + ": " + std::to_string(data_len - cursor) + " bytes of data belong to no tensor");
   }
+  return Status::ok();
+}
+
+}  // namespace
+
+Status decode_safetensors(std::span<const std::uint8_t> bytes, const std::string& name,
+                          std::unique_ptr<Autoencoder>& model, Metadata* metadata, std::uint64_t memory_budget) {
+  json header;
+  std::uint64_t data_len = 0;
+  if (Status s = read_header(bytes, name, header, data_len); !s) return s;
+  Metadata meta;
+  if (Status s = read_metadata(header, name, meta); !s) return s;
+  Architecture arch;
+  if (Status s = architecture_from_metadata(meta, name, arch); !s) return s;
+  if (Status s = check_model_size(arch, data_len, memory_budget, name); !s) return s;
+  auto result = std::make_unique<Autoencoder>(arch);
+  if (Status s = check_no_stray_tensors(header, expected_tensors(*result), arch, name); !s) return s;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> spans;
+  const std::uint8_t* data = bytes.data() + (bytes.size() - data_len);
+  if (Status s = copy_tensors(header, data, data_len, *result, name, spans); !s) return s;
+  if (Status s = check_coverage(std::move(spans), data_len, name); !s) return s;
   model = std::move(result);
   if (metadata != nullptr) *metadata = std::move(meta);
   return Status::ok();

@@ -52,74 +52,85 @@ FileKind sniff_file(const std::vector<std::uint8_t>& bytes) {
   return FileKind::Unknown;
 }
 
-Status sort_user_files(std::vector<UserFile> files, UserFiles& out) {
-  out = UserFiles{};
-  if (files.empty()) return Status::error("no files given");
+namespace {
+
+// What the files hold, sorted: at most one weights file, and the IDX images and labels files, parsed.
+struct Sorted {
   std::vector<Idx> images, labels;
   std::size_t total_images = 0;
-  for (UserFile& f : files) {
-    f.name = printable_name(f.name);
-    if (f.bytes.size() > kMaxUserFileBytes) {
-      return Status::error(f.name + ": " + count(f.bytes.size()) + " bytes; files up to " + count(kMaxUserFileBytes) +
-                           " bytes are taken (" + count(kMaxUserImages) + " images of 28x28)");
-    }
-    FileKind kind = sniff_file(f.bytes);
-    if (kind == FileKind::Gzip) {
-      std::vector<std::uint8_t> inflated;
-      if (Status s = gunzip_idx(f.bytes, f.name, inflated, kMaxUserFileBytes); !s) return s;
-      f.bytes = std::move(inflated);
-      kind = sniff_file(f.bytes);
-      if (kind == FileKind::Gzip || kind == FileKind::Weights) kind = FileKind::Unknown;  // only IDX comes gzipped
-    }
-    switch (kind) {
-      case FileKind::Weights:
-        if (out.weights) {
-          return Status::error("two weights files (" + out.weights->name + " and " + f.name + "): open one at a time");
-        }
-        out.weights = std::move(f);
-        break;
-      case FileKind::Images: {
-        Idx idx{f.name, {}, {}};
-        if (Status s = parse_idx_images(f.bytes, f.name, idx.images); !s) return s;
-        if (idx.images.rows != 28 || idx.images.cols != 28) {
-          return Status::error(f.name + ": the images are " + std::to_string(idx.images.rows) + "x" +
-                               std::to_string(idx.images.cols) + "; Latent Canvas takes 28x28 images, like MNIST");
-        }
-        total_images += idx.images.size();
-        if (total_images > kMaxUserImages) {
-          return Status::error(f.name + ": " + count(idx.images.size()) + " images make " + count(total_images) +
-                               " in all; Latent Canvas takes at most " + count(kMaxUserImages));
-        }
-        f.bytes.clear();
-        f.bytes.shrink_to_fit();
-        images.push_back(std::move(idx));
-        break;
-      }
-      case FileKind::Labels: {
-        Idx idx{f.name, {}, {}};
-        if (Status s = parse_idx_labels(f.bytes, f.name, idx.labels); !s) return s;
-        if (auto bad = std::find_if(idx.labels.begin(), idx.labels.end(), [](std::uint8_t l) { return l > 9; });
-            bad != idx.labels.end()) {
-          return Status::error(f.name + ": label " + std::to_string(*bad) + " at item " +
-                               std::to_string(bad - idx.labels.begin()) + "; labels must be classes 0 to 9");
-        }
-        labels.push_back(std::move(idx));
-        break;
-      }
-      default:
-        return Status::error(f.name + ": not a weights file (.safetensors) nor an IDX file of images or labels "
-                             "(plain or gzipped)");
-    }
+};
+
+// A file's kind from its bytes, inflating gzipped IDX first (only IDX comes gzipped).
+Status identify(UserFile& f, FileKind& kind) {
+  if (f.bytes.size() > kMaxUserFileBytes) {
+    return Status::error(f.name + ": " + count(f.bytes.size()) + " bytes; files up to " + count(kMaxUserFileBytes) +
+                         " bytes are taken (" + count(kMaxUserImages) + " images of 28x28)");
   }
-  if (images.empty() && labels.empty()) return Status::ok();  // weights only
-  if (images.size() > 2 || labels.size() > 2) {
+  kind = sniff_file(f.bytes);
+  if (kind != FileKind::Gzip) return Status::ok();
+  std::vector<std::uint8_t> inflated;
+  if (Status s = gunzip_idx(f.bytes, f.name, inflated, kMaxUserFileBytes); !s) return s;
+  f.bytes = std::move(inflated);
+  kind = sniff_file(f.bytes);
+  if (kind == FileKind::Gzip || kind == FileKind::Weights) kind = FileKind::Unknown;
+  return Status::ok();
+}
+
+Status take_images(UserFile& f, Sorted& sorted) {
+  Idx idx{f.name, {}, {}};
+  if (Status s = parse_idx_images(f.bytes, f.name, idx.images); !s) return s;
+  if (idx.images.rows != 28 || idx.images.cols != 28) {
+    return Status::error(f.name + ": the images are " + std::to_string(idx.images.rows) + "x" +
+                         std::to_string(idx.images.cols) + "; Latent Canvas takes 28x28 images, like MNIST");
+  }
+  sorted.total_images += idx.images.size();
+  if (sorted.total_images > kMaxUserImages) {
+    return Status::error(f.name + ": " + count(idx.images.size()) + " images make " + count(sorted.total_images) +
+                         " in all; Latent Canvas takes at most " + count(kMaxUserImages));
+  }
+  f.bytes.clear();
+  f.bytes.shrink_to_fit();
+  sorted.images.push_back(std::move(idx));
+  return Status::ok();
+}
+
+Status take_labels(UserFile& f, Sorted& sorted) {
+  Idx idx{f.name, {}, {}};
+  if (Status s = parse_idx_labels(f.bytes, f.name, idx.labels); !s) return s;
+  if (auto bad = std::find_if(idx.labels.begin(), idx.labels.end(), [](std::uint8_t l) { return l > 9; });
+      bad != idx.labels.end()) {
+    return Status::error(f.name + ": label " + std::to_string(*bad) + " at item " +
+                         std::to_string(bad - idx.labels.begin()) + "; labels must be classes 0 to 9");
+  }
+  sorted.labels.push_back(std::move(idx));
+  return Status::ok();
+}
+
+Status take_file(UserFile& f, Sorted& sorted, UserFiles& out) {
+  f.name = printable_name(f.name);
+  FileKind kind = FileKind::Unknown;
+  if (Status s = identify(f, kind); !s) return s;
+  switch (kind) {
+    case FileKind::Weights:
+      if (out.weights) return Status::error("two weights files (" + out.weights->name + " and " + f.name + "): open one at a time");
+      out.weights = std::move(f);
+      return Status::ok();
+    case FileKind::Images: return take_images(f, sorted);
+    case FileKind::Labels: return take_labels(f, sorted);
+    default:
+      return Status::error(f.name + ": not a weights file (.safetensors) nor an IDX file of images or labels "
+                           "(plain or gzipped)");
+  }
+}
+
+// Each images file with the labels file of the same count; `names` says which, with counts.
+Status pair_up(Sorted& sorted, std::vector<Dataset>& pairs, std::vector<std::string>& names) {
+  if (sorted.images.size() > 2 || sorted.labels.size() > 2) {
     return Status::error("open at most two image files and their two label files (training and test); got " +
-                         std::to_string(images.size()) + " and " + std::to_string(labels.size()));
+                         std::to_string(sorted.images.size()) + " and " + std::to_string(sorted.labels.size()));
   }
-  // Pair each images file with the labels file of the same count.
-  std::vector<Dataset> pairs;
-  std::vector<std::string> names;
-  for (Idx& im : images) {
+  std::vector<Idx>& labels = sorted.labels;
+  for (Idx& im : sorted.images) {
     auto match = std::find_if(labels.begin(), labels.end(), [&](const Idx& l) { return l.labels.size() == im.images.size(); });
     if (match == labels.end()) {
       return Status::error(im.name + ": " + count(im.images.size()) + " images, and no labels file with " +
@@ -134,7 +145,11 @@ Status sort_user_files(std::vector<UserFile> files, UserFiles& out) {
     return Status::error(labels.front().name + ": " + count(labels.front().labels.size()) +
                          " labels, and no images file with that many images; open the labels with their images");
   }
-  UserData data;
+  return Status::ok();
+}
+
+// One pair is split 80/20 by label; of two, the larger trains and the other tests.
+Status split_pairs(std::vector<Dataset> pairs, const std::vector<std::string>& names, UserData& data) {
   if (pairs.size() == 1) {
     data.split = split_stratified(pairs[0]);
     data.description = names[0] + ", stratified 80/20 split";
@@ -149,6 +164,24 @@ Status sort_user_files(std::vector<UserFile> files, UserFiles& out) {
                          count(data.split.test.size()) + " to test; at least " + std::to_string(kMinTestImages) +
                          " test images are needed");
   }
+  return Status::ok();
+}
+
+}  // namespace
+
+Status sort_user_files(std::vector<UserFile> files, UserFiles& out) {
+  out = UserFiles{};
+  if (files.empty()) return Status::error("no files given");
+  Sorted sorted;
+  for (UserFile& f : files) {
+    if (Status s = take_file(f, sorted, out); !s) return s;
+  }
+  if (sorted.images.empty() && sorted.labels.empty()) return Status::ok();  // weights only
+  std::vector<Dataset> pairs;
+  std::vector<std::string> names;
+  if (Status s = pair_up(sorted, pairs, names); !s) return s;
+  UserData data;
+  if (Status s = split_pairs(std::move(pairs), names, data); !s) return s;
   out.data = std::move(data);
   return Status::ok();
 }

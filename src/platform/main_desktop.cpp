@@ -2,9 +2,11 @@
 // assets folder what the page downloads, routes SDL's pointer events to the drawing one by one, and runs the
 // shared frame function in a loop.
 //
-//   latent-desktop [--train] [--frames N] [--screenshot F.png] [--tab digits|map|sliders|morph|units]
+//   latent-desktop [--train] [--from-scratch] [--frames N] [--screenshot F.png] [--print-state]
+//                  [--tab digits|map|sliders|morph|units]
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -28,12 +30,15 @@ void report_error(const std::string& message) { std::fprintf(stderr, "latent-des
 
 namespace {
 
-// --frames N stops after N frames; --screenshot F saves the last frame as a PNG; --train starts training at once.
-// Used to look at the window, and by the tests under a virtual display.
+// --frames N stops after N frames; --screenshot F saves the last frame as a PNG; --train starts training at once,
+// --from-scratch from random weights (seed 1) instead of the pretrained ones; --print-state prints, at the end, one
+// JSON line of what the session did. Used to look at the window, and by the tests under a virtual display.
 struct DesktopOptions {
   long frames = -1;
   std::string screenshot;
   bool train = false;
+  bool from_scratch = false;
+  bool print_state = false;
   int tab = -1;  // --tab: the views' tab to show
 };
 
@@ -42,6 +47,10 @@ bool parse_desktop_options(int argc, char** argv, DesktopOptions& o) {
     const std::string a = argv[i];
     if (a == "--train") {
       o.train = true;
+    } else if (a == "--from-scratch") {
+      o.from_scratch = true;
+    } else if (a == "--print-state") {
+      o.print_state = true;
     } else if (a == "--tab" && i + 1 < argc) {
       o.tab = tab_from_name(argv[++i]);
       if (o.tab < 0) {
@@ -61,7 +70,7 @@ bool parse_desktop_options(int argc, char** argv, DesktopOptions& o) {
         return false;
       }
     } else {
-      std::fprintf(stderr, "latent-desktop: unknown or incomplete option '%s' (--frames N, --screenshot F.png, --train, --tab NAME)\n",
+      std::fprintf(stderr, "latent-desktop: unknown or incomplete option '%s' (--frames N, --screenshot F.png, --train, --from-scratch, --print-state, --tab NAME)\n",
                    a.c_str());
       return false;
     }
@@ -148,48 +157,48 @@ FileHooks desktop_file_hooks() {
   return hooks;
 }
 
-}  // namespace
-}  // namespace latent
-
-int main(int argc, char** argv) {
-  using namespace latent;
-  DesktopOptions options;
-  if (!parse_desktop_options(argc, argv, options)) return 2;
-  App& app = app_instance();
-  if (!load_assets(app)) return 2;
-  if (options.train) app.lab().set_training(true);
-  if (options.tab >= 0) app.select_tab(options.tab);
-
-  Window w;
-  if (Status s = open_window(w, app, {false, "#version 130"}); !s) {
-    report_error(s.message());
-    return 1;
-  }
-  app.set_file_hooks(desktop_file_hooks());
-  std::vector<UserFile> dropped;  // SDL sends one event per file, then SDL_DROPCOMPLETE
-  w.on_event = [&w, &app, &dropped](const SDL_Event& event) {
+// Files dropped on the window: SDL sends one event per file, then SDL_DROPCOMPLETE. Every other event goes to the
+// drawing's pointer routing.
+void route_events(Window& w, App& app) {
+  auto dropped = std::make_shared<std::vector<UserFile>>();
+  w.on_event = [&w, &app, dropped](const SDL_Event& event) {
     if (event.type == SDL_DROPFILE && event.drop.file != nullptr) {
       UserFile f;
       f.name = event.drop.file;
       const Status s = read_file(f.name, f.bytes, kMaxUserFileBytes);
       SDL_free(event.drop.file);
       if (!s) {
-        dropped.clear();
+        dropped->clear();
         app.refuse_files(s.message());
         return;
       }
-      dropped.push_back(std::move(f));
+      dropped->push_back(std::move(f));
       return;
     }
     if (event.type == SDL_DROPCOMPLETE) {
-      if (!dropped.empty()) app.open_files(std::move(dropped));
-      dropped.clear();
+      if (!dropped->empty()) app.open_files(std::move(*dropped));
+      dropped->clear();
       return;
     }
     int width = 0, height = 0;
     SDL_GetWindowSize(w.window, &width, &height);
     route_pointer_event(event, width, height, app.lab().drawing());
   };
+}
+
+// What the session did, for scripts and the tests: steps, epochs, and the smoothed training loss at its first and
+// last point (did it train? did the loss fall?).
+void print_state(const Lab& lab) {
+  const auto snap = lab.latest();
+  const auto first = snap->train_curve.empty() ? 0.0f : snap->train_curve.front().loss;
+  const auto last = snap->train_curve.empty() ? 0.0f : snap->train_curve.back().loss;
+  std::printf("{\"steps\":%lld,\"epoch\":%d,\"firstTrainLoss\":%.6f,\"lastTrainLoss\":%.6f,\"origin\":\"%s\"}\n",
+              static_cast<long long>(snap->step), snap->epoch, static_cast<double>(first), static_cast<double>(last),
+              snap->origin.c_str());
+}
+
+// The frames, until the window closes or --frames have run; the last one is the screenshot's.
+void run(Window& w, App& app, const DesktopOptions& options) {
   std::string capture;
   w.before_swap = [&w, &capture] {
     if (capture.empty()) return;
@@ -208,6 +217,29 @@ int main(int argc, char** argv) {
     run_frame(w, app);
     if (!w.painted_last) SDL_Delay(8);  // no swap to wait on: do not spin
   }
+}
+
+}  // namespace
+}  // namespace latent
+
+int main(int argc, char** argv) {
+  using namespace latent;
+  DesktopOptions options;
+  if (!parse_desktop_options(argc, argv, options)) return 2;
+  App& app = app_instance();
+  if (!load_assets(app)) return 2;
+  if (options.from_scratch) app.lab().reset(1);
+  if (options.train) app.lab().set_training(true);
+  if (options.tab >= 0) app.select_tab(options.tab);
+  Window w;
+  if (Status s = open_window(w, app, {false, "#version 130"}); !s) {
+    report_error(s.message());
+    return 1;
+  }
+  app.set_file_hooks(desktop_file_hooks());
+  route_events(w, app);
+  run(w, app, options);
+  if (options.print_state) print_state(app.lab());
   close_window(w);
   return 0;
 }

@@ -7,6 +7,8 @@
 #include <imgui_internal.h>  // the keyboard focus (Tab)
 
 #include <algorithm>
+#include <chrono>
+#include <vector>
 
 #include "app/app.hpp"
 #include "platform/gl.hpp"
@@ -55,88 +57,110 @@ Status open_window(Window& w, App& app, const WindowOptions& options) {
   return Status::ok();
 }
 
-void run_frame(Window& w, App& app) {
-  using Clock = std::chrono::steady_clock;
-  constexpr auto kInputSettles = std::chrono::milliseconds(500);  // hover highlights, tooltips, popups opening
-  constexpr auto kMaxStill = std::chrono::milliseconds(250);
-  bool input = false;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr auto kInputSettles = std::chrono::milliseconds(500);  // hover highlights, tooltips, popups opening
+constexpr auto kMaxStill = std::chrono::milliseconds(250);
+
+// Each key changes state at most once a frame, so ImGui sees every press; the rest wait for the next frame, in
+// order (a press and release sent together, or a chord's keys, arrive over successive frames). Once one key event
+// waits, every later one waits behind it: ImGui takes Ctrl and Shift from the last key event of a frame, so a Ctrl
+// release handled before a waiting Z press would turn Ctrl+Z into Z. Returns true when `e` waits.
+bool defer_key(Window& w, const SDL_Event& e, std::vector<SDL_Keycode>& changed) {
+  if (e.type != SDL_KEYDOWN && e.type != SDL_KEYUP) return false;
+  const bool seen = std::find(changed.begin(), changed.end(), e.key.keysym.sym) != changed.end();
+  if (seen || !w.deferred_keys.empty()) {
+    w.deferred_keys.push_back(e);
+    return true;
+  }
+  changed.push_back(e.key.keysym.sym);
+  return false;
+}
+
+// One event to ImGui, the mouse and the platform. Tab is ours, not ImGui's (see Window::tab_moves); Enter presses the
+// focused control.
+void handle_event(Window& w, const SDL_Event& e) {
+  const bool key = e.type == SDL_KEYDOWN || e.type == SDL_KEYUP;
+  if (key && e.key.keysym.sym == SDLK_TAB) {
+    if (e.type == SDL_KEYDOWN) w.tab_moves = (e.key.keysym.mod & KMOD_SHIFT) != 0 ? -1 : 1;
+    return;
+  }
+  if (key && (e.key.keysym.sym == SDLK_RETURN || e.key.keysym.sym == SDLK_KP_ENTER)) w.enter_down = e.type == SDL_KEYDOWN;
+  ImGui_ImplSDL2_ProcessEvent(&e);
+  if (key) {  // the backend reads modifiers from SDL's state now, which may be past this event: use the event's
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeyCtrl = (e.key.keysym.mod & KMOD_CTRL) != 0;
+    io.KeyShift = (e.key.keysym.mod & KMOD_SHIFT) != 0;
+    io.KeyAlt = (e.key.keysym.mod & KMOD_ALT) != 0;
+  }
+  w.mouse.process(e);
+  if (w.on_event) w.on_event(e);
+  if (e.type == SDL_QUIT) w.done = true;
+}
+
+// The keys held back last frame, then SDL's new events. Returns whether any input arrived.
+bool poll_events(Window& w) {
   std::vector<SDL_Event> events = std::move(w.deferred_keys);
   w.deferred_keys.clear();
   SDL_Event event;
   while (SDL_PollEvent(&event)) events.push_back(event);
-  // Each key changes state at most once a frame, so ImGui sees every press; the rest wait for the next frame, in
-  // order (a press and release sent together, or a chord's keys, arrive over successive frames). Once one key
-  // event waits, every later one waits behind it: ImGui takes Ctrl and Shift from the last key event of a frame,
-  // so a Ctrl release handled before a waiting Z press would turn Ctrl+Z into Z.
   std::vector<SDL_Keycode> changed;
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    const SDL_Event& e = events[i];
-    const bool key = e.type == SDL_KEYDOWN || e.type == SDL_KEYUP;
-    if (key) {
-      const bool seen = std::find(changed.begin(), changed.end(), e.key.keysym.sym) != changed.end();
-      if (seen || !w.deferred_keys.empty()) {
-        w.deferred_keys.push_back(e);
-        continue;
-      }
-      changed.push_back(e.key.keysym.sym);
-    }
+  bool input = false;
+  for (const SDL_Event& e : events) {
+    if (defer_key(w, e, changed)) continue;
     input = true;
-    if (key && e.key.keysym.sym == SDLK_TAB) {  // ours, not ImGui's (see Window::tab_moves)
-      if (e.type == SDL_KEYDOWN) w.tab_moves = (e.key.keysym.mod & KMOD_SHIFT) != 0 ? -1 : 1;
-      continue;
-    }
-    if (key && (e.key.keysym.sym == SDLK_RETURN || e.key.keysym.sym == SDLK_KP_ENTER)) w.enter_down = e.type == SDL_KEYDOWN;
-    ImGui_ImplSDL2_ProcessEvent(&e);
-    if (key) {  // the backend reads modifiers from SDL's state now, which may be past this event: use the event's
-      ImGuiIO& io = ImGui::GetIO();
-      io.KeyCtrl = (e.key.keysym.mod & KMOD_CTRL) != 0;
-      io.KeyShift = (e.key.keysym.mod & KMOD_SHIFT) != 0;
-      io.KeyAlt = (e.key.keysym.mod & KMOD_ALT) != 0;
-    }
-    w.mouse.process(e);
-    if (w.on_event) w.on_event(e);
-    if (e.type == SDL_QUIT) w.done = true;
+    handle_event(w, e);
   }
-  const bool reconfigured = app.configure(pixel_ratio(w.window));
-  if (reconfigured) {
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-    ImGui_ImplOpenGL3_CreateFontsTexture();
-  }
-  const auto start = Clock::now();
-  if (input) w.input_until = start + kInputSettles;
+  return input;
+}
+
+// A new device pixel ratio (the window moved to another screen, the page zoomed): fonts again. Returns whether.
+bool follow_pixel_ratio(Window& w, App& app) {
+  if (!app.configure(pixel_ratio(w.window))) return false;
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+  return true;
+}
+
+// What a frame gives the sliced session to train: what a 60-frames-a-second frame leaves after the rest of the
+// frame's work, measured as a moving average.
+double training_budget(Window& w, const App& app, Clock::time_point now) {
   if (w.last_frame != Clock::time_point{}) {
-    const double interval = std::chrono::duration<double>(start - w.last_frame).count();
+    const double interval = std::chrono::duration<double>(now - w.last_frame).count();
     const double other = std::max(0.0, interval - app.timings().training_seconds);
     w.other_work_seconds = 0.9 * w.other_work_seconds + 0.1 * std::min(other, 0.25);
   }
-  w.last_frame = start;
-  const double budget = std::clamp(kTargetFrameSeconds - w.other_work_seconds, kMinTrainingSeconds, kMaxTrainingSeconds);
-  app.update(budget);
+  w.last_frame = now;
+  return std::clamp(kTargetFrameSeconds - w.other_work_seconds, kMinTrainingSeconds, kMaxTrainingSeconds);
+}
 
-  const bool paint = w.force_paint || reconfigured || start < w.input_until || w.mouse.pending() ||
-                     app.shown_state() != w.painted_state ||
-                     start - w.painted >= kMaxStill;
+// The repaint policy (window.hpp): input lately, mouse states waiting, something shown that changed, or a quarter
+// second since the last repaint. Records the repaint when there is one.
+bool should_repaint(Window& w, const App& app, Clock::time_point now, bool reconfigured) {
+  const bool paint = w.force_paint || reconfigured || now < w.input_until || w.mouse.pending() ||
+                     app.shown_state() != w.painted_state || now - w.painted >= kMaxStill;
   w.painted_last = paint;
-  if (!paint) return;
+  if (!paint) return false;
   w.force_paint = false;
   w.painted_state = app.shown_state();
-  w.painted = start;
+  w.painted = now;
+  return true;
+}
 
-  ImGui_ImplOpenGL3_NewFrame();
-  ImGui_ImplSDL2_NewFrame();
-  ImGuiIO& io = ImGui::GetIO();
-  w.mouse.apply(io);
+// Tab and Shift+Tab move the keyboard focus (ImGui 1.86 tabs only between text fields). The first Tab shows where
+// the focus is (the control last clicked, or the first one); later ones move it. Returns true when there was no
+// focus yet: the first control in the order the interface submits them (Train) takes it, not the one highest on
+// screen (a move from nowhere would pick that); see begin_frame.
+bool move_keyboard_focus(Window& w, ImGuiIO& io) {
+  ImGuiContext& g = *ImGui::GetCurrentContext();
   bool init_focus = false;
   if (w.tab_moves != 0) {
-    // The first Tab shows where the focus is (the control last clicked, or the first one); later ones move it.
-    ImGuiContext& g = *ImGui::GetCurrentContext();
     if (g.NavId != 0 && g.NavDisableHighlight) {
       g.NavDisableHighlight = false;
       g.NavDisableMouseHover = true;
     } else if (g.NavId == 0) {
-      // No focus yet: the first control in the order the interface submits them (Train), not the one highest on
-      // screen (a move from nowhere would pick that).
-      init_focus = true;   // NavInitWindow below, after NewFrame; the result comes a frame later: shown then
+      init_focus = true;  // the result comes a frame later: shown then
       w.reveal_focus = 4;
     } else {
       io.NavInputs[w.tab_moves > 0 ? ImGuiNavInput_KeyDown_ : ImGuiNavInput_KeyUp_] = 1.0f;
@@ -144,7 +168,6 @@ void run_frame(Window& w, App& app) {
   }
   w.tab_moves = 0;
   if (w.reveal_focus > 0) {
-    ImGuiContext& g = *ImGui::GetCurrentContext();
     if (g.NavId != 0) {
       g.NavDisableHighlight = false;
       g.NavDisableMouseHover = true;
@@ -154,6 +177,16 @@ void run_frame(Window& w, App& app) {
     }
   }
   if (w.enter_down && !io.WantTextInput) io.NavInputs[ImGuiNavInput_Activate] = 1.0f;
+  return init_focus;
+}
+
+// The backends' new frame, the frame's mouse state and keyboard moves, then ImGui's.
+void begin_frame(Window& w) {
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplSDL2_NewFrame();
+  ImGuiIO& io = ImGui::GetIO();
+  w.mouse.apply(io);
+  const bool init_focus = move_keyboard_focus(w, io);
   ImGui::NewFrame();
   if (init_focus) {
     if (ImGuiWindow* main = ImGui::FindWindowByName("Latent Canvas")) {
@@ -161,15 +194,19 @@ void run_frame(Window& w, App& app) {
       ImGui::NavInitWindow(main, true);
     }
   }
-  const auto ui_start = Clock::now();
-  app.draw(w.textures);
-  // A window ImGui keeps hidden this frame to measure it (a dialog opening, a tooltip) shows only in the next one:
-  // paint that too, whether or not anything else changes.
+}
+
+// A window ImGui keeps hidden this frame to measure it (a dialog opening, a tooltip) shows only in the next one:
+// paint that too, whether or not anything else changes.
+void repaint_windows_being_measured(Window& w) {
   for (const ImGuiWindow* window : ImGui::GetCurrentContext()->Windows) {
     if (window->Active && (window->HiddenFramesCannotSkipItems > 0 || window->HiddenFramesCanSkipItems > 0)) {
       w.force_paint = true;
     }
   }
+}
+
+void render(Window& w, const App& app) {
   ImGui::Render();
   int width = 0, height = 0;
   SDL_GL_GetDrawableSize(w.window, &width, &height);
@@ -178,6 +215,25 @@ void run_frame(Window& w, App& app) {
   glClearColor(clear.x, clear.y, clear.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+}  // namespace
+
+// As ImGui's own examples: poll, new frame, build the interface, render; with the training budget before, and
+// the repaint policy deciding whether there is a frame to draw at all.
+void run_frame(Window& w, App& app) {
+  const bool input = poll_events(w);
+  const bool reconfigured = follow_pixel_ratio(w, app);
+  const auto now = Clock::now();
+  if (input) w.input_until = now + kInputSettles;
+  app.update(training_budget(w, app, now));
+  if (!should_repaint(w, app, now, reconfigured)) return;
+
+  begin_frame(w);
+  const auto ui_start = Clock::now();
+  app.draw(w.textures);
+  repaint_windows_being_measured(w);
+  render(w, app);
   app.record_interface_time(std::chrono::duration<double>(Clock::now() - ui_start).count());
   if (w.before_swap) w.before_swap();
   SDL_GL_SwapWindow(w.window);

@@ -4,9 +4,11 @@
 #include <zlib.h>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <cstring>
 #include <set>
 
+#include "app/label_colors.hpp"
 #include "helpers.hpp"
 
 using namespace latent::testing;
@@ -25,7 +27,7 @@ std::uint32_t be32(const std::uint8_t* p) {
 
 // Runs the desktop window under a virtual display with `options`, and decodes its screenshot (8-bit RGBA,
 // filter-0 rows, as the window writes it).
-Picture run_desktop(const std::string& options) {
+Picture run_desktop(const std::string& options, std::string* output = nullptr) {
   TempDir dir;
   const std::string png = dir.file("desktop.png");
   const std::string command = std::string("xvfb-run -a -s '-screen 0 1440x900x24' '") + LATENT_DESKTOP_PATH + "' " +
@@ -33,6 +35,7 @@ Picture run_desktop(const std::string& options) {
   const int raw = std::system(command.c_str());
   const auto log = read_bytes(dir.file("log"));
   INFO(std::string(log.begin(), log.end()));
+  if (output != nullptr) output->assign(log.begin(), log.end());
   REQUIRE(WIFEXITED(raw));
   REQUIRE(WEXITSTATUS(raw) == 0);
   const auto bytes = read_bytes(png);
@@ -62,28 +65,45 @@ std::uint32_t Picture::pixel(std::uint32_t x, std::uint32_t y) const {
 
 }  // namespace
 
-TEST_CASE("the desktop window trains and draws the interface under a virtual display", "[desktop]") {
-  const Picture p = run_desktop("--frames 40 --train");
+// The JSON line --print-state prints (the last line of the run's output).
+nlohmann::json printed_state(const std::string& log) {
+  const std::size_t start = log.rfind("\n{");
+  REQUIRE(start != std::string::npos);
+  return nlohmann::json::parse(log.substr(start + 1));
+}
+
+TEST_CASE("the desktop window trains on its session thread and draws the interface under a virtual display", "[desktop]") {
+  std::string log;
+  const Picture p = run_desktop("--frames 40 --train --from-scratch --print-state", &log);
+  // It trained: from random weights, steps ran and the smoothed training loss fell from where it started (~0.69).
+  const nlohmann::json state = printed_state(log);
+  INFO(state.dump());
+  CHECK(state.at("origin") == "random weights (seed 1)");
+  CHECK(state.at("steps").get<int>() >= 3);
+  CHECK(state.at("firstTrainLoss").get<double>() > 0.6);
+  CHECK(state.at("lastTrainLoss").get<double>() < state.at("firstTrainLoss").get<double>() - 0.05);
+  // And the window shows the interface: text, digits, charts and the heat strips give thousands of colours; a
+  // blank or failed frame gives one.
   CHECK(p.width >= 800);
   CHECK(p.height >= 600);
   std::set<std::uint32_t> colours;
   for (std::uint32_t y = 0; y < p.height; y += 3) {
     for (std::uint32_t x = 0; x < p.width; x += 3) colours.insert(p.pixel(x, y));
   }
-  // Text, digits, charts and the heat strips give thousands of colours; a blank or failed frame gives one.
   CHECK(colours.size() > 500);
 }
 
 TEST_CASE("the desktop window shows the map of the codes, coloured by label", "[desktop]") {
   const Picture p = run_desktop("--frames 60 --tab map");
-  // The map's dots are filled squares in the ten label colours (widgets.cpp digit_color), RGBA big-endian here.
-  const std::uint32_t labels[10] = {0x4E9AE9FF, 0xFF9328FF, 0x50BE50FF, 0xEC5050FF, 0xB482E6FF,
-                                    0xBE7D64FF, 0xF58CD2FF, 0xAAAAAAFF, 0xD2D23CFF, 0x28D2E1FF};
+  // The map's dots are filled squares in the ten label colours (label_colors.hpp), RGBA big-endian here.
   int counts[10] = {};
   for (std::uint32_t y = 0; y < p.height; ++y) {
     for (std::uint32_t x = 0; x < p.width; ++x) {
       const std::uint32_t c = p.pixel(x, y);
-      for (int d = 0; d < 10; ++d) counts[d] += c == labels[d];
+      for (int d = 0; d < 10; ++d) {
+        const std::uint8_t* rgb = latent::kLabelRgb[d];
+        counts[d] += c == (std::uint32_t{rgb[0]} << 24 | std::uint32_t{rgb[1]} << 16 | std::uint32_t{rgb[2]} << 8 | 0xFFu);
+      }
     }
   }
   int shown = 0;

@@ -112,7 +112,7 @@ TEST_CASE("weights saved from the lab load back, with what they were trained on;
   std::unique_ptr<Autoencoder> model;
   Metadata meta;
   REQUIRE(decode_safetensors(file, "saved", model, &meta).is_ok());
-  CHECK(model->architecture() == lab.snapshot().settings.architecture);
+  CHECK(model->architecture() == lab.snapshot().settings.architecture());
   CHECK(std::equal(model->parameters().begin(), model->parameters().end(), lab.snapshot().parameters.begin()));
   CHECK(meta.at("trained_epochs") == "1");
   CHECK(meta.at("trained_data") == "bundled MNIST subset, fixed split");
@@ -226,11 +226,11 @@ TEST_CASE("settings: the learning rate keeps the model, the shape replaces it", 
   CHECK(lab.snapshot().settings.batch_size == 64);
   CHECK(lab.snapshot().parameters == weights);
   CHECK(lab.snapshot().has_training());  // still the pretrained weights
-  s.architecture.latent = 16;
-  s.architecture.hidden = {128};
+  s.shape.latent = 16;
+  s.shape.hidden = {128};
   lab.apply(s);
   lab.update(0);
-  CHECK(lab.snapshot().settings.architecture.describe() == "784-128-16-128-784 relu");
+  CHECK(lab.snapshot().settings.architecture().describe() == "784-128-16-128-784 relu");
   CHECK(lab.latent_size() == 16);
   CHECK_FALSE(lab.snapshot().has_training());
   CHECK(lab.snapshot().test_loss > 0.6f);
@@ -239,7 +239,7 @@ TEST_CASE("settings: the learning rate keeps the model, the shape replaces it", 
   bad.optimizer.learning_rate = -1.0f;
   lab.apply(bad);
   lab.update(0);
-  CHECK_THAT(lab.snapshot().error, Catch::StartsWith("learning rate -1"));
+  CHECK_THAT(lab.snapshot().error, Catch::StartsWith("learning rate: expected a number from 1e-06 to 10, got '-1'"));
   CHECK(lab.settings().optimizer.learning_rate == 0.01f);
   lab.apply(SessionSettings{});
   lab.update(0);
@@ -274,7 +274,7 @@ TEST_CASE("views are computed from a snapshot's weights alone", "[lab][views]") 
   lab.update(0);
   // A snapshot made by hand with other weights: the views follow it, and nothing else.
   Snapshot other = lab.snapshot();
-  Autoencoder model(other.settings.architecture);
+  Autoencoder model(other.settings.architecture());
   model.initialize(99);
   other.parameters.assign(model.parameters().begin(), model.parameters().end());
   other.weights_revision += 1000;
@@ -305,7 +305,7 @@ TEST_CASE("the lab with a session thread: the interface draws while training run
   Drawing& drawing = lab.drawing();
   drawing.place(0.f, 0.f, 280.f, true);
   // The interface's loop, sped up: frames that draw, clear and command, while the session trains.
-  std::uint64_t last = 0;
+  std::uint64_t last = 0, seen_revision = 0, seen_commands = 0;
   for (int frame = 0; frame < 300; ++frame) {
     if (drawing.pointer_down(1, PointerKind::Mouse, {100.f, 60.f})) drawing.pointer_up(1, {120.f, 200.f + static_cast<float>(frame % 40)});
     if (frame % 3 == 0) drawing.clear();
@@ -317,7 +317,15 @@ TEST_CASE("the lab with a session thread: the interface draws while training run
       last = lab.apply(s);
     }
     lab.update(0.005);
-    CHECK(lab.views().latent_size() == 32);
+    // Each frame's snapshot is the newest whole one: never older than the last frame's, and the views show its
+    // weights, not the trainer's (which move on meanwhile).
+    const Snapshot& snap = lab.snapshot();
+    CHECK(snap.revision >= seen_revision);
+    CHECK(snap.commands >= seen_commands);
+    CHECK(lab.views().weights_revision() == snap.weights_revision);
+    CHECK(snap.parameters.size() == Autoencoder(snap.settings.architecture()).parameters().size());
+    seen_revision = snap.revision;
+    seen_commands = snap.commands;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
