@@ -290,6 +290,7 @@ Status read_train_run(const std::vector<std::string>& args, TrainRun& run) {
   // Every setting is checked before any file is touched (the data's pixel count is checked against the model
   // once it is read).
   if (Status s = read_settings(o, run.settings); !s) return s;
+  if (Status s = run.settings.session.validate(); !s) return s;
   if (Status s = parse_memory_limit(o, run.budget); !s) return s;
   run.settings.session.shape.input = 784;  // the bundled digits' (other data is checked again once read)
   if (Status s = check_training_memory(run.settings.session, run.budget, "training"); !s) return s;

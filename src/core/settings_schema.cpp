@@ -294,7 +294,6 @@ Status apply_settings(const GivenSettings& given, Settings& settings) {
     row->set(s, value);
   }
   if (Status e = check_owners(given, s); !e) return e;
-  if (Status e = s.session.validate(); !e) return e;
   settings = std::move(s);
   return Status::ok();
 }
@@ -429,23 +428,21 @@ void write_json_settings(const Settings& settings, nlohmann::json& out) {
 
 namespace {
 
-// How the usage text shows a value: "N", "X", "W,W,...", or the choices "relu|sigmoid|tanh|linear".
-std::string placeholder(const SettingRow& row) {
+// How the usage text shows a value: "N", "X", "W,W,...", or "NAME" for a choice (the next line lists them).
+const char* placeholder(const SettingRow& row) {
   switch (row.type) {
     case SettingType::Whole: return "N";
     case SettingType::Number: return "X";
     case SettingType::Widths: return "W,W,...";
-    case SettingType::Choice: break;
+    case SettingType::Choice: return "NAME";
   }
-  std::string text;
-  for (int i = 0; row.choices[i] != nullptr; ++i) text += std::string(i == 0 ? "" : "|") + row.choices[i];
-  return text;
+  return "";
 }
 
 }  // namespace
 
 std::string cli_settings_usage() {
-  constexpr std::size_t kColumn = 34;
+  constexpr std::size_t kColumn = 24;
   const Settings defaults;
   std::string text;
   for (const SettingRow& row : kRows) {

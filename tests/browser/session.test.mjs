@@ -78,7 +78,8 @@ for (const [server, serve, isolation] of [['our server', undefined, 'headers'], 
           pause: [() => api.setTraining(false), (s) => !s.training],
           reset: [() => api.reset(9 + k), (s) => s.origin === `random weights (seed ${9 + k})`],
           settings: [() => api.apply({ batchSize: batch, learningRate: 0.002 }), (s) => s.batchSize === batch],
-          refused: [() => api.apply({ learningRate: 0 }), (s) => s.error !== ''],
+          // What the session refuses (the schema takes six layers of 4,096; memory does not) comes back in state().
+          refused: [() => api.apply({ hidden: [4096, 4096, 4096, 4096, 4096, 4096] }), (s) => s.error !== ''],
         }[name];
         const t0 = performance.now();
         command();
@@ -124,11 +125,17 @@ for (const [server, serve, isolation] of [['our server', undefined, 'headers'], 
       for (const [what, rs] of Object.entries(seen)) {
         assert.ok(median(rs) <= 2, `${what}: the median command showed at frame ${median(rs)} (${rs.map((r) => r.frames).join(', ')})`);
       }
-      // A refused setting: nothing changes, and the state says why.
+      // A setting the session refuses: nothing changes, and the state says why.
       const refused = await expect('refused', 0);
-      assert.match(refused.error, /learning rate 0\.0+ is out of range/);
+      assert.match(refused.error, /needs .*; the memory limit is/);
       assert.ok(Math.abs(refused.learningRate - 0.002) < 1e-6);
-      await assert.rejects(api(tab, () => window.latentCanvas.apply({ batchSize: 'many' })), /batchSize: expected a whole number/);
+      assert.equal(refused.architecture, '784-32-784 relu');
+      // What the settings schema refuses is refused at once, with its message.
+      await assert.rejects(api(tab, () => window.latentCanvas.apply({ learningRate: 0 })),
+        /apply: learning rate: expected a number from 1e-06 to 10, got '0'/);
+      await assert.rejects(api(tab, () => window.latentCanvas.apply({ batchSize: 'many' })),
+        /apply: batch size: expected a whole number from 1 to 65536, got 'many'/);
+      await assert.rejects(api(tab, () => window.latentCanvas.apply({ sparsity: 0.01 })), /apply: sparsity applies to variant sparse only/);
       await tab.close();
     });
 
