@@ -71,6 +71,19 @@ export async function press(tab, control) {
 }
 export const canvasRect = (tab) => tab.evaluate(() => window.latentCanvas.canvasRect());
 
+// Where a control is drawn once two frames in a row agree: what a finger aims at. The layout follows a change
+// (a new tab's content, a scroll, a panel that grew) a frame later, so a position read sooner may be stale.
+export async function settled(tab, name) {
+  let last = null;
+  for (let i = 0; i < 20; i++) {
+    const now = (await controls(tab))[name];
+    if (last && now && JSON.stringify(now) === JSON.stringify(last)) return now;
+    last = now;
+    await tab.frames(1);
+  }
+  throw new Error(`${name} did not stay in one place: ${JSON.stringify(last)}`);
+}
+
 // Drawing-area units (0..1 across the square) to page CSS pixels.
 export function toPage(rect, points) {
   return points.map(([u, v]) => [rect.x + u * rect.width, rect.y + v * rect.height]);
