@@ -7,7 +7,7 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]       e.g. scripts/fuzz.sh 600 fuzz_safetensors
 #
 # A crash, a leak, a sanitizer report, an input slower than 10 s or one that needs more than 2 GB fails the run
-# and leaves the input in build/fuzz/artifacts/; turn it into a regression test (README, Tests).
+# and leaves the input in build/fuzz/artifacts/; turn it into a regression test (docs/robustness.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -22,7 +22,7 @@ for group in "${groups[@]}"; do
     # page as a plain static server does (python3 -m http.server), for the tests that need one.
     browser-tests) packages+=(chromium firefox-esr xvfb xauth libgl1-mesa-dri python3 nodejs npm) ;;
     test-data) packages+=(dataset-fashion-mnist) ;;
-    pytorch) packages+=(python3-torch) ;;  # the README's PyTorch loader is tested with it
+    pytorch) packages+=(python3-torch) ;;  # the PyTorch loader in docs/weights-format.md is tested with it
     # libFuzzer and the sanitizers' runtimes for clang (scripts/fuzz.sh); the native group's libraries too.
     fuzz) packages+=(clang-14 libclang-rt-14-dev libclang-common-14-dev cmake ninja-build libeigen3-dev nlohmann-json3-dev
                      zlib1g-dev) ;;

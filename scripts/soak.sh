@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The soak (README, Robustness): the page trains for MINUTES (default 10) in each named browser (default chromium),
+# The soak (docs/robustness.md): the page trains for MINUTES (default 10) in each named browser (default chromium),
 # with a digit drawn every 3 s, a fresh start every minute and the weights saved and loaded every two minutes, and
 # fails on a console error, a heap that grows more than 5 % after the first minute, a frame over 250 ms after it, or
 # a training thread that stops answering. It prints its figures. Not part of the test command: it takes minutes.

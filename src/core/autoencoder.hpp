@@ -76,7 +76,7 @@ struct DenseLayout {
   std::size_t bias = 0;
 };
 
-// "encoder.0.weight", "decoder.1.bias", ...: the names in the weights file (docs in README).
+// "encoder.0.weight", "decoder.1.bias", ...: the names in the weights file (docs/weights-format.md).
 std::string tensor_name(const Architecture& arch, int layer, bool bias);
 
 template <class T> class BasicAutoencoder {

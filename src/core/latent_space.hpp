@@ -64,7 +64,7 @@ struct DiagnosisInput {
 };
 TrainingDiagnosis diagnose_training(const DiagnosisInput& in);
 
-// The thresholds diagnose_training uses, named so the tests and the README can cite them.
+// The thresholds diagnose_training uses, named so the tests and the docs can cite them.
 struct StallRule {
   static constexpr int kEpochs = 5;                  // the test loss over this many last epochs...
   static constexpr float kRelativeChange = 0.005f;   // ...moved by less than 0.5 %...

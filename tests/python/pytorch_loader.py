@@ -1,9 +1,9 @@
 #!/usr/bin/python3
-"""Runs the README's PyTorch loader (the ```python block that defines load_latent_canvas) on a weights file, and
+"""Runs the PyTorch loader in docs/weights-format.md (the ```python block that defines load_latent_canvas) on a weights file, and
 on a deep tanh model the CLI trains for an epoch, and checks that its reconstructions of the digits give the
 binary cross-entropy `latent eval` reports for the same file and images. Exits 77 (ctest: skipped) when python3-torch or NumPy is missing, saying so.
 
-    tests/python/readme_snippet.py --readme README.md --cli build/native/latent --weights W --images I.gz --labels L.gz
+    tests/python/pytorch_loader.py --doc docs/weights-format.md --cli build/native/latent --weights W --images I.gz --labels L.gz
 """
 import argparse
 import gzip
@@ -22,21 +22,21 @@ except ImportError as e:
     sys.exit(77)
 
 parser = argparse.ArgumentParser()
-for flag in ("--readme", "--cli", "--weights", "--images", "--labels"):
+for flag in ("--doc", "--cli", "--weights", "--images", "--labels"):
     parser.add_argument(flag, required=True)
 args = parser.parse_args()
 
-with open(args.readme, encoding="utf-8") as f:
+with open(args.doc, encoding="utf-8") as f:
     blocks = re.findall(r"```python\n(.*?)```", f.read(), re.S)
 snippet = [b for b in blocks if "def load_latent_canvas" in b]
-assert len(snippet) == 1, f"{args.readme}: expected one python block defining load_latent_canvas, found {len(snippet)}"
+assert len(snippet) == 1, f"{args.doc}: expected one python block defining load_latent_canvas, found {len(snippet)}"
 
 
 def load(weights):
-    """The README's block, run as written but for the file name in its example call."""
+    """The block, run as written but for the file name in its example call."""
     code = snippet[0].replace('"model.safetensors"', repr(weights))
     scope = {}
-    exec(compile(code, f"{args.readme} (python block)", "exec"), scope)
+    exec(compile(code, f"{args.doc} (python block)", "exec"), scope)
     return scope["encoder"], scope["decoder"], scope["meta"]
 
 
@@ -57,7 +57,7 @@ def bce_of(weights):
     out = subprocess.run([args.cli, "eval", "--weights", weights, "--images", args.images, "--labels", args.labels,
                           "--json"], check=True, capture_output=True, text=True).stdout
     expected = json.loads(out)["test_loss"]
-    print(f"{weights} ({meta['hidden'] or 'no hidden layers'}, {meta['activation']}): PyTorch through the README's "
+    print(f"{weights} ({meta['hidden'] or 'no hidden layers'}, {meta['activation']}): PyTorch through the documented "
           f"loader BCE {bce:.6f} on {count} images; latent eval {expected:.6f}")
     assert abs(bce - expected) <= 1e-4 * expected, f"PyTorch {bce} differs from latent eval {expected}"
 

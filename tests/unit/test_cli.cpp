@@ -10,6 +10,7 @@
 
 #include "app/lab.hpp"
 #include "core/safetensors.hpp"
+#include "core/settings_schema.hpp"
 #include "helpers.hpp"
 
 using namespace latent::testing;
@@ -350,3 +351,21 @@ TEST_CASE("bad files exit 2 with a message that names the file", "[cli][errors]"
   expect_bad_input({"eval", "--weights", dir.file("w.safetensors"), "--images", dir.file("small"), "--labels",
                     dir.file("small-labels")}, "images have 100 pixels; the model");
 }
+
+TEST_CASE("docs/cli.md shows exactly what latent --help prints", "[cli][docs]") {
+  const Run help = run({"--help"});
+  REQUIRE(help.status == 0);
+  const auto bytes = read_bytes(std::string(LATENT_SOURCE_DIR) + "/docs/cli.md");
+  const std::string doc(bytes.begin(), bytes.end());
+  const std::string open = "<!-- latent --help -->\n```text\n", close = "```\n<!-- end of latent --help -->";
+  const std::size_t from = doc.find(open), to = doc.find(close);
+  REQUIRE(from != std::string::npos);
+  REQUIRE(to != std::string::npos);
+  INFO("regenerate the block in docs/cli.md from build/native/latent --help");
+  CHECK(doc.substr(from + open.size(), to - from - open.size()) == help.out);
+  // The usage lists every setting flag of the schema (test_settings_schema.cpp checks its lines).
+  for (const latent::SettingRow& row : latent::settings_schema()) {
+    if (row.flag != nullptr) CHECK_THAT(help.out, Catch::Contains(std::string("  ") + row.flag + " "));
+  }
+}
+

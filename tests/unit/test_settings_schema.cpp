@@ -343,6 +343,7 @@ TEST_CASE("the command line's usage lists every setting it takes, from the schem
     CHECK(usage.find(accepted(row)) != std::string::npos);
   }
   CHECK(usage.find("--lr X") != std::string::npos);
-  CHECK(usage.find("--activation relu|sigmoid|tanh|linear") != std::string::npos);
+  CHECK(usage.find("--activation NAME") != std::string::npos);
+  CHECK(usage.find("relu, sigmoid, tanh or linear; default relu") != std::string::npos);
   CHECK(usage.find("a number from 1e-06 to 10; default 0.001") != std::string::npos);
 }
