@@ -54,21 +54,30 @@ int preset_index(const std::vector<int>& hidden) {
   return -1;
 }
 
-// A slider over the range the schema's row offers the panel (its `slider`), clamped to it.
+// The row's one-line help, over the control just drawn.
+void setting_help(const SettingRow& row) {
+  if (ImGui::IsItemHovered() && !ImGui::IsItemActive()) ImGui::SetTooltip("%s", row.help);
+}
+
+// A slider over the range the schema's row offers the panel (its `slider`), clamped to it, with the row's help.
 bool setting_slider(const char* label, const char* key, float& value, const char* format) {
-  const SettingRow::Slider& r = setting(key).slider;
-  const auto lo = static_cast<float>(r.lo), hi = static_cast<float>(r.hi);
+  const SettingRow& row = setting(key);
+  const auto lo = static_cast<float>(row.slider.lo), hi = static_cast<float>(row.slider.hi);
   float v = value;
-  if (!ui::slider(label, &v, lo, hi, format, r.logarithmic ? ImGuiSliderFlags_Logarithmic : 0)) return false;
+  const bool moved = ui::slider(label, &v, lo, hi, format, row.slider.logarithmic ? ImGuiSliderFlags_Logarithmic : 0);
+  setting_help(row);
+  if (!moved) return false;
   value = std::clamp(v, lo, hi);
   return true;
 }
 
 bool setting_slider(const char* label, const char* key, int& value) {
-  const SettingRow::Slider& r = setting(key).slider;
-  const auto lo = static_cast<int>(r.lo), hi = static_cast<int>(r.hi);
+  const SettingRow& row = setting(key);
+  const auto lo = static_cast<int>(row.slider.lo), hi = static_cast<int>(row.slider.hi);
   int v = value;
-  if (!ui::slider(label, &v, lo, hi, "%d", r.logarithmic ? ImGuiSliderFlags_Logarithmic : 0)) return false;
+  const bool moved = ui::slider(label, &v, lo, hi, "%d", row.slider.logarithmic ? ImGuiSliderFlags_Logarithmic : 0);
+  setting_help(row);
+  if (!moved) return false;
   value = std::clamp(v, lo, hi);
   return true;
 }

@@ -70,9 +70,11 @@ void ImGuiMouse::touch(int phase, float x, float y) {
   const ImVec2 p = phase == 3 ? ImVec2(-FLT_MAX, -FLT_MAX) : ImVec2(x, y);  // cancelled: released off the interface
   if (phase == 1) {
     move_to(p);
-  } else {
-    set_button(0, phase == 0, p);
+    return;
   }
+  set_button(0, phase == 0, p);
+  // A finger that lifts leaves nothing hovered (a mouse stays where it is): no tooltip stays up after a tap.
+  if (phase == 2) move_to(ImVec2(-FLT_MAX, -FLT_MAX));
 }
 
 void ImGuiMouse::apply(ImGuiIO& io) {

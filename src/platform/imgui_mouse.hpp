@@ -18,7 +18,8 @@ class ImGuiMouse {
  public:
   void process(const SDL_Event& event);
   // A touch the page has decided is a press on the interface (a tap, or a drag of a control): phase 0 down,
-  // 1 move, 2 up, 3 cancel (the press goes nowhere). See web/main.js for how touches are told apart.
+  // 1 move, 2 up, 3 cancel (the press goes nowhere). See web/main.js for how touches are told apart. After the
+  // release the pointer leaves the interface, as a lifted finger does, so nothing stays hovered.
   void touch(int phase, float x, float y);
   // After ImGui_ImplSDL2_NewFrame(), before ImGui::NewFrame(): replaces what the backend polled.
   void apply(ImGuiIO& io);

@@ -96,7 +96,10 @@ bool read_whole(const json& request, const char* key, int lo, int hi, int fallba
 
 Answer state_call(const json&) { return ok(page_state()); }
 
-Answer set_training(const json& r) { return ok(lab().set_training(r.value("on", false))); }
+Answer set_training(const json& r) {
+  if (!r.contains("on") || !r["on"].is_boolean()) return refused("on must be true or false");
+  return ok(lab().set_training(r["on"].get<bool>()));
+}
 
 Answer reset(const json& r) {
   const double seed = r.contains("seed") && r["seed"].is_number() ? r["seed"].get<double>() : 1.0;
