@@ -424,7 +424,7 @@ namespace {
 
 // Threads: how many cores share each training step. Shown and changeable when the session has a thread of its
 // own; in the page's fallback (no threads), the row says why there is only one.
-void threads_row(Lab& lab, SessionSettings s) {
+void threads_row(Lab& lab, SessionSettings s, const Snapshot& snap) {
   if (!lab.off_main_thread()) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("Threads: 1");
@@ -443,6 +443,10 @@ void threads_row(Lab& lab, SessionSettings s) {
     ImGui::SetTooltip("Each training step is split across this many threads (this device has %d cores; the interface "
                       "draws with one of them).", cores);
   }
+  if (snap.threads_used < snap.settings.threads) {
+    ui::wrapped(std::to_string(snap.threads_used) + " of them used: a batch of " + std::to_string(snap.settings.batch_size) +
+                    " is too small to share (sharing it would be slower).", ui::palette::kTextDim);
+  }
 }
 
 void batch_combo(Lab& lab, SessionSettings s) {
@@ -460,7 +464,7 @@ void batch_combo(Lab& lab, SessionSettings s) {
 }
 
 // Learning rate, batch size, the epoch target and threads: they apply to the current model at once.
-void draw_optimisation(Lab& lab, const SessionSettings& current) {
+void draw_optimisation(Lab& lab, const SessionSettings& current, const Snapshot& snap) {
   ImGui::Separator();
   ImGui::TextUnformatted("Optimisation");
   ui::help_marker("Adam with Keras' defaults; binary cross-entropy averaged over pixels. These apply to the current "
@@ -470,7 +474,7 @@ void draw_optimisation(Lab& lab, const SessionSettings& current) {
   batch_combo(lab, current);
   s = current;
   if (setting_slider("Epochs", "epochs", s.target_epochs)) lab.apply(s);
-  threads_row(lab, current);
+  threads_row(lab, current, snap);
 }
 
 }  // namespace
@@ -626,7 +630,7 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   draw_charts(ui, snap);
   const float settings_top = ImGui::GetCursorPosY();
   ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.52f);
-  draw_optimisation(lab, current);
+  draw_optimisation(lab, current, snap);
   draw_variant(lab, ui, current, snap);
   draw_shape(lab, ui, current, snap);
   ImGui::PopItemWidth();

@@ -316,11 +316,20 @@ Status start_session(TrainRun& run, std::string& description, std::unique_ptr<Tr
   return Status::ok();
 }
 
-void print_header(const TrainRun& run, const TrainingSession& session, const std::string& description, std::ostream& notes) {
+// " (1 used: a batch of 64 is too small to share)" when a full batch runs on fewer threads than asked for.
+std::string threads_note(TrainingSession& session) {
+  const Snapshot snap = session.snapshot(false);
+  if (snap.threads_used >= snap.settings.threads) return "";
+  return " (" + std::to_string(snap.threads_used) + " used: a batch of " + std::to_string(snap.settings.batch_size) +
+         " is too small to share)";
+}
+
+void print_header(const TrainRun& run, TrainingSession& session, const std::string& description, std::ostream& notes) {
   const SessionSettings& s = run.settings.session;
   notes << "training " << s.architecture().describe() << ", " << to_string(s.loss) << ", " << to_string(s.optimizer.kind)
         << " lr " << s.optimizer.learning_rate << ", " << s.objective.describe() << ", batch " << s.batch_size
-        << ", seed " << s.seed << ", " << s.threads << (s.threads == 1 ? " thread" : " threads") << " on "
+        << ", seed " << s.seed << ", " << s.threads << (s.threads == 1 ? " thread" : " threads")
+        << threads_note(session) << " on "
         << session.data().train.size() << " train / " << session.data().test.size() << " test images (" << description
         << ")\n";
 }

@@ -1,6 +1,8 @@
 // Trainer: batch order, the step, and evaluation.
 #include "core/trainer.hpp"
 
+#include "core/benchmark.hpp"
+
 #include <algorithm>
 #include <numeric>
 #include <string>
@@ -75,6 +77,7 @@ void Trainer::size_buffers() {
 
 void Trainer::make_replicas() {
   size_buffers();
+  flops_per_sample_ = training_flops_per_sample(model_->architecture());
   replicas_.clear();
   for (int k = 1; k < config_.threads; ++k) replicas_.push_back(std::make_unique<Autoencoder>(config_.architecture()));
 }
@@ -123,8 +126,8 @@ bool Trainer::step() {
   if (batch_ >= batches_per_epoch()) start_epoch();
   const std::size_t start = static_cast<std::size_t>(batch_) * static_cast<std::size_t>(config_.batch_size);
   const int count = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(config_.batch_size), train_.size() - start));
-  if (pool_) {
-    last_batch_loss_ = parallel_step(order_.data() + start, count);
+  if (const int slices = threads_for(count); slices > 1) {
+    last_batch_loss_ = parallel_step(order_.data() + start, count, slices);
   } else {
     last_batch_loss_ = slice_gradients(*model_, order_.data() + start, 0, count, last_terms_);
     optimizer_.step(model_->parameters(), model_->gradients());
@@ -144,12 +147,21 @@ bool Trainer::step() {
 // Phase 1, one slice of the batch per thread: gather it, copy the weights into the thread's replica, forward and
 // backward. Phase 2, one range of the parameters per thread: g = sum over slices k, in order, of (n_k / n) g_k,
 // then the optimizer's update of that range. Ranges are whole 64-byte blocks, so no two threads write one line.
-float Trainer::parallel_step(const std::size_t* indices, int count) {
+int Trainer::threads_for(int count) const {
+  if (!pool_) return 1;
+  const double work = static_cast<double>(count) * flops_per_sample_;
+  return std::clamp(static_cast<int>(work / kMinFlopsPerThread), 1, pool_->parts());
+}
+
+// The batch's columns are split into `slices` (2 to the pool's parts); threads past them have no slice, but all
+// share the update.
+float Trainer::parallel_step(const std::size_t* indices, int count, int slices) {
   const int parts = pool_->parts();
   const auto columns = static_cast<std::size_t>(count);
   auto forward_backward = [&](int k) {
-    const Range r = split_range(columns, parts, k);
     part_loss_[static_cast<std::size_t>(k)] = 0.0f;
+    if (k >= slices) return;
+    const Range r = split_range(columns, slices, k);
     if (r.count == 0) return;
     Autoencoder& m = k == 0 ? *model_ : *replicas_[static_cast<std::size_t>(k - 1)];
     if (k > 0) std::copy(model_->parameters().begin(), model_->parameters().end(), m.parameters().begin());
@@ -165,9 +177,9 @@ float Trainer::parallel_step(const std::size_t* indices, int count) {
     if (range.count == 0) return;
     const auto len = static_cast<Eigen::Index>(range.count);
     auto g = VectorMap<float>(model_->gradients().data() + range.first, len).array();
-    g *= static_cast<float>(split_range(columns, parts, 0).count) / static_cast<float>(count);
-    for (int k = 1; k < parts; ++k) {
-      const float share = static_cast<float>(split_range(columns, parts, k).count) / static_cast<float>(count);
+    g *= static_cast<float>(split_range(columns, slices, 0).count) / static_cast<float>(count);
+    for (int k = 1; k < slices; ++k) {
+      const float share = static_cast<float>(split_range(columns, slices, k).count) / static_cast<float>(count);
       if (share == 0.0f) continue;  // an empty slice (a batch smaller than the thread count) has no gradient
       const Autoencoder& replica = *replicas_[static_cast<std::size_t>(k - 1)];
       g += share * ConstVectorMap<float>(replica.gradients().data() + range.first, len).array();
@@ -178,8 +190,8 @@ float Trainer::parallel_step(const std::size_t* indices, int count) {
 
   float loss = 0;
   last_terms_ = {};
-  for (int k = 0; k < parts; ++k) {
-    const float share = static_cast<float>(split_range(columns, parts, k).count) / static_cast<float>(count);
+  for (int k = 0; k < slices; ++k) {
+    const float share = static_cast<float>(split_range(columns, slices, k).count) / static_cast<float>(count);
     const auto i = static_cast<std::size_t>(k);
     loss += share * part_loss_[i];
     last_terms_.reconstruction += share * part_terms_[i].reconstruction;

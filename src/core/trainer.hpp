@@ -105,6 +105,13 @@ class Trainer {
 
   int threads() const { return config_.threads; }
   void set_threads(int threads);  // takes effect from the next step; the weights and the optimizer stay
+  // The threads a step of `count` images shares: as many as asked, but each with at least kMinFlopsPerThread of
+  // the step's work, since below that the threads' hand-over costs more than they save (measured on the seed
+  // model, docs/benchmarks.md: two threads were slower than one up to batch 64, faster from 128). So threads are
+  // never slower; which run depends only on the model, the batch and the thread count, so results stay
+  // bit-identical for a seed and a thread count.
+  static constexpr double kMinFlopsPerThread = 16e6;
+  int threads_for(int count) const;
 
   Autoencoder& model() { return *model_; }
   const Autoencoder& model() const { return *model_; }
@@ -125,7 +132,7 @@ class Trainer {
   void start_epoch();
   void make_replicas();
   void size_buffers();
-  float parallel_step(const std::size_t* indices, int count);
+  float parallel_step(const std::size_t* indices, int count, int slices);
   // Forward and backward of batch columns [first, first + count) on `model`: gathers them, adds the objective's
   // noise, and returns the objective (its parts in `terms`).
   float slice_gradients(Autoencoder& model, const std::size_t* indices, std::size_t first, int count,
@@ -141,6 +148,7 @@ class Trainer {
   AlignedVector<float> noisy_data_;  // (input, batch_size): the denoiser's corrupted batch
   AlignedVector<float> eps_data_;    // (latent, batch_size): the VAE's noise
   std::unique_ptr<WorkerPool> pool_;                   // null with one thread
+  double flops_per_sample_ = 0;                         // the model's, for threads_for
   std::vector<std::unique_ptr<Autoencoder>> replicas_; // one per thread but the first (which uses model_)
   std::vector<float> part_loss_;                       // each thread's share of the batch loss
   std::vector<Autoencoder::Terms> part_terms_;

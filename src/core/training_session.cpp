@@ -405,6 +405,7 @@ Snapshot TrainingSession::snapshot(bool with_parameters) {
   s.test = test_;
   s.evaluating = evaluating_;
   s.samples_per_sec = samples_per_sec_;
+  s.threads_used = trainer_->threads_for(settings_.batch_size);
   s.train_curve = train_curve_;
   s.test_curve = test_curve_;
   if (settings_.objective.sparse() || settings_.objective.variational()) {

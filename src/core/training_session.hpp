@@ -112,6 +112,7 @@ struct Snapshot {
   Evaluation test;                     // the same evaluation's other terms (sum |code|, KL, near-zero units)
   bool evaluating = false;             // new weights whose test loss is still being computed
   double samples_per_sec = 0;          // training, over the last quarter second or so; 0 while paused
+  int threads_used = 1;                // threads a full batch shares (Trainer::threads_for): at most settings.threads
   std::vector<ChartPoint> train_curve; // smoothed batch reconstruction loss (mean per pixel), at most ~4000 points
                                        // (halved in resolution as it grows)
   std::vector<ChartPoint> test_curve;  // test loss per epoch

@@ -43,6 +43,7 @@ void settings_state(const Lab& lab, const Snapshot& snap, json& state) {
   write_json_settings({snap.settings, lab.data_kind()}, state);
   state["latentDim"] = snap.settings.shape.latent;
   state["trainingThreads"] = snap.settings.threads;
+  state["trainingThreadsUsed"] = snap.threads_used;  // fewer when a batch is too small to share
   state["architecture"] = snap.settings.architecture().describe();
 }
 

@@ -148,6 +148,12 @@ for (const [server, serve, isolation] of [['our server', undefined, 'headers'], 
       for (const b of [one, two, legacy]) assert.ok(b.samplesPerSec > 0 && b.gflops > 0 && b.msPerStep > 0, JSON.stringify(b));
       assert.equal(legacy.steps, 20);
       t.diagnostic(`1 thread ${one.samplesPerSec.toFixed(0)}, 2 threads ${two.samplesPerSec.toFixed(0)} samples/s (60 steps; see bench-web.mjs for the measurement)`);
+      // A batch too small to share runs on one thread (sharing it would be slower), and the state says so.
+      const small = await api(tab, () => window.latentCanvas.apply({ threads: 2, batchSize: 64 }));
+      assert.equal(small.trainingThreads, 2);
+      assert.equal(small.trainingThreadsUsed, 1);
+      const shared = await api(tab, () => window.latentCanvas.apply({ batchSize: 256 }));
+      assert.equal(shared.trainingThreadsUsed, 2);
       await tab.close();
     });
   }, { serve });

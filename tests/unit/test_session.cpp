@@ -297,13 +297,41 @@ TEST_CASE("data-parallel steps: bit-identical for a thread count, and close acro
     CHECK(worst < 1e-3);
     CHECK(a.test_loss == Approx(one.test_loss).epsilon(1e-3));
   }
-  // More threads than a batch has samples: the empty slices add nothing.
+  // More threads than a batch has samples: a batch that small runs on one thread.
   SessionSettings tiny;
   tiny.threads = 4;
   tiny.batch_size = 3;
   auto s = make_session(tiny, small_split());
   train_steps(*s, 5);
   CHECK(std::isfinite(s->snapshot().train_loss));
+  CHECK(s->snapshot().threads_used == 1);
+}
+
+TEST_CASE("threads are never slower: a batch too small to share runs on fewer threads, and the state says so", "[session][threads]") {
+  const auto trained = [](int threads, int batch) {
+    SessionSettings settings;
+    settings.threads = threads;
+    settings.batch_size = batch;
+    auto s = make_session(settings);
+    train_steps(*s, 20);
+    return s->snapshot();
+  };
+  // The seed model: 250,880 flops a sample, so a thread needs at least 64 of a step's images (16 MFLOP).
+  const Snapshot small = trained(2, 64), small_one = trained(1, 64);
+  CHECK(small.threads_used == 1);
+  CHECK(small.parameters == small_one.parameters);  // the same serial steps as one thread, bit for bit
+  const Snapshot shared = trained(2, 256), shared_one = trained(1, 256);
+  CHECK(shared.threads_used == 2);
+  CHECK(shared.parameters != shared_one.parameters);  // two slices: summed in another order
+  CHECK(trained(3, 128).threads_used == 2);
+  CHECK(trained(3, 192).threads_used == 3);
+  // A larger model shares smaller batches: 784-512-32-512-784 does 4.2 MFLOP a sample.
+  SessionSettings deep;
+  deep.threads = 2;
+  deep.batch_size = 8;
+  deep.shape.hidden = {512};
+  auto s = make_session(deep);
+  CHECK(s->snapshot(false).threads_used == 2);
 }
 
 TEST_CASE("a session thread trains off the caller's thread and publishes as it goes", "[session][threads]") {
@@ -368,7 +396,7 @@ TEST_CASE("commands in a tight loop while training leave a consistent session wh
       case 1: last = host.send(command::Pause{}); break;
       case 2: last = host.send(command::Reset{static_cast<std::uint64_t>(i)}); break;
       case 3:
-        s.batch_size = 32 + i % 5 * 16;
+        s.batch_size = 128 + i % 5 * 64;  // large enough to share (Trainer::threads_for): the threads really run
         s.threads = 1 + i % 3;
         last = host.send(command::Apply{s});
         break;
