@@ -1,0 +1,274 @@
+// Convolutional layers as forward/backward pairs: 2-D convolution (stride 1, odd square kernels, 'same' or 'valid'
+// padding), 2x2 max pooling with Keras' 'same' (ceil) rounding, 2x nearest upsampling, and the joints between
+// images and dense layers. Templated on the scalar so the tests check every gradient in double precision.
+//
+// Layout: a batch of N images of C channels, each H x W, is stored channel by channel, then image by image, then
+// row by row: element (c, n, y, x) at ((c * N + n) * H + y) * W + x ("CNHW"). As a matrix it is (N*H*W, C),
+// column-major: one column per channel. So a convolution over a whole block of images is one matrix product
+// (im2col: a column per kernel tap, a row per output pixel), and a one-channel image batch (the input, the
+// output) is the same bytes as the dense layers' layout (one image per column of 784 pixels). Dense layers read
+// images as PyTorch's nn.Flatten does, channel by channel (CHW per image): images_to_columns converts.
+//
+// Weights are PyTorch's Conv2d layout, (out, in, k, k) row-major: the same bytes as the safetensors file. As a
+// column-major (in*k*k, out) matrix they are the transposed kernel the im2col product needs, at no cost.
+//
+// Why im2col and a matrix product: see docs/benchmarks.md (convolution kernels), measured against direct loops.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
+#include "core/eigen.hpp"
+
+namespace latent {
+
+enum class Padding { Same, Valid };
+
+struct ImageShape {
+  int channels = 1;
+  int height = 28;
+  int width = 28;
+  int pixels() const { return height * width; }
+  int size() const { return channels * height * width; }  // numbers per image
+  bool operator==(const ImageShape&) const = default;
+};
+
+// A convolution's output shape: 'same' keeps the size, 'valid' loses k - 1 rows and columns.
+inline ImageShape conv_output(ImageShape in, int out_channels, int k, Padding padding) {
+  const int lost = padding == Padding::Same ? 0 : k - 1;
+  return {out_channels, in.height - lost, in.width - lost};
+}
+// 2x2 max pooling, stride 2, rounding up as Keras' padding='same' does (7 -> 4: the last row and column pool alone).
+inline ImageShape pool_output(ImageShape in) { return {in.channels, (in.height + 1) / 2, (in.width + 1) / 2}; }
+inline ImageShape upsample_output(ImageShape in) { return {in.channels, 2 * in.height, 2 * in.width}; }
+
+// The scratch an im2col block needs, in scalars: `images` images' kernel taps, one row per output pixel.
+inline std::size_t conv_scratch(ImageShape in, int k, Padding padding, int images) {
+  const ImageShape o = conv_output(in, 1, k, padding);
+  return static_cast<std::size_t>(images) * static_cast<std::size_t>(o.pixels()) * static_cast<std::size_t>(in.channels * k * k);
+}
+// How many images a convolution takes per im2col block: as many as keep the block within about 1 MB of floats,
+// so it stays in the cache the product reads it from; at least one.
+inline int conv_block_images(ImageShape in, int k, Padding padding) {
+  const std::size_t one = conv_scratch(in, k, padding, 1);
+  return static_cast<int>(std::max<std::size_t>(1, (std::size_t{1} << 18) / std::max<std::size_t>(one, 1)));
+}
+
+namespace conv_detail {
+
+// The im2col block of images [first, first + m) of the batch (n images): column (c, ky, kx) holds, for every
+// output pixel of every image in the block, the input pixel that kernel tap reads (0 outside the image).
+template <class T>
+void im2col(T* cols, const T* in, ImageShape s, int n, int first, int m, int k, Padding padding) {
+  const ImageShape o = conv_output(s, 1, k, padding);
+  const int pad = padding == Padding::Same ? k / 2 : 0;
+  const std::size_t rows = static_cast<std::size_t>(m) * static_cast<std::size_t>(o.pixels());
+  for (int c = 0; c < s.channels; ++c) {
+    for (int ky = 0; ky < k; ++ky) {
+      for (int kx = 0; kx < k; ++kx) {
+        T* col = cols + static_cast<std::size_t>((c * k + ky) * k + kx) * rows;
+        for (int j = 0; j < m; ++j) {
+          const T* plane = in + (static_cast<std::size_t>(c) * n + first + j) * static_cast<std::size_t>(s.pixels());
+          for (int y = 0; y < o.height; ++y) {
+            T* row = col + (static_cast<std::size_t>(j) * o.height + y) * o.width;
+            const int iy = y + ky - pad;
+            if (iy < 0 || iy >= s.height) {
+              std::fill(row, row + o.width, T(0));
+              continue;
+            }
+            const T* src = plane + static_cast<std::size_t>(iy) * s.width;
+            // Output columns whose input column x + kx - pad falls inside the image.
+            const int x0 = std::max(0, pad - kx), x1 = std::min(o.width, s.width + pad - kx);
+            std::fill(row, row + std::max(x0, 0), T(0));
+            if (x1 > x0) std::copy(src + x0 + kx - pad, src + x1 + kx - pad, row + x0);
+            std::fill(row + std::max(x1, x0), row + o.width, T(0));
+          }
+        }
+      }
+    }
+  }
+}
+
+// The reverse of im2col: adds every column's values back onto the input pixels they came from.
+template <class T>
+void col2im_add(T* din, const T* cols, ImageShape s, int n, int first, int m, int k, Padding padding) {
+  const ImageShape o = conv_output(s, 1, k, padding);
+  const int pad = padding == Padding::Same ? k / 2 : 0;
+  const std::size_t rows = static_cast<std::size_t>(m) * static_cast<std::size_t>(o.pixels());
+  for (int c = 0; c < s.channels; ++c) {
+    for (int ky = 0; ky < k; ++ky) {
+      for (int kx = 0; kx < k; ++kx) {
+        const T* col = cols + static_cast<std::size_t>((c * k + ky) * k + kx) * rows;
+        for (int j = 0; j < m; ++j) {
+          T* plane = din + (static_cast<std::size_t>(c) * n + first + j) * static_cast<std::size_t>(s.pixels());
+          for (int y = 0; y < o.height; ++y) {
+            const int iy = y + ky - pad;
+            if (iy < 0 || iy >= s.height) continue;
+            const T* row = col + (static_cast<std::size_t>(j) * o.height + y) * o.width;
+            T* dst = plane + static_cast<std::size_t>(iy) * s.width;
+            const int x0 = std::max(0, pad - kx), x1 = std::min(o.width, s.width + pad - kx);
+            for (int x = x0; x < x1; ++x) dst[x + kx - pad] += row[x];
+          }
+        }
+      }
+    }
+  }
+}
+
+// A channel-major block: channel columns of `rows` values each, `stride` apart (the whole batch's plane run).
+template <class T> using ChannelBlock = Eigen::Map<Matrix<T>, 0, Eigen::OuterStride<>>;
+template <class T> using ConstChannelBlock = Eigen::Map<const Matrix<T>, 0, Eigen::OuterStride<>>;
+
+}  // namespace conv_detail
+
+// out (Cout, N, Ho, Wo) = conv(in (Cin, N, H, W), weight (Cout, Cin, k, k)) + bias (Cout), for n images, in blocks
+// of conv_block_images; `scratch` holds conv_scratch(in, k, padding, block) scalars.
+template <class T>
+void conv2d_forward(T* out, const T* in, const T* weight, const T* bias, ImageShape s, int out_channels, int k,
+                    Padding padding, int n, T* scratch) {
+  using namespace conv_detail;
+  const ImageShape o = conv_output(s, out_channels, k, padding);
+  const Eigen::Index taps = s.channels * k * k;
+  const ConstMatrixMap<T> w(weight, taps, out_channels);  // (Cin k k, Cout): the kernel, transposed
+  const std::size_t plane_run = static_cast<std::size_t>(n) * static_cast<std::size_t>(o.pixels());
+  const int block = conv_block_images(s, k, padding);
+  for (int first = 0; first < n; first += block) {
+    const int m = std::min(block, n - first);
+    const Eigen::Index rows = static_cast<Eigen::Index>(m) * o.pixels();
+    im2col(scratch, in, s, n, first, m, k, padding);
+    ChannelBlock<T> y(out + static_cast<std::size_t>(first) * o.pixels(), rows, out_channels,
+                      Eigen::OuterStride<>(static_cast<Eigen::Index>(plane_run)));
+    y.noalias() = ConstMatrixMap<T>(scratch, rows, taps) * w;
+    y.rowwise() += ConstVectorMap<T>(bias, out_channels).transpose();
+  }
+}
+
+// Differentiates conv2d_forward, given dout = dL/dout (Cout, N, Ho, Wo):
+//   dweight (Cout, Cin, k, k) += sum over pixels of dout * the input tap it read   (as a matrix: cols^T dout)
+//   dbias (Cout)              += sum of dout over every pixel of every image
+//   din (Cin, N, H, W)         = the taps' gradients dout W, added back where they were read (col2im)
+// dweight and dbias are summed into (zero them first); din, when not null, is written.
+template <class T>
+void conv2d_backward(T* din, T* dweight, T* dbias, const T* dout, const T* in, const T* weight, ImageShape s,
+                     int out_channels, int k, Padding padding, int n, T* scratch) {
+  using namespace conv_detail;
+  const ImageShape o = conv_output(s, out_channels, k, padding);
+  const Eigen::Index taps = s.channels * k * k;
+  const ConstMatrixMap<T> w(weight, taps, out_channels);
+  MatrixMap<T> dw(dweight, taps, out_channels);
+  VectorMap<T> db(dbias, out_channels);
+  const std::size_t plane_run = static_cast<std::size_t>(n) * static_cast<std::size_t>(o.pixels());
+  if (din != nullptr) std::fill(din, din + static_cast<std::size_t>(s.size()) * n, T(0));
+  const int block = conv_block_images(s, k, padding);
+  for (int first = 0; first < n; first += block) {
+    const int m = std::min(block, n - first);
+    const Eigen::Index rows = static_cast<Eigen::Index>(m) * o.pixels();
+    const ConstChannelBlock<T> dy(dout + static_cast<std::size_t>(first) * o.pixels(), rows, out_channels,
+                                  Eigen::OuterStride<>(static_cast<Eigen::Index>(plane_run)));
+    im2col(scratch, in, s, n, first, m, k, padding);
+    MatrixMap<T> cols(scratch, rows, taps);
+    dw.noalias() += cols.transpose() * dy;
+    db.noalias() += dy.colwise().sum().transpose();
+    if (din == nullptr) continue;
+    cols.noalias() = dy * w.transpose();  // the taps' gradients, over the block's copy of the taps
+    col2im_add(din, scratch, s, n, first, m, k, padding);
+  }
+}
+
+// out (C, N, ceil(H/2), ceil(W/2)): the largest of each 2x2 block (blocks on an odd edge are cut short).
+template <class T> void maxpool_forward(T* out, const T* in, ImageShape s, int n) {
+  const ImageShape o = pool_output(s);
+  for (std::size_t p = 0; p < static_cast<std::size_t>(s.channels) * n; ++p) {
+    const T* plane = in + p * s.pixels();
+    T* dst = out + p * o.pixels();
+    for (int y = 0; y < o.height; ++y) {
+      for (int x = 0; x < o.width; ++x) {
+        T best = plane[(2 * y) * s.width + 2 * x];
+        for (int dy = 0; dy < 2 && 2 * y + dy < s.height; ++dy) {
+          for (int dx = 0; dx < 2 && 2 * x + dx < s.width; ++dx) best = std::max(best, plane[(2 * y + dy) * s.width + 2 * x + dx]);
+        }
+        dst[y * o.width + x] = best;
+      }
+    }
+  }
+}
+
+// Differentiates maxpool_forward: each block's gradient goes to its largest input (the first, on a tie; the
+// forward's result `out` says which value won), the rest get 0.
+template <class T> void maxpool_backward(T* din, const T* dout, const T* in, const T* out, ImageShape s, int n) {
+  const ImageShape o = pool_output(s);
+  std::fill(din, din + static_cast<std::size_t>(s.size()) * n, T(0));
+  for (std::size_t p = 0; p < static_cast<std::size_t>(s.channels) * n; ++p) {
+    const T* plane = in + p * s.pixels();
+    T* dplane = din + p * s.pixels();
+    for (int y = 0; y < o.height; ++y) {
+      for (int x = 0; x < o.width; ++x) {
+        const T best = out[p * o.pixels() + y * o.width + x];
+        bool given = false;
+        for (int dy = 0; dy < 2 && 2 * y + dy < s.height && !given; ++dy) {
+          for (int dx = 0; dx < 2 && 2 * x + dx < s.width && !given; ++dx) {
+            const int at = (2 * y + dy) * s.width + 2 * x + dx;
+            if (plane[at] == best) {
+              dplane[at] = dout[p * o.pixels() + y * o.width + x];
+              given = true;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// out (C, N, 2H, 2W): each pixel repeated over a 2x2 block (nearest neighbour).
+template <class T> void upsample_forward(T* out, const T* in, ImageShape s, int n) {
+  const ImageShape o = upsample_output(s);
+  for (std::size_t p = 0; p < static_cast<std::size_t>(s.channels) * n; ++p) {
+    const T* plane = in + p * s.pixels();
+    T* dst = out + p * o.pixels();
+    for (int y = 0; y < o.height; ++y) {
+      const T* src = plane + (y / 2) * s.width;
+      T* row = dst + y * o.width;
+      for (int x = 0; x < s.width; ++x) row[2 * x] = row[2 * x + 1] = src[x];
+    }
+  }
+}
+
+// Differentiates upsample_forward: each input pixel's gradient is the sum over its 2x2 block.
+template <class T> void upsample_backward(T* din, const T* dout, ImageShape s, int n) {
+  const ImageShape o = upsample_output(s);
+  for (std::size_t p = 0; p < static_cast<std::size_t>(s.channels) * n; ++p) {
+    const T* grad = dout + p * o.pixels();
+    T* dst = din + p * s.pixels();
+    for (int y = 0; y < s.height; ++y) {
+      for (int x = 0; x < s.width; ++x) {
+        const T* top = grad + (2 * y) * o.width + 2 * x;
+        dst[y * s.width + x] = top[0] + top[1] + top[o.width] + top[o.width + 1];
+      }
+    }
+  }
+}
+
+// The joints with dense layers. images (C, N, H, W) <-> columns (C*H*W, N): one image per column, channel by
+// channel (CHW, PyTorch's flatten order). One is the other's inverse; each is the other's backward.
+template <class T> void images_to_columns(T* columns, const T* images, ImageShape s, int n) {
+  const auto plane = static_cast<std::size_t>(s.pixels());
+  for (int c = 0; c < s.channels; ++c) {
+    for (int j = 0; j < n; ++j) {
+      const T* src = images + (static_cast<std::size_t>(c) * n + j) * plane;
+      std::copy(src, src + plane, columns + static_cast<std::size_t>(j) * s.size() + c * plane);
+    }
+  }
+}
+
+template <class T> void columns_to_images(T* images, const T* columns, ImageShape s, int n) {
+  const auto plane = static_cast<std::size_t>(s.pixels());
+  for (int c = 0; c < s.channels; ++c) {
+    for (int j = 0; j < n; ++j) {
+      const T* src = columns + static_cast<std::size_t>(j) * s.size() + c * plane;
+      std::copy(src, src + plane, images + (static_cast<std::size_t>(c) * n + j) * plane);
+    }
+  }
+}
+
+}  // namespace latent
