@@ -226,6 +226,12 @@ TEST_CASE("a small file naming a huge model is refused before anything is alloca
         "needs 697076812 bytes of weights; the file holds 0");
 }
 
+// Not under the sanitizers: AddressSanitizer reserves terabytes of address space for its shadow memory at start-up,
+// so under any address-space limit its own next mapping fails ("ERROR: Failed to mmap"), whatever the code under
+// test does (seen in CI; it passed before only when the allocator had room left from earlier tests). The plain
+// build runs it; under the sanitizers, "a small file naming a huge model is refused before anything is allocated"
+// checks the same order of checks.
+#if !defined(LATENT_SANITIZED)
 TEST_CASE("under a 256 MiB address-space limit, the huge model's file is refused without running out", "[safetensors][errors]") {
   Parts p = split_file(encode_safetensors(small_model()));
   p.header["__metadata__"]["input"] = "784";
@@ -245,6 +251,7 @@ TEST_CASE("under a 256 MiB address-space limit, the huge model's file is refused
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
 }
+#endif
 
 TEST_CASE("a deeply nested header is refused before it is parsed", "[safetensors][errors]") {
   const std::string deep(1 << 20, '[');
