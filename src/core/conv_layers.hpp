@@ -62,10 +62,12 @@ inline int conv_block_images(ImageShape in, int k, Padding padding) {
 
 namespace conv_detail {
 
-// The im2col block of images [first, first + m) of the batch (n images): column (c, ky, kx) holds, for every
-// output pixel of every image in the block, the input pixel that kernel tap reads (0 outside the image).
-template <class T>
-void im2col(T* cols, const T* in, ImageShape s, int n, int first, int m, int k, Padding padding) {
+// Visits every row of the im2col block of images [first, first + m) of the batch (n images): for kernel tap
+// (c, ky, kx), image j and output row y, visit(row, plane_row, x0, x1, shift) gets the block's row (o.width values,
+// one per output column), the input plane's row that tap reads (nullptr when it lies outside the image), the output
+// columns [x0, x1) whose input column x + shift lies inside the image, and that shift.
+template <class T, class Plane, class Visit>
+void for_each_tap_row(T* cols, Plane* images, ImageShape s, int n, int first, int m, int k, Padding padding, Visit visit) {
   const ImageShape o = conv_output(s, 1, k, padding);
   const int pad = padding == Padding::Same ? k / 2 : 0;
   const std::size_t rows = static_cast<std::size_t>(m) * static_cast<std::size_t>(o.pixels());
@@ -73,21 +75,13 @@ void im2col(T* cols, const T* in, ImageShape s, int n, int first, int m, int k, 
     for (int ky = 0; ky < k; ++ky) {
       for (int kx = 0; kx < k; ++kx) {
         T* col = cols + static_cast<std::size_t>((c * k + ky) * k + kx) * rows;
+        const int x0 = std::max(0, pad - kx), x1 = std::max(x0, std::min(o.width, s.width + pad - kx));
         for (int j = 0; j < m; ++j) {
-          const T* plane = in + (static_cast<std::size_t>(c) * n + first + j) * static_cast<std::size_t>(s.pixels());
+          Plane* plane = images + (static_cast<std::size_t>(c) * n + first + j) * static_cast<std::size_t>(s.pixels());
           for (int y = 0; y < o.height; ++y) {
-            T* row = col + (static_cast<std::size_t>(j) * o.height + y) * o.width;
             const int iy = y + ky - pad;
-            if (iy < 0 || iy >= s.height) {
-              std::fill(row, row + o.width, T(0));
-              continue;
-            }
-            const T* src = plane + static_cast<std::size_t>(iy) * s.width;
-            // Output columns whose input column x + kx - pad falls inside the image.
-            const int x0 = std::max(0, pad - kx), x1 = std::min(o.width, s.width + pad - kx);
-            std::fill(row, row + std::max(x0, 0), T(0));
-            if (x1 > x0) std::copy(src + x0 + kx - pad, src + x1 + kx - pad, row + x0);
-            std::fill(row + std::max(x1, x0), row + o.width, T(0));
+            Plane* source = iy < 0 || iy >= s.height ? nullptr : plane + static_cast<std::size_t>(iy) * s.width;
+            visit(col + (static_cast<std::size_t>(j) * o.height + y) * o.width, source, x0, x1, kx - pad);
           }
         }
       }
@@ -95,30 +89,29 @@ void im2col(T* cols, const T* in, ImageShape s, int n, int first, int m, int k, 
   }
 }
 
+// The im2col block: column (c, ky, kx) holds, for every output pixel of every image in the block, the input pixel
+// that kernel tap reads (0 outside the image).
+template <class T>
+void im2col(T* cols, const T* in, ImageShape s, int n, int first, int m, int k, Padding padding) {
+  const int width = conv_output(s, 1, k, padding).width;
+  for_each_tap_row(cols, in, s, n, first, m, k, padding, [width](T* row, const T* source, int x0, int x1, int shift) {
+    if (source == nullptr) {
+      std::fill(row, row + width, T(0));
+      return;
+    }
+    std::fill(row, row + x0, T(0));
+    std::copy(source + x0 + shift, source + x1 + shift, row + x0);
+    std::fill(row + x1, row + width, T(0));
+  });
+}
+
 // The reverse of im2col: adds every column's values back onto the input pixels they came from.
 template <class T>
-void col2im_add(T* din, const T* cols, ImageShape s, int n, int first, int m, int k, Padding padding) {
-  const ImageShape o = conv_output(s, 1, k, padding);
-  const int pad = padding == Padding::Same ? k / 2 : 0;
-  const std::size_t rows = static_cast<std::size_t>(m) * static_cast<std::size_t>(o.pixels());
-  for (int c = 0; c < s.channels; ++c) {
-    for (int ky = 0; ky < k; ++ky) {
-      for (int kx = 0; kx < k; ++kx) {
-        const T* col = cols + static_cast<std::size_t>((c * k + ky) * k + kx) * rows;
-        for (int j = 0; j < m; ++j) {
-          T* plane = din + (static_cast<std::size_t>(c) * n + first + j) * static_cast<std::size_t>(s.pixels());
-          for (int y = 0; y < o.height; ++y) {
-            const int iy = y + ky - pad;
-            if (iy < 0 || iy >= s.height) continue;
-            const T* row = col + (static_cast<std::size_t>(j) * o.height + y) * o.width;
-            T* dst = plane + static_cast<std::size_t>(iy) * s.width;
-            const int x0 = std::max(0, pad - kx), x1 = std::min(o.width, s.width + pad - kx);
-            for (int x = x0; x < x1; ++x) dst[x + kx - pad] += row[x];
-          }
-        }
-      }
-    }
-  }
+void col2im_add(T* din, T* cols, ImageShape s, int n, int first, int m, int k, Padding padding) {
+  for_each_tap_row(cols, din, s, n, first, m, k, padding, [](T* row, T* target, int x0, int x1, int shift) {
+    if (target == nullptr) return;
+    for (int x = x0; x < x1; ++x) target[x + shift] += row[x];
+  });
 }
 
 // A channel-major block: channel columns of `rows` values each, `stride` apart (the whole batch's plane run).
