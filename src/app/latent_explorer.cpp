@@ -70,7 +70,7 @@ void LatentExplorer::start_pass(const Autoencoder& model, std::uint64_t weights_
   std::copy(model.parameters().begin(), model.parameters().end(), pass_.model->parameters().begin());
   pass_.weights_revision = weights_revision;
   pass_.next_test = pass_.next_train = 0;
-  const auto dim = static_cast<std::size_t>(model.architecture().latent);
+  const auto dim = static_cast<std::size_t>(model.architecture().code_size());
   pass_.test_codes.assign(data_->test.size() * dim, 0.0f);
   pass_.test_losses.assign(data_->test.size(), 0.0f);
   pass_.train_codes.assign(data_->train.size() * dim, 0.0f);
@@ -80,7 +80,7 @@ void LatentExplorer::start_pass(const Autoencoder& model, std::uint64_t weights_
 
 // One block: test digits first (codes and losses), then training digits (codes only).
 void LatentExplorer::run_block() {
-  const auto dim = static_cast<std::size_t>(pass_.model->architecture().latent);
+  const auto dim = static_cast<std::size_t>(pass_.model->architecture().code_size());
   const std::size_t test_count = data_->test.size();
   if (pass_.next_test < test_count) {
     const std::size_t n = std::min<std::size_t>(kBlock, test_count - pass_.next_test);
@@ -114,7 +114,7 @@ float normal_quantile(double p) {
 }  // namespace
 
 void LatentExplorer::finish_pass() {
-  const int dim = pass_.model->architecture().latent;
+  const int dim = pass_.model->architecture().code_size();
   const bool new_shape = dim != dim_;
   std::swap(model_, pass_.model);
   pass_.model.reset();
@@ -374,10 +374,13 @@ void LatentExplorer::refresh_morph() {
 void LatentExplorer::refresh_units() {
   const auto& layers = model_->layers();
   const auto params = model_->parameters();
-  const DenseLayout& first = layers.front();
-  const DenseLayout& last = layers.back();
-  const auto in_units = static_cast<std::size_t>(first.out);
-  const auto out_units = static_cast<std::size_t>(last.in);
+  const LayerLayout& first = layers.front();
+  const LayerLayout& last = layers.back();
+  // Dense models only: a unit's weights from and to the pixels. (A convolutional model's first and last layers are
+  // filters: no unit looks at the whole image.)
+  const bool dense = first.kind == LayerKind::Dense && last.kind == LayerKind::Dense;
+  const auto in_units = dense ? static_cast<std::size_t>(first.out_size()) : 0;
+  const auto out_units = dense ? static_cast<std::size_t>(last.in_size()) : 0;
   encoder_units_.assign(in_units * kPixels, 0.0f);
   decoder_units_.assign(out_units * kPixels, 0.0f);
   encoder_scale_ = decoder_scale_ = 1e-6f;

@@ -39,7 +39,7 @@ bool ModelViews::take_weights(const Snapshot& snapshot) {
   if (!model_ || !(model_->architecture() == arch)) model_ = std::make_unique<Autoencoder>(arch);
   std::copy(snapshot.parameters.begin(), snapshot.parameters.end(), model_->parameters().begin());
   weights_revision_ = snapshot.weights_revision;
-  latent_ = arch.latent;
+  latent_ = arch.code_size();
   return true;
 }
 

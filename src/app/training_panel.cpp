@@ -525,7 +525,7 @@ void variant_settings(Lab& lab, SessionSettings s, const Snapshot& snap) {
     if (!snap.evaluating) {
       char text[96];
       std::snprintf(text, sizeof text, "%.1f of %d code units near zero (|code| < %g) on average",
-                    static_cast<double>(snap.test.near_zero), snap.settings.shape.latent,
+                    static_cast<double>(snap.test.near_zero), snap.settings.shape.code_size(),
                     static_cast<double>(Objective::kNearZero));
       ui::wrapped(text, ui::palette::kTextDim);
     }

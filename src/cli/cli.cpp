@@ -42,7 +42,8 @@ constexpr const char* kUsageHead = R"(latent: train and inspect the Latent Canva
 usage:
   latent train [DATA] [SETTINGS] [--save F.safetensors] [--json] [--memory-limit SIZE]
   latent eval  --weights F.safetensors [--images F --labels F] [--loss bce|mse] [--memory-limit SIZE] [--json]
-  latent bench [--batch N] [--threads N] [--steps N] [--memory-limit SIZE] [--json]
+  latent bench [--model dense|conv] [--channels C,C,...] [--bottleneck N] [--batch N] [--threads N] [--steps N]
+               [--memory-limit SIZE] [--json]
 
 DATA: --images F --labels F [--test-images F --test-labels F]. Without them, train and eval use the
 bundled 10,000-digit MNIST subset and its fixed split (8,000 train / 2,000 test). With --images/--labels
@@ -249,7 +250,7 @@ void add_variant_terms(ordered_json& line, const Objective& objective, const Eva
 std::string variant_terms_text(const SessionSettings& settings, const Evaluation& e) {
   if (settings.objective.variational()) return "  KL " + fixed(e.kl, 2);
   if (settings.objective.sparse()) {
-    return "  near-zero units " + fixed(e.near_zero, 1) + "/" + std::to_string(settings.shape.latent);
+    return "  near-zero units " + fixed(e.near_zero, 1) + "/" + std::to_string(settings.shape.code_size());
   }
   return "";
 }
@@ -467,6 +468,8 @@ int eval_command(const std::vector<std::string>& args, CliIo io) {
 void print_bench(const TrainConfig& config, int steps, const BenchmarkResult& r, bool json, std::ostream& out) {
   if (json) {
     ordered_json line;
+    line["model"] = config.architecture().describe();
+    line["mflop_per_sample"] = std::round(training_flops_per_sample(config.architecture()) / 1e4) / 100;
     line["samples_per_sec"] = std::round(r.samples_per_sec * 10) / 10;
     line["gflops"] = std::round(r.gflops * 100) / 100;
     line["batch"] = config.batch_size;
@@ -476,19 +479,24 @@ void print_bench(const TrainConfig& config, int steps, const BenchmarkResult& r,
     out << line.dump() << "\n";
     return;
   }
-  out << "seed model " << config.architecture().describe() << ", batch " << config.batch_size << ", " << config.threads
+  const Architecture arch = config.architecture();
+  const bool seed = arch == Architecture{};
+  out << (seed ? "seed model " : "model ") << arch.describe() << " (" << fixed(training_flops_per_sample(arch) / 1e6, 2)
+      << " MFLOP per sample trained), batch " << config.batch_size << ", " << config.threads
       << (config.threads == 1 ? " thread: " : " threads: ") << with_thousands(r.samples_per_sec) << " samples/s, "
       << fixed(r.gflops, 1) << " GFLOP/s (" << steps << " steps in " << fixed(r.seconds, 3) << " s)\n";
 }
 
 int bench_command(const std::vector<std::string>& args, CliIo io) {
   Options o;
-  if (Status s = parse_options(args, "bench", {"--batch", "--steps", "--threads", "--memory-limit"}, {"--json"}, o); !s) {
-    return fail(io, s);
-  }
-  Settings settings;  // the seed model
+  const std::set<std::string> model_flags{"--model", "--channels", "--bottleneck", "--batch", "--threads"};
+  std::set<std::string> flags = model_flags;
+  flags.insert({"--steps", "--memory-limit"});
+  if (Status s = parse_options(args, "bench", flags, {"--json"}, o); !s) return fail(io, s);
+  Settings settings;  // the seed model, or the convolutional model asked for
   int steps = 200;
-  if (Status s = read_settings(o, settings, {"--batch", "--threads"}); !s) return fail(io, s);
+  if (Status s = read_settings(o, settings, model_flags); !s) return fail(io, s);
+  if (Status s = settings.session.validate(); !s) return fail(io, s);
   if (Status s = parse_steps(o, steps); !s) return fail(io, s);
   const TrainConfig& config = settings.session;
   std::uint64_t budget = 0;

@@ -13,73 +13,261 @@ namespace latent {
 // Architecture
 // ---------------------------------------------------------------------------------------------------------
 
-Status Architecture::validate() const {
-  if (input < 1 || input > kMaxInput) {
-    return Status::error("input size " + std::to_string(input) + " is out of range (1 to " +
-                         std::to_string(kMaxInput) + ")");
+const char* to_string(ModelKind kind) { return kind == ModelKind::Conv ? "conv" : "dense"; }
+
+namespace {
+
+// The side of a square image of `pixels` pixels, or 0 when it is not a square.
+int square_side(int pixels) {
+  int side = static_cast<int>(std::lround(std::sqrt(static_cast<double>(std::max(pixels, 0)))));
+  return side * side == pixels ? side : 0;
+}
+
+// The pooled maps' shape: the image after every encoder block.
+ImageShape pooled_shape(const ModelShape& shape) {
+  const int side = square_side(shape.input);
+  ImageShape s{1, side, side};
+  for (int c : shape.channels) s = pool_output(conv_output(s, c, ModelShape::kKernel, Padding::Same));
+  return s;
+}
+
+// Which decoder blocks' convolutions are 'valid' (shrinking the maps by 2), so that after the upsamplings the
+// decoder comes back to the image's side: a 'valid' convolution in block j (of n) takes 2 * 2^(n - j) off the
+// final side. Chosen from the first block on, largest first. Empty when no choice lands on the side.
+std::vector<bool> valid_blocks(const ModelShape& shape) {
+  const int n = static_cast<int>(shape.channels.size());
+  const int side = square_side(shape.input);
+  long excess = static_cast<long>(pooled_shape(shape).height) * (1L << n) - side;
+  std::vector<bool> valid(static_cast<std::size_t>(n), false);
+  for (int j = 0; j < n; ++j) {
+    const long cut = 2L << (n - j);
+    if (excess >= cut) {
+      valid[static_cast<std::size_t>(j)] = true;
+      excess -= cut;
+    }
   }
-  if (latent < kMinLatent || latent > kMaxLatent) {
-    return Status::error("latent size " + std::to_string(latent) + " is out of range (" +
-                         std::to_string(kMinLatent) + " to " + std::to_string(kMaxLatent) + ")");
+  return excess == 0 ? valid : std::vector<bool>{};
+}
+
+Status validate_dense(const Architecture& a) {
+  if (a.latent < ModelShape::kMinLatent || a.latent > ModelShape::kMaxLatent) {
+    return Status::error("latent size " + std::to_string(a.latent) + " is out of range (" +
+                         std::to_string(ModelShape::kMinLatent) + " to " + std::to_string(ModelShape::kMaxLatent) + ")");
   }
-  if (hidden.size() > static_cast<std::size_t>(kMaxHiddenLayers)) {
-    return Status::error(std::to_string(hidden.size()) + " hidden layers is too many (at most " +
-                         std::to_string(kMaxHiddenLayers) + ")");
+  if (a.hidden.size() > static_cast<std::size_t>(ModelShape::kMaxHiddenLayers)) {
+    return Status::error(std::to_string(a.hidden.size()) + " hidden layers is too many (at most " +
+                         std::to_string(ModelShape::kMaxHiddenLayers) + ")");
   }
-  for (int w : hidden) {
-    if (w < 1 || w > kMaxWidth) {
+  for (int w : a.hidden) {
+    if (w < 1 || w > ModelShape::kMaxWidth) {
       return Status::error("hidden layer width " + std::to_string(w) + " is out of range (1 to " +
-                           std::to_string(kMaxWidth) + ")");
+                           std::to_string(ModelShape::kMaxWidth) + ")");
     }
   }
   return Status::ok();
 }
 
-std::vector<int> Architecture::widths() const {
-  std::vector<int> w{input};
-  w.insert(w.end(), hidden.begin(), hidden.end());
-  w.push_back(latent);
-  w.insert(w.end(), hidden.rbegin(), hidden.rend());
-  w.push_back(input);
-  return w;
+Status validate_conv(const Architecture& a) {
+  const int side = square_side(a.input);
+  if (side < 4) {
+    return Status::error("the convolutional model needs square images of at least 4 x 4; " + std::to_string(a.input) +
+                         " pixels is not one");
+  }
+  const auto blocks = static_cast<int>(a.channels.size());
+  if (blocks < 1 || blocks > ModelShape::kMaxConvBlocks) {
+    return Status::error("channels: " + std::to_string(blocks) + " blocks; the convolutional model takes 1 to " +
+                         std::to_string(ModelShape::kMaxConvBlocks));
+  }
+  for (int c : a.channels) {
+    if (c < 1 || c > ModelShape::kMaxChannels) {
+      return Status::error("channels: " + std::to_string(c) + " is out of range (1 to " +
+                           std::to_string(ModelShape::kMaxChannels) + ")");
+    }
+  }
+  if (pooled_shape(a).size() > ModelShape::kMaxCode) {
+    return Status::error("channels " + a.channel_list() + " give a code of " + std::to_string(pooled_shape(a).size()) +
+                         " numbers; at most " + std::to_string(ModelShape::kMaxCode) + " (fewer channels in the last block, or a bottleneck)");
+  }
+  if (valid_blocks(a).empty()) {
+    return Status::error("channels " + a.channel_list() + ": the decoder cannot come back to " + std::to_string(side) +
+                         " x " + std::to_string(side) + " from " + std::to_string(pooled_shape(a).height) + " x " +
+                         std::to_string(pooled_shape(a).width) + "; try fewer blocks");
+  }
+  if (a.bottleneck < 0 || a.bottleneck > ModelShape::kMaxLatent) {
+    return Status::error("bottleneck " + std::to_string(a.bottleneck) + " is out of range (0 for none, or 1 to " +
+                         std::to_string(ModelShape::kMaxLatent) + ")");
+  }
+  if (a.variational && a.bottleneck == 0) {
+    return Status::error("a variational convolutional model needs a bottleneck (its code is a dense layer's mean and variance)");
+  }
+  return Status::ok();
 }
 
-std::vector<Architecture::LayerShape> Architecture::layer_shapes() const {
-  const std::vector<int> w = widths();
-  std::vector<LayerShape> shapes;
-  for (std::size_t l = 0; l + 1 < w.size(); ++l) shapes.push_back({w[l], w[l + 1]});
-  if (variational) shapes[static_cast<std::size_t>(encoder_layer_count() - 1)].out = 2 * latent;
-  return shapes;
+// Adds a layer with parameters, placing its weight and bias after those already placed.
+void add_layer(std::vector<LayerLayout>& layers, std::size_t& offset, LayerLayout layer) {
+  if (layer.kind == LayerKind::Dense) {
+    layer.weight_count = static_cast<std::size_t>(layer.in.size()) * static_cast<std::size_t>(layer.out.size());
+  } else if (layer.kind == LayerKind::Conv) {
+    layer.weight_count = static_cast<std::size_t>(layer.in.channels) * layer.out.channels * layer.kernel * layer.kernel;
+  }
+  if (layer.weight_count > 0) {
+    layer.weight = offset;
+    layer.bias = offset + layer.weight_count;
+    offset = layer.bias + static_cast<std::size_t>(layer.out.channels);
+  }
+  layers.push_back(layer);
+}
+
+ImageShape flat(int n) { return {n, 1, 1}; }
+
+// A dense layer's output is a column of `out` numbers: {out, 1, 1}, so its bias has out.channels entries.
+LayerLayout dense(int in, int out, Activation activation) {
+  LayerLayout d;
+  d.kind = LayerKind::Dense;
+  d.in = flat(in);
+  d.out = flat(out);
+  d.activation = activation;
+  return d;
+}
+
+std::vector<LayerLayout> dense_layers(const Architecture& a) {
+  std::vector<int> w{a.input};
+  w.insert(w.end(), a.hidden.begin(), a.hidden.end());
+  w.push_back(a.latent);
+  w.insert(w.end(), a.hidden.rbegin(), a.hidden.rend());
+  w.push_back(a.input);
+  const std::size_t code = a.hidden.size();  // the code layer's index
+  std::vector<LayerLayout> layers;
+  std::size_t offset = 0;
+  for (std::size_t l = 0; l + 1 < w.size(); ++l) {
+    const bool last = l + 2 == w.size();
+    const bool variational_code = a.variational && l == code;
+    add_layer(layers, offset,
+              dense(w[l], variational_code ? 2 * w[l + 1] : w[l + 1], last || variational_code ? Activation::Linear : a.activation));
+  }
+  return layers;
+}
+
+LayerLayout shape_layer(LayerKind kind, ImageShape in, ImageShape out) {
+  LayerLayout l;
+  l.kind = kind;
+  l.in = in;
+  l.out = out;
+  return l;
+}
+
+LayerLayout conv(ImageShape in, int channels, Padding padding, Activation activation) {
+  LayerLayout l = shape_layer(LayerKind::Conv, in, conv_output(in, channels, ModelShape::kKernel, padding));
+  l.kernel = ModelShape::kKernel;
+  l.padding = padding;
+  l.activation = activation;
+  return l;
+}
+
+void conv_encoder(const Architecture& a, std::vector<LayerLayout>& layers, std::size_t& offset) {
+  const int side = square_side(a.input);
+  ImageShape s{1, side, side};
+  for (int c : a.channels) {
+    add_layer(layers, offset, conv(s, c, Padding::Same, a.activation));
+    s = layers.back().out;
+    add_layer(layers, offset, shape_layer(LayerKind::Pool, s, pool_output(s)));
+    s = layers.back().out;
+  }
+  add_layer(layers, offset, shape_layer(LayerKind::Flatten, s, flat(s.size())));
+  if (a.bottleneck > 0) {
+    add_layer(layers, offset, dense(s.size(), a.variational ? 2 * a.bottleneck : a.bottleneck, Activation::Linear));
+  }
+}
+
+void conv_decoder(const Architecture& a, std::vector<LayerLayout>& layers, std::size_t& offset) {
+  ImageShape s = pooled_shape(a);
+  if (a.bottleneck > 0) add_layer(layers, offset, dense(a.bottleneck, s.size(), a.activation));
+  add_layer(layers, offset, shape_layer(LayerKind::Reshape, flat(s.size()), s));
+  const std::vector<bool> valid = valid_blocks(a);
+  for (std::size_t j = 0; j < a.channels.size(); ++j) {
+    const int c = a.channels[a.channels.size() - 1 - j];
+    add_layer(layers, offset, conv(s, c, valid[j] ? Padding::Valid : Padding::Same, a.activation));
+    s = layers.back().out;
+    add_layer(layers, offset, shape_layer(LayerKind::Upsample, s, upsample_output(s)));
+    s = layers.back().out;
+  }
+  add_layer(layers, offset, conv(s, 1, Padding::Same, Activation::Linear));
+}
+
+}  // namespace
+
+int ModelShape::code_size() const {
+  if (!convolutional()) return latent;
+  return bottleneck > 0 ? bottleneck : pooled_shape(*this).size();
+}
+
+Status Architecture::validate() const {
+  if (input < 1 || input > kMaxInput) {
+    return Status::error("input size " + std::to_string(input) + " is out of range (1 to " +
+                         std::to_string(kMaxInput) + ")");
+  }
+  return convolutional() ? validate_conv(*this) : validate_dense(*this);
+}
+
+std::vector<LayerLayout> Architecture::layers() const {
+  if (!convolutional()) return dense_layers(*this);
+  std::vector<LayerLayout> layers;
+  std::size_t offset = 0;
+  conv_encoder(*this, layers, offset);
+  conv_decoder(*this, layers, offset);
+  return layers;
+}
+
+int Architecture::encoder_layer_count() const {
+  if (!convolutional()) return static_cast<int>(hidden.size()) + 1;
+  return 2 * static_cast<int>(channels.size()) + 1 + (bottleneck > 0 ? 1 : 0);
 }
 
 std::uint64_t Architecture::parameter_count() const {
   std::uint64_t n = 0;
-  for (const LayerShape& d : layer_shapes()) n += static_cast<std::uint64_t>(d.in) * d.out + d.out;
+  for (const LayerLayout& l : layers()) n += l.has_parameters() ? l.weight_count + static_cast<std::uint64_t>(l.out.channels) : 0;
   return n;
 }
 
+double LayerLayout::forward_flops() const {
+  if (kind == LayerKind::Dense) return 2.0 * in.size() * out.size();
+  if (kind == LayerKind::Conv) return 2.0 * static_cast<double>(weight_count) * out.pixels();
+  return 0;
+}
+
 std::string Architecture::describe() const {
-  std::string text;
-  for (int w : widths()) {
-    if (!text.empty()) text += '-';
-    text += std::to_string(w);
+  if (convolutional()) {
+    return "conv " + channel_list() + (bottleneck > 0 ? " bottleneck " + std::to_string(bottleneck) : "") + " " +
+           to_string(activation) + (variational ? " vae" : "");
   }
+  std::string text = std::to_string(input);
+  for (int w : hidden) text += '-' + std::to_string(w);
+  text += '-' + std::to_string(latent);
+  for (auto w = hidden.rbegin(); w != hidden.rend(); ++w) text += '-' + std::to_string(*w);
+  text += '-' + std::to_string(input);
   return text + " " + to_string(activation) + (variational ? " vae" : "");
 }
 
-std::string ModelShape::hidden_list() const {
+namespace {
+std::string list_text(const std::vector<int>& values) {
   std::string text;
-  for (int w : hidden) {
+  for (int w : values) {
     if (!text.empty()) text += ',';
     text += std::to_string(w);
   }
   return text;
 }
+}  // namespace
 
-Status parse_hidden_list(std::string_view text, std::vector<int>& widths) {
+std::string ModelShape::hidden_list() const { return list_text(hidden); }
+std::string ModelShape::channel_list() const { return list_text(channels); }
+
+namespace {
+// Comma-separated whole numbers, each in [1, max]; `what` names them in messages.
+Status parse_int_list(std::string_view text, int max, const char* what, const char* example, std::vector<int>& out) {
   std::vector<int> parsed;
   const auto bad = [&] {
-    return Status::error("hidden layers: expected comma-separated widths like 128,64, got " + quote_text(text));
+    return Status::error(std::string(what) + ": expected comma-separated numbers like " + example + ", got " + quote_text(text));
   };
   std::size_t start = 0;
   while (!text.empty() && start <= text.size()) {
@@ -88,21 +276,74 @@ Status parse_hidden_list(std::string_view text, std::vector<int>& widths) {
     int value = 0;
     const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
     if (token.empty() || ec != std::errc() || end != token.data() + token.size()) return bad();
-    if (value < 1 || value > Architecture::kMaxWidth) {
-      return Status::error("hidden layer width " + std::string(token) + " is out of range (1 to " +
-                           std::to_string(Architecture::kMaxWidth) + ")");
+    if (value < 1 || value > max) {
+      return Status::error(std::string(what) + " " + std::string(token) + " is out of range (1 to " + std::to_string(max) + ")");
     }
     parsed.push_back(value);
     start = comma + 1;
+  }
+  out = std::move(parsed);
+  return Status::ok();
+}
+}  // namespace
+
+Status parse_hidden_list(std::string_view text, std::vector<int>& widths) {
+  std::vector<int> parsed;
+  const auto bad = [&] {
+    return Status::error("hidden layers: expected comma-separated widths like 128,64, got " + quote_text(text));
+  };
+  if (Status s = parse_int_list(text, Architecture::kMaxWidth, "hidden layer width", "128,64", parsed); !s) {
+    return s.message().rfind("hidden layer width:", 0) == 0 ? bad() : s;
   }
   widths = std::move(parsed);
   return Status::ok();
 }
 
+Status parse_channel_list(std::string_view text, std::vector<int>& channels) {
+  std::vector<int> parsed;
+  if (Status s = parse_int_list(text, ModelShape::kMaxChannels, "channels", "16,8,8", parsed); !s) return s;
+  if (parsed.empty()) return Status::error("channels: expected comma-separated numbers like 16,8,8, got ''");
+  channels = std::move(parsed);
+  return Status::ok();
+}
+
 std::string tensor_name(const Architecture& arch, int layer, bool bias) {
+  const std::vector<LayerLayout> layers = arch.layers();
   const int enc = arch.encoder_layer_count();
-  const std::string base = layer < enc ? "encoder." + std::to_string(layer) : "decoder." + std::to_string(layer - enc);
-  return base + (bias ? ".bias" : ".weight");
+  int index = 0, in_encoder = 0;
+  for (int l = 0; l < static_cast<int>(layers.size()); ++l) {
+    if (!layers[static_cast<std::size_t>(l)].has_parameters()) continue;
+    if (index == layer) {
+      const bool encoder = l < enc;
+      return std::string(encoder ? "encoder." : "decoder.") + std::to_string(encoder ? index : index - in_encoder) +
+             (bias ? ".bias" : ".weight");
+    }
+    ++index;
+    if (l < enc) ++in_encoder;
+  }
+  return "?";
+}
+
+namespace {
+std::uint64_t conv_scratch_for(const LayerLayout& l, std::uint64_t capacity) {
+  if (l.kind != LayerKind::Conv) return 0;
+  const auto block = std::min<std::uint64_t>(static_cast<std::uint64_t>(conv_block_images(l.in, l.kernel, l.padding)), capacity);
+  return conv_scratch(l.in, l.kernel, l.padding, static_cast<int>(std::max<std::uint64_t>(block, 1)));
+}
+}  // namespace
+
+std::uint64_t workspace_scalars(const Architecture& arch, std::uint64_t capacity) {
+  const std::vector<LayerLayout> layers = arch.layers();
+  std::uint64_t per_image = 0, widest = 0, scratch = 0;
+  per_image += static_cast<std::uint64_t>(layers.front().in_size());  // the input, then every layer's output
+  for (const LayerLayout& l : layers) {
+    per_image += static_cast<std::uint64_t>(l.out_size());
+    widest = std::max<std::uint64_t>(widest, static_cast<std::uint64_t>(std::max(l.in_size(), l.out_size())));
+    scratch = std::max(scratch, conv_scratch_for(l, capacity));
+  }
+  per_image += arch.variational ? static_cast<std::uint64_t>(arch.code_size()) : 0;  // z
+  per_image += static_cast<std::uint64_t>(arch.input) + 2 * widest;                  // probs, two gradients
+  return per_image * capacity + scratch;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -110,51 +351,52 @@ std::string tensor_name(const Architecture& arch, int layer, bool bias) {
 // ---------------------------------------------------------------------------------------------------------
 
 template <class T>
-BasicAutoencoder<T>::BasicAutoencoder(const Architecture& arch) : arch_(arch), widths_(arch.widths()) {
-  std::size_t offset = 0;
-  for (const Architecture::LayerShape& shape : arch_.layer_shapes()) {
-    DenseLayout d;
-    d.in = shape.in;
-    d.out = shape.out;
-    d.weight = offset;
-    d.bias = offset + static_cast<std::size_t>(d.in) * static_cast<std::size_t>(d.out);
-    offset = d.bias + static_cast<std::size_t>(d.out);
-    layers_.push_back(d);
-  }
-  params_.assign(offset, T(0));
-  grads_.assign(offset, T(0));
+BasicAutoencoder<T>::BasicAutoencoder(const Architecture& arch)
+    : arch_(arch), layers_(arch.layers()), code_(arch.code_size()) {
+  const std::size_t params = static_cast<std::size_t>(arch_.parameter_count());
+  params_.assign(params, T(0));
+  grads_.assign(params, T(0));
 
-  act_rows_ = widths_;
-  if (arch_.variational) act_rows_[static_cast<std::size_t>(arch_.encoder_layer_count())] = 2 * arch_.latent;
+  // act(l) holds layer l - 1's output: for a variational model's code layer, 2 * code rows (mu over log-variance),
+  // which the decoder's first layer does not read (it reads the sample z).
+  act_rows_.push_back(layers_.front().in_size());
+  for (const LayerLayout& l : layers_) act_rows_.push_back(l.out_size());
   std::size_t per_column = 0;
   for (int w : act_rows_) {
     act_offset_.push_back(per_column);
     per_column += static_cast<std::size_t>(w);
   }
-  const auto widest = static_cast<std::size_t>(*std::max_element(act_rows_.begin(), act_rows_.end()));
+  std::size_t widest = 0;
+  for (const LayerLayout& l : layers_) widest = std::max<std::size_t>(widest, static_cast<std::size_t>(std::max(l.in_size(), l.out_size())));
   z_offset_ = per_column;
-  probs_offset_ = z_offset_ + static_cast<std::size_t>(arch_.variational ? arch_.latent : 0);
+  probs_offset_ = z_offset_ + static_cast<std::size_t>(arch_.variational ? code_ : 0);
   grad_a_offset_ = probs_offset_ + static_cast<std::size_t>(arch_.input);
   grad_b_offset_ = grad_a_offset_ + widest;
   per_column_ = grad_b_offset_ + widest;
 }
 
+// Glorot-uniform: U(-r, r), r = sqrt(6 / (fan_in + fan_out)); a convolution's fans count its kernel's taps (Keras).
 template <class T> void BasicAutoencoder<T>::initialize(std::uint64_t seed) {
   Rng rng(seed);
-  for (const DenseLayout& d : layers_) {
-    const double limit = std::sqrt(6.0 / static_cast<double>(d.in + d.out));
-    T* w = params_.data() + d.weight;
-    for (std::size_t i = 0, n = static_cast<std::size_t>(d.in) * d.out; i < n; ++i) {
+  for (const LayerLayout& l : layers_) {
+    if (!l.has_parameters()) continue;
+    const int taps = l.kind == LayerKind::Conv ? l.kernel * l.kernel : 1;
+    const double fans = static_cast<double>(l.in.channels * taps + l.out.channels * taps);
+    const double limit = std::sqrt(6.0 / fans);
+    T* w = params_.data() + l.weight;
+    for (std::size_t i = 0; i < l.weight_count; ++i) {
       w[i] = static_cast<T>((2.0 * static_cast<double>(rng.uniform01()) - 1.0) * limit);
     }
-    std::fill_n(params_.data() + d.bias, d.out, T(0));
+    std::fill_n(params_.data() + l.bias, l.out.channels, T(0));
   }
 }
 
 template <class T> void BasicAutoencoder<T>::reserve(int count) {
   if (count <= capacity_) return;
   capacity_ = count;
-  work_.assign(per_column_ * static_cast<std::size_t>(capacity_), T(0));
+  const auto total = static_cast<std::size_t>(workspace_scalars(arch_, static_cast<std::uint64_t>(capacity_)));
+  work_.assign(total, T(0));
+  scratch_ = work_.data() + per_column_ * static_cast<std::size_t>(capacity_);
 }
 
 template <class T> int BasicAutoencoder<T>::chunk_for(int count) {
@@ -164,20 +406,19 @@ template <class T> int BasicAutoencoder<T>::chunk_for(int count) {
 }
 
 template <class T> MatrixMap<T> BasicAutoencoder<T>::act(int l, int count) {
-  const auto i = static_cast<std::size_t>(l);
-  return MatrixMap<T>(work_.data() + act_offset_[i] * capacity_, act_rows_[i], count);
+  return MatrixMap<T>(act_data(l), act_rows_[static_cast<std::size_t>(l)], count);
 }
 
 template <class T> MatrixMap<T> BasicAutoencoder<T>::input_of(int l, int count) {
   if (arch_.variational && l == arch_.encoder_layer_count()) {
-    return MatrixMap<T>(work_.data() + z_offset_ * capacity_, arch_.latent, count);
+    return MatrixMap<T>(work_.data() + z_offset_ * capacity_, code_, count);
   }
   return act(l, count);
 }
 
 template <class T> MatRef<T> BasicAutoencoder<T>::mean_code(int count) {
-  // act(enc) is (latent, count) or, variational, (2 latent, count) with mu in its top rows: a strided block.
-  return act(arch_.encoder_layer_count(), count).topRows(arch_.latent);
+  // act(enc) is (code, count) or, variational, (2 code, count) with mu in its top rows: a strided block.
+  return act(arch_.encoder_layer_count(), count).topRows(code_);
 }
 
 template <class T> void BasicAutoencoder<T>::set_code_from_mean(int count) {
@@ -185,23 +426,59 @@ template <class T> void BasicAutoencoder<T>::set_code_from_mean(int count) {
 }
 
 template <class T> ConstWeightRef<T> BasicAutoencoder<T>::weight(int l) const {
-  const DenseLayout& d = layers_[static_cast<std::size_t>(l)];
-  return ConstRowMatrixMap<T>(params_.data() + d.weight, d.out, d.in);
+  const LayerLayout& d = layers_[static_cast<std::size_t>(l)];
+  return ConstRowMatrixMap<T>(params_.data() + d.weight, d.out_size(), d.in_size());
 }
 
 template <class T> ConstVecRef<T> BasicAutoencoder<T>::bias(int l) const {
-  const DenseLayout& d = layers_[static_cast<std::size_t>(l)];
-  return ConstVectorMap<T>(params_.data() + d.bias, d.out);
+  const LayerLayout& d = layers_[static_cast<std::size_t>(l)];
+  return ConstVectorMap<T>(params_.data() + d.bias, d.out.channels);
+}
+
+template <class T> void BasicAutoencoder<T>::layer_forward(int l, int count) {
+  const LayerLayout& d = layers_[static_cast<std::size_t>(l)];
+  T* out = act_data(l + 1);
+  const T* in = input_of(l, count).data();
+  switch (d.kind) {
+    case LayerKind::Dense:
+      dense_forward<T>(act(l + 1, count), input_of(l, count), weight(l), bias(l));
+      break;
+    case LayerKind::Conv:
+      conv2d_forward<T>(out, in, params_.data() + d.weight, params_.data() + d.bias, d.in, d.out.channels, d.kernel,
+                        d.padding, count, scratch_);
+      break;
+    case LayerKind::Pool: maxpool_forward<T>(out, in, d.in, count); break;
+    case LayerKind::Upsample: upsample_forward<T>(out, in, d.in, count); break;
+    case LayerKind::Flatten: images_to_columns<T>(out, in, d.in, count); break;
+    case LayerKind::Reshape: columns_to_images<T>(out, in, d.out, count); break;
+  }
+  if (d.activation != Activation::Linear) activation_forward<T>(d.activation, act(l + 1, count));
 }
 
 template <class T> void BasicAutoencoder<T>::forward(int first, int end, int count) {
-  const int last = arch_.layer_count() - 1;
-  const int code_layer = arch_.encoder_layer_count() - 1;
-  for (int l = first; l < end; ++l) {
-    MatrixMap<T> out = act(l + 1, count);
-    dense_forward<T>(out, input_of(l, count), weight(l), bias(l));
-    // The output layer stays as logits; a variational code layer (mu, log-variance) stays linear.
-    if (l < last && !(arch_.variational && l == code_layer)) activation_forward<T>(arch_.activation, out);
+  for (int l = first; l < end; ++l) layer_forward(l, count);
+}
+
+template <class T>
+void BasicAutoencoder<T>::layer_backward(int l, int count, const T* dz, T* da, bool input_grad) {
+  const LayerLayout& d = layers_[static_cast<std::size_t>(l)];
+  const T* in = input_of(l, count).data();
+  switch (d.kind) {
+    case LayerKind::Dense:
+      dense_backward<T>(MatrixMap<T>(da, d.in_size(), input_grad ? count : 0),
+                        RowMatrixMap<T>(grads_.data() + d.weight, d.out_size(), d.in_size()),
+                        VectorMap<T>(grads_.data() + d.bias, d.out_size()),
+                        ConstMatrixMap<T>(dz, d.out_size(), count), input_of(l, count), weight(l));
+      break;
+    case LayerKind::Conv:
+      std::fill_n(grads_.data() + d.weight, d.weight_count + static_cast<std::size_t>(d.out.channels), T(0));
+      conv2d_backward<T>(input_grad ? da : nullptr, grads_.data() + d.weight, grads_.data() + d.bias, dz, in,
+                         params_.data() + d.weight, d.in, d.out.channels, d.kernel, d.padding, count, scratch_);
+      break;
+    case LayerKind::Pool: maxpool_backward<T>(da, dz, in, act_data(l + 1), d.in, count); break;
+    case LayerKind::Upsample: upsample_backward<T>(da, dz, d.in, count); break;
+    case LayerKind::Flatten: columns_to_images<T>(da, dz, d.in, count); break;
+    case LayerKind::Reshape: images_to_columns<T>(da, dz, d.out, count); break;
   }
 }
 
@@ -211,16 +488,16 @@ template <class T> void BasicAutoencoder<T>::encode(const T* x, int count, T* co
     const int n = std::min(chunk, count - start);
     act(0, n) = ConstMatrixMap<T>(x + static_cast<std::size_t>(start) * arch_.input, arch_.input, n);
     forward(0, enc, n);
-    MatrixMap<T>(code + static_cast<std::size_t>(start) * arch_.latent, arch_.latent, n) = mean_code(n);
+    MatrixMap<T>(code + static_cast<std::size_t>(start) * code_, code_, n) = mean_code(n);
   }
 }
 
 template <class T> void BasicAutoencoder<T>::decode(const T* code, int count, T* y) {
   const int enc = arch_.encoder_layer_count();
-  const int layers = arch_.layer_count();
+  const int layers = static_cast<int>(layers_.size());
   for (int start = 0, chunk = chunk_for(count); start < count; start += chunk) {
     const int n = std::min(chunk, count - start);
-    input_of(enc, n) = ConstMatrixMap<T>(code + static_cast<std::size_t>(start) * arch_.latent, arch_.latent, n);
+    input_of(enc, n) = ConstMatrixMap<T>(code + static_cast<std::size_t>(start) * code_, code_, n);
     forward(enc, layers, n);
     MatrixMap<T> out(y + static_cast<std::size_t>(start) * arch_.input, arch_.input, n);
     out = act(layers, n);
@@ -230,7 +507,7 @@ template <class T> void BasicAutoencoder<T>::decode(const T* code, int count, T*
 
 template <class T> void BasicAutoencoder<T>::reconstruct(const T* x, int count, T* y, T* code) {
   const int enc = arch_.encoder_layer_count();
-  const int layers = arch_.layer_count();
+  const int layers = static_cast<int>(layers_.size());
   for (int start = 0, chunk = chunk_for(count); start < count; start += chunk) {
     const int n = std::min(chunk, count - start);
     const auto offset = static_cast<std::size_t>(start);
@@ -238,7 +515,7 @@ template <class T> void BasicAutoencoder<T>::reconstruct(const T* x, int count, 
     forward(0, enc, n);
     set_code_from_mean(n);
     forward(enc, layers, n);
-    if (code != nullptr) MatrixMap<T>(code + offset * arch_.latent, arch_.latent, n) = mean_code(n);
+    if (code != nullptr) MatrixMap<T>(code + offset * code_, code_, n) = mean_code(n);
     MatrixMap<T> out(y + offset * arch_.input, arch_.input, n);
     out = act(layers, n);
     activation_forward<T>(Activation::Sigmoid, out);
@@ -254,7 +531,7 @@ template <class T> T BasicAutoencoder<T>::loss(const T* x, int count, Loss loss)
 template <class T>
 void BasicAutoencoder<T>::image_losses(const T* input, const T* target, int count, Loss loss, T* losses, T* code, T* y) {
   const int enc = arch_.encoder_layer_count();
-  const int layers = arch_.layer_count();
+  const int layers = static_cast<int>(layers_.size());
   const auto in = static_cast<std::size_t>(arch_.input);
   for (int start = 0, chunk = chunk_for(count); start < count; start += chunk) {
     const int n = std::min(chunk, count - start);
@@ -262,7 +539,7 @@ void BasicAutoencoder<T>::image_losses(const T* input, const T* target, int coun
     act(0, n) = ConstMatrixMap<T>(input + first * in, arch_.input, n);
     forward(0, enc, n);
     set_code_from_mean(n);
-    if (code != nullptr) MatrixMap<T>(code + first * arch_.latent, arch_.latent, n) = mean_code(n);
+    if (code != nullptr) MatrixMap<T>(code + first * code_, code_, n) = mean_code(n);
     forward(enc, layers, n);
     MatrixMap<T> probs(work_.data() + probs_offset_ * capacity_, arch_.input, n);
     const MatrixMap<T> logits = act(layers, n);
@@ -283,8 +560,8 @@ template <class T> T kl_sum(const ConstMatRef<T>& mu, const ConstMatRef<T>& lv) 
 
 template <class T> void BasicAutoencoder<T>::evaluate(const T* input, const T* target, int count, Loss loss, Sums& sums) {
   const int enc = arch_.encoder_layer_count();
-  const int layers = arch_.layer_count();
-  const int latent = arch_.latent;
+  const int layers = static_cast<int>(layers_.size());
+  const int latent = code_;
   for (int start = 0, chunk = chunk_for(count); start < count; start += chunk) {
     const int n = std::min(chunk, count - start);
     const auto offset = static_cast<std::size_t>(start) * arch_.input;
@@ -314,8 +591,8 @@ T BasicAutoencoder<T>::compute_gradients(const T* input, const T* target, int co
                                          const Objective& objective, const T* eps, Terms* terms) {
   reserve(count);
   const int enc = arch_.encoder_layer_count();
-  const int layers = arch_.layer_count();
-  const int latent = arch_.latent;
+  const int layers = static_cast<int>(layers_.size());
+  const int latent = code_;
   const bool variational = arch_.variational;
   const T batch = static_cast<T>(count);
   act(0, count) = ConstMatrixMap<T>(input, arch_.input, count);
@@ -348,11 +625,9 @@ T BasicAutoencoder<T>::compute_gradients(const T* input, const T* target, int co
   loss_backward<T>(loss, MatrixMap<T>(dz_data, arch_.input, count), probs, target_map);
   if (variational) MatrixMap<T>(dz_data, arch_.input, count) *= pixel_scale;
   for (int l = layers - 1; l >= 0; --l) {
-    const DenseLayout& d = layers_[static_cast<std::size_t>(l)];
-    MatrixMap<T> dz(dz_data, d.out, count);
-    MatrixMap<T> da(da_data, d.in, l > 0 ? count : 0);
-    dense_backward<T>(da, RowMatrixMap<T>(grads_.data() + d.weight, d.out, d.in),
-                      VectorMap<T>(grads_.data() + d.bias, d.out), dz, input_of(l, count), weight(l));
+    const LayerLayout& d = layers_[static_cast<std::size_t>(l)];
+    layer_backward(l, count, dz_data, da_data, l > 0);
+    MatrixMap<T> da(da_data, d.in_size(), l > 0 ? count : 0);
     if (l == 0) break;
     if (variational && l == enc) {
       // da = dL/dz. Into dL/dh for h = [mu; lv], with the KL term's own gradient (beta / B per image):
@@ -375,7 +650,8 @@ T BasicAutoencoder<T>::compute_gradients(const T* input, const T* target, int co
       const auto a = act(enc, count).array();
       da.array() += scale * ((a > T(0)).template cast<T>() - (a < T(0)).template cast<T>());
     }
-    activation_backward<T>(arch_.activation, da, act(l, count));  // act(l) = f(z of layer l - 1)
+    const Activation before = layers_[static_cast<std::size_t>(l - 1)].activation;
+    if (before != Activation::Linear) activation_backward<T>(before, da, act(l, count));  // act(l) = f(z of layer l - 1)
     std::swap(dz_data, da_data);
   }
   return value;

@@ -7,8 +7,12 @@ namespace latent {
 
 double training_flops_per_sample(const Architecture& arch) {
   double flops = 0;
-  const std::vector<Architecture::LayerShape> shapes = arch.layer_shapes();
-  for (std::size_t l = 0; l < shapes.size(); ++l) flops += 2.0 * shapes[l].in * shapes[l].out * (l == 0 ? 2 : 3);
+  // Forward once; backward twice (the weights' gradient and the input's), but the first layer has no input gradient.
+  bool first = true;
+  for (const LayerLayout& l : arch.layers()) {
+    flops += l.forward_flops() * (first ? 2 : 3);
+    if (l.has_parameters()) first = false;
+  }
   return flops;
 }
 

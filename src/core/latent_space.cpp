@@ -151,7 +151,7 @@ TrainingDiagnosis diagnose_training(const DiagnosisInput& in) {
                        " (saturated units stop learning)");
   }
   if (in.learning_rate > 0.0011f) tries.emplace_back("a lower learning rate, such as 0.001");
-  if (in.architecture.latent < 8) tries.emplace_back("a wider code, such as 8 or 32 units");
+  if (in.architecture.code_size() < 8) tries.emplace_back("a wider code, such as 8 or 32 units");
   if (!in.architecture.hidden.empty()) tries.emplace_back("fewer hidden layers");
   tries.emplace_back("training from scratch with another seed");
   d.message = what;

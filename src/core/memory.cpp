@@ -19,17 +19,6 @@ namespace {
 
 constexpr std::uint64_t kFloat = sizeof(float);
 
-// One model's workspace: floats per batch column (Autoencoder's constructor lays it out the same way).
-std::uint64_t workspace_per_column(const Architecture& arch) {
-  std::vector<int> rows = arch.widths();
-  if (arch.variational) rows[static_cast<std::size_t>(arch.encoder_layer_count())] = 2 * arch.latent;
-  std::uint64_t per_column = 0;
-  for (int w : rows) per_column += static_cast<std::uint64_t>(w);
-  const auto widest = static_cast<std::uint64_t>(*std::max_element(rows.begin(), rows.end()));
-  return per_column + (arch.variational ? static_cast<std::uint64_t>(arch.latent) : 0) +
-         static_cast<std::uint64_t>(arch.input) + 2 * widest;
-}
-
 std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
 
 }  // namespace
@@ -59,11 +48,11 @@ MemoryNeed training_memory(const TrainConfig& config, std::size_t train_images, 
   const std::uint64_t slice = ceil_div(batch, threads);
   const std::uint64_t evaluation = std::min<std::uint64_t>(batch, ceil_div(Trainer::kEvaluationBlock, threads));
   const std::uint64_t columns = std::max(slice, evaluation);
-  need.work = threads * workspace_per_column(arch) * columns * kFloat;
+  need.work = threads * workspace_scalars(arch, columns) * kFloat;
   // The gathered batch, the denoiser's noisy copy, the VAE's noise; and each thread's evaluation buffers (the test
   // images as floats, the noisy copy, the indices), sized by the batch.
   need.work += input * batch * kFloat * (denoising ? 2 : 1);
-  if (arch.variational) need.work += static_cast<std::uint64_t>(arch.latent) * batch * kFloat;
+  if (arch.variational) need.work += static_cast<std::uint64_t>(arch.code_size()) * batch * kFloat;
   need.work += threads * evaluation * (input * kFloat * (denoising ? 2 : 1) + sizeof(std::size_t));
 
   // The images and labels (bytes), and the batch order.
@@ -73,8 +62,8 @@ MemoryNeed training_memory(const TrainConfig& config, std::size_t train_images, 
   // The interface's models: parameters and gradients, and a workspace of 256 columns (Autoencoder's inference
   // chunk); the map's codes of the test set.
   if (view_models > 0) {
-    need.views = static_cast<std::uint64_t>(view_models) * (2 * params + workspace_per_column(arch) * 256 * kFloat) +
-                 static_cast<std::uint64_t>(test_images) * static_cast<std::uint64_t>(arch.latent) * 2 * kFloat;
+    need.views = static_cast<std::uint64_t>(view_models) * (2 * params + workspace_scalars(arch, 256) * kFloat) +
+                 static_cast<std::uint64_t>(test_images) * static_cast<std::uint64_t>(arch.code_size()) * 2 * kFloat;
   }
   return need;
 }
@@ -93,7 +82,12 @@ Status check_memory(const MemoryNeed& need, std::uint64_t budget, const std::str
 }
 
 std::string compact_description(const Architecture& arch) {
-  const std::vector<int> widths = arch.widths();
+  if (arch.convolutional()) return arch.describe();
+  std::vector<int> widths{arch.input};
+  widths.insert(widths.end(), arch.hidden.begin(), arch.hidden.end());
+  widths.push_back(arch.latent);
+  widths.insert(widths.end(), arch.hidden.rbegin(), arch.hidden.rend());
+  widths.push_back(arch.input);
   std::string text;
   for (std::size_t i = 0; i < widths.size();) {
     std::size_t run = 1;

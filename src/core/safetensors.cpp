@@ -29,11 +29,18 @@ struct ExpectedTensor {
 std::vector<ExpectedTensor> expected_tensors(const Autoencoder& model) {
   std::vector<ExpectedTensor> out;
   const Architecture& arch = model.architecture();
-  for (std::size_t l = 0; l < model.layers().size(); ++l) {
-    const DenseLayout& d = model.layers()[l];
-    const auto in = static_cast<std::uint64_t>(d.in), outw = static_cast<std::uint64_t>(d.out);
-    out.push_back({tensor_name(arch, static_cast<int>(l), false), {outw, in}, d.weight, d.bias - d.weight});
-    out.push_back({tensor_name(arch, static_cast<int>(l), true), {outw}, d.bias, static_cast<std::size_t>(d.out)});
+  int index = 0;
+  for (const LayerLayout& d : model.layers()) {
+    if (!d.has_parameters()) continue;
+    const auto outs = static_cast<std::uint64_t>(d.out.channels);
+    std::vector<std::uint64_t> shape{outs, static_cast<std::uint64_t>(d.in_size())};  // dense: (out, in)
+    if (d.kind == LayerKind::Conv) {
+      const auto k = static_cast<std::uint64_t>(d.kernel);
+      shape = {outs, static_cast<std::uint64_t>(d.in.channels), k, k};  // conv: (out, in, k, k)
+    }
+    out.push_back({tensor_name(arch, index, false), shape, d.weight, d.weight_count});
+    out.push_back({tensor_name(arch, index, true), {outs}, d.bias, static_cast<std::size_t>(d.out.channels)});
+    ++index;
   }
   return out;
 }
@@ -52,6 +59,26 @@ bool parse_int(const std::string& text, int& value) {
   return !text.empty() && ec == std::errc() && end == text.data() + text.size();
 }
 
+template <class Need> Status dense_from_metadata(const Need& need, const std::string& name, Architecture& arch) {
+  std::string hidden, latent;
+  if (Status s = need("hidden", hidden); !s) return s;
+  if (Status s = need("latent", latent); !s) return s;
+  if (!parse_int(latent, arch.latent)) return Status::error(name + ": metadata latent " + quote_text(latent) + " is not a number");
+  if (Status s = parse_hidden_list(hidden, arch.hidden); !s) return Status::error(name + ": metadata " + s.message());
+  return Status::ok();
+}
+
+template <class Need> Status conv_from_metadata(const Need& need, const std::string& name, Architecture& arch) {
+  std::string channels, bottleneck;
+  if (Status s = need("channels", channels); !s) return s;
+  if (Status s = need("bottleneck", bottleneck); !s) return s;
+  if (Status s = parse_channel_list(channels, arch.channels); !s) return Status::error(name + ": metadata " + s.message());
+  if (!parse_int(bottleneck, arch.bottleneck)) {
+    return Status::error(name + ": metadata bottleneck " + quote_text(bottleneck) + " is not a number");
+  }
+  return Status::ok();
+}
+
 Status architecture_from_metadata(const Metadata& meta, const std::string& name, Architecture& arch) {
   const auto need = [&](const char* key, std::string& value) -> Status {
     auto it = meta.find(key);
@@ -61,18 +88,20 @@ Status architecture_from_metadata(const Metadata& meta, const std::string& name,
     value = it->second;
     return Status::ok();
   };
-  std::string format, input, hidden, latent, activation;
+  std::string format, input, activation;
   if (Status s = need("format", format); !s) return s;
   if (format != "latent-canvas") {
     return Status::error(name + ": __metadata__ format is " + quote_text(format) + ", expected 'latent-canvas'");
   }
   if (Status s = need("input", input); !s) return s;
-  if (Status s = need("hidden", hidden); !s) return s;
-  if (Status s = need("latent", latent); !s) return s;
   if (Status s = need("activation", activation); !s) return s;
   if (!parse_int(input, arch.input)) return Status::error(name + ": metadata input " + quote_text(input) + " is not a number");
-  if (!parse_int(latent, arch.latent)) return Status::error(name + ": metadata latent " + quote_text(latent) + " is not a number");
-  if (Status s = parse_hidden_list(hidden, arch.hidden); !s) return Status::error(name + ": metadata " + s.message());
+  // Files from before the convolutional model have no 'model' entry: those are dense.
+  if (auto it = meta.find("model"); it != meta.end() && it->second != "dense") {
+    if (it->second != "conv") return Status::error(name + ": metadata model " + quote_text(it->second) + " is not dense or conv");
+    arch.kind = ModelKind::Conv;
+  }
+  if (Status s = arch.convolutional() ? conv_from_metadata(need, name, arch) : dense_from_metadata(need, name, arch); !s) return s;
   auto act = parse_activation(activation);
   if (!act) return Status::error(name + ": metadata activation " + quote_text(activation) + " is unknown");
   arch.activation = *act;
@@ -127,8 +156,14 @@ std::vector<std::uint8_t> encode_safetensors(const Autoencoder& model, const Met
   meta["format"] = "latent-canvas";
   meta["format_version"] = "1";
   meta["input"] = std::to_string(arch.input);
-  meta["hidden"] = arch.hidden_list();
-  meta["latent"] = std::to_string(arch.latent);
+  meta["model"] = to_string(arch.kind);
+  if (arch.convolutional()) {
+    meta["channels"] = arch.channel_list();
+    meta["bottleneck"] = std::to_string(arch.bottleneck);
+  } else {
+    meta["hidden"] = arch.hidden_list();
+    meta["latent"] = std::to_string(arch.latent);
+  }
   meta["activation"] = to_string(arch.activation);
   meta["variational"] = arch.variational ? "true" : "false";
   meta["output"] = "sigmoid";

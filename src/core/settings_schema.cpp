@@ -31,6 +31,7 @@ constexpr const char* kLosses[] = {"bce", "mse", nullptr};
 constexpr const char* kOptimizers[] = {"adam", "sgd", nullptr};
 constexpr const char* kVariants[] = {"plain", "denoising", "sparse", "vae", nullptr};
 constexpr const char* kNoises[] = {"gaussian", "mask", nullptr};
+constexpr const char* kModels[] = {"dense", "conv", nullptr};  // enum ModelKind's order
 constexpr const char* kDataSets[] = {"mnist", "fashion", nullptr};  // a person's own files cannot be linked
 
 constexpr double kMaxSeed = 9007199254740991.0;  // 2^53 - 1: the largest whole number a double (JavaScript) holds
@@ -41,15 +42,28 @@ int whole(const SettingValue& v) { return static_cast<int>(v.number); }
 float decimal(const SettingValue& v) { return static_cast<float>(v.number); }
 
 const SettingRow kRows[] = {
+    {"model", "--model", "model", "model", SettingType::Choice, 0, 0, kModels, std::nullopt, {},
+     "the layers: dense, or convolutional (conv: the Keras article's convolutional autoencoder)",
+     [](const Settings& s) { return choice(static_cast<int>(s.session.shape.kind)); },
+     [](Settings& s, const SettingValue& v) { s.session.shape.kind = static_cast<ModelKind>(v.choice); }},
     {"latent", "--latent", "latent", "latent size", SettingType::Whole, ModelShape::kMinLatent, ModelShape::kMaxLatent,
-     nullptr, std::nullopt, {ModelShape::kMinLatent, ModelShape::kMaxLatent, true},
+     nullptr, ModelKind::Dense, {ModelShape::kMinLatent, ModelShape::kMaxLatent, true},
      "how many numbers each image is squeezed into (the code)",
      [](const Settings& s) { return number(s.session.shape.latent); },
      [](Settings& s, const SettingValue& v) { s.session.shape.latent = whole(v); }},
     {"hidden", "--hidden", "hidden", "hidden layers", SettingType::Widths, 1, ModelShape::kMaxWidth, nullptr,
-     std::nullopt, {}, "widths of the layers between the pixels and the code, mirrored in the decoder",
+     ModelKind::Dense, {}, "widths of the layers between the pixels and the code, mirrored in the decoder",
      [](const Settings& s) { return SettingValue{0, 0, s.session.shape.hidden}; },
      [](Settings& s, const SettingValue& v) { s.session.shape.hidden = v.widths; }},
+    {"channels", "--channels", "channels", "channels", SettingType::Channels, 1, ModelShape::kMaxChannels, nullptr,
+     ModelKind::Conv, {}, "filters in each convolutional block (3x3 convolution, 2x2 max pool), mirrored in the decoder",
+     [](const Settings& s) { return SettingValue{0, 0, s.session.shape.channels}; },
+     [](Settings& s, const SettingValue& v) { s.session.shape.channels = v.widths; }},
+    {"bottleneck", "--bottleneck", "bottleneck", "bottleneck", SettingType::Whole, 0, ModelShape::kMaxLatent, nullptr,
+     ModelKind::Conv, {0, ModelShape::kMaxLatent, false},
+     "0: the pooled maps are the code; N: a dense code of N numbers between them (a VAE needs one)",
+     [](const Settings& s) { return number(s.session.shape.bottleneck); },
+     [](Settings& s, const SettingValue& v) { s.session.shape.bottleneck = whole(v); }},
     {"activation", "--activation", "activation", "activation", SettingType::Choice, 0, 0, kActivations, std::nullopt,
      {}, "the activation of every layer but the output (a sigmoid)",
      [](const Settings& s) { return choice(static_cast<int>(s.session.shape.activation)); },
@@ -126,6 +140,12 @@ int choice_count(const SettingRow& row) {
 
 std::span<const SettingRow> settings_schema() { return kRows; }
 
+std::string SettingOwner::name() const {
+  if (variant) return std::string("variant ") + to_string(*variant);
+  if (model) return std::string("model ") + to_string(*model);
+  return "";
+}
+
 const char* spelling(const SettingRow& row, Surface surface) {
   switch (surface) {
     case Surface::Link: return row.key;
@@ -163,6 +183,9 @@ std::string accepted(const SettingRow& row) {
       for (int i = 0; i < n; ++i) text += std::string(i == 0 ? "" : i + 1 == n ? " or " : ", ") + row.choices[i];
       return text;
     }
+    case SettingType::Channels:
+      return "1 to " + std::to_string(ModelShape::kMaxConvBlocks) + " counts from " + bound_text(row.lo) + " to " +
+             bound_text(row.hi) + ", comma-separated (like 16,8,8)";
     case SettingType::Widths:
       return "up to " + std::to_string(ModelShape::kMaxHiddenLayers) + " widths from " + bound_text(row.lo) + " to " +
              bound_text(row.hi) + ", comma-separated (like 128,64; empty for none)";
@@ -199,6 +222,16 @@ bool parse_decimal(std::string_view text, double lo, double hi, double& out) {
   return true;
 }
 
+bool parse_widths(std::string_view text, double lo, double hi, std::vector<int>& out);
+
+bool parse_channels(std::string_view text, double lo, double hi, std::vector<int>& out) {
+  std::vector<int> channels;
+  if (text.empty() || !parse_widths(text, lo, hi, channels)) return false;
+  if (channels.size() > static_cast<std::size_t>(ModelShape::kMaxConvBlocks)) return false;
+  out = std::move(channels);
+  return true;
+}
+
 bool parse_widths(std::string_view text, double lo, double hi, std::vector<int>& out) {
   std::vector<int> widths;
   for (std::size_t start = 0; !text.empty() && start <= text.size();) {
@@ -229,6 +262,7 @@ bool parse_value(const SettingRow& row, std::string_view text, SettingValue& val
     case SettingType::Number: return parse_decimal(text, row.lo, row.hi, value.number);
     case SettingType::Choice: return parse_choice(row, text, value.choice);
     case SettingType::Widths: return parse_widths(text, row.lo, row.hi, value.widths);
+    case SettingType::Channels: return parse_channels(text, row.lo, row.hi, value.widths);
   }
   return false;
 }
@@ -248,7 +282,8 @@ std::string setting_text(const SettingRow& row, const SettingValue& value) {
     case SettingType::Number: return float_text(static_cast<float>(value.number));
     case SettingType::Choice:
       return value.choice >= 0 && value.choice < choice_count(row) ? row.choices[value.choice] : "?";
-    case SettingType::Widths: {
+    case SettingType::Widths:
+    case SettingType::Channels: {
       std::string text;
       for (int w : value.widths) {
         if (!text.empty()) text += ',';
@@ -275,11 +310,8 @@ namespace {
 // A variant's own settings belong with it: set for another variant, they would do nothing (and a link that
 // carried them would not come back from the address the page writes).
 Status check_owners(const GivenSettings& given, const Settings& settings) {
-  const Variant variant = settings.session.objective.variant;
   for (const auto& [row, text] : given) {
-    if (row->owner && *row->owner != variant) {
-      return Status::error(std::string(row->label) + " applies to variant " + to_string(*row->owner) + " only");
-    }
+    if (!row->owner.owns(settings)) return Status::error(std::string(row->label) + " applies to " + row->owner.name() + " only");
   }
   return Status::ok();
 }
@@ -308,8 +340,9 @@ namespace {
 // data set only when it is not the default.
 bool linked(const SettingRow& row, const Settings& settings) {
   if (row.key == nullptr) return false;
-  if (row.owner && *row.owner != settings.session.objective.variant) return false;
+  if (!row.owner.owns(settings)) return false;
   if (std::string_view(row.key) == "data") return settings.data == DataKind::Fashion;
+  if (std::string_view(row.key) == "model") return settings.session.shape.convolutional();
   return true;
 }
 
@@ -376,7 +409,7 @@ namespace {
 // list of whole numbers as "128,64"; anything else as JSON ("true", "[1.5]"), which the row refuses.
 std::string json_text(const SettingRow& row, const nlohmann::json& v) {
   if (v.is_string()) return v.get<std::string>();
-  if (row.type == SettingType::Widths) {
+  if (row.type == SettingType::Widths || row.type == SettingType::Channels) {
     if (!v.is_array()) return v.dump();
     std::string text;
     for (const auto& w : v) {
@@ -417,7 +450,8 @@ void write_json_settings(const Settings& settings, nlohmann::json& out) {
       // The float as the shortest decimal that reads back to it: 0.002, not 0.0020000000949949026.
       case SettingType::Number: out[row.json] = std::strtod(setting_text(row, v).c_str(), nullptr); break;
       case SettingType::Choice: out[row.json] = setting_text(row, v); break;
-      case SettingType::Widths: out[row.json] = v.widths; break;
+      case SettingType::Widths:
+      case SettingType::Channels: out[row.json] = v.widths; break;
     }
   }
 }
@@ -434,6 +468,7 @@ const char* placeholder(const SettingRow& row) {
     case SettingType::Whole: return "N";
     case SettingType::Number: return "X";
     case SettingType::Widths: return "W,W,...";
+    case SettingType::Channels: return "C,C,...";
     case SettingType::Choice: return "NAME";
   }
   return "";
@@ -452,7 +487,7 @@ std::string cli_settings_usage() {
     const std::string fallback = setting_text(row, row.get(defaults));
     text += option + row.help + "\n" + std::string(kColumn, ' ') + accepted(row) + "; default " +
             (fallback.empty() ? "none" : fallback) +
-            (row.owner ? std::string("; variant ") + to_string(*row.owner) + " only" : "") + "\n";
+            (row.owner ? "; " + row.owner.name() + " only" : "") + "\n";
   }
   return text;
 }

@@ -38,13 +38,29 @@ enum class SettingType {
   Number,  // a decimal number in [lo, hi], stored as a float
   Choice,  // one of `choices`
   Widths,  // hidden layers: up to ModelShape::kMaxHiddenLayers widths, each in [lo, hi]; "128,64", or "" for none
+  Channels,  // convolutional blocks: 1 to ModelShape::kMaxConvBlocks channel counts, each in [lo, hi]; "16,8,8"
+};
+
+// What a setting belongs to, if anything: a variant (sparsity, to the sparse one) or a model family (channels, to
+// the convolutional one). Set for another, it is refused; the link leaves it out.
+struct SettingOwner {
+  std::optional<Variant> variant;
+  std::optional<ModelKind> model;
+  SettingOwner(std::nullopt_t = std::nullopt) {}
+  SettingOwner(Variant v) : variant(v) {}
+  SettingOwner(ModelKind m) : model(m) {}
+  bool owns(const Settings& settings) const {
+    return (!variant || *variant == settings.session.objective.variant) && (!model || *model == settings.session.shape.kind);
+  }
+  std::string name() const;  // "variant vae", "model conv"
+  explicit operator bool() const { return variant || model; }
 };
 
 // One setting's value, whatever its type.
 struct SettingValue {
   double number = 0;         // Whole and Number
   int choice = 0;            // Choice: the index into the row's choices
-  std::vector<int> widths;   // Widths
+  std::vector<int> widths;   // Widths, Channels
 };
 
 // Where a setting may be set, and how that surface spells it.
@@ -58,7 +74,7 @@ struct SettingRow {
   SettingType type;
   double lo = 0, hi = 0;                   // Whole, Number: the range; Widths: each width's
   const char* const* choices = nullptr;    // Choice: the names, in the enum's order, ending with nullptr
-  std::optional<Variant> owner;            // the variant the setting belongs to; set for another, it is refused
+  SettingOwner owner;                      // the variant or model the setting belongs to; set for another, refused
   struct Slider {                          // what the Training panel offers (within lo..hi)
     double lo = 0, hi = 0;
     bool logarithmic = false;
@@ -99,7 +115,9 @@ using GivenSettings = std::vector<std::pair<const SettingRow*, std::string>>;
 Status apply_settings(const GivenSettings& given, Settings& settings);
 
 // --- The page's link: latent=32&hidden=128,64&activation=relu&lr=0.001&batch=256&epochs=20&seed=1&variant=plain,
-// then the variant's own settings, then data=fashion for Fashion-MNIST. Keys in any order, any left out.
+// then the variant's own settings, then data=fashion for Fashion-MNIST. A convolutional model's link starts
+// model=conv&channels=16,8,8&bottleneck=0 in place of latent and hidden (a dense model's leaves model out). Keys in
+// any order, any left out.
 inline constexpr std::size_t kMaxLinkSettings = 512;  // characters: far above any valid setup
 std::string format_link_settings(const Settings& settings);
 // Reads `text` (with or without a leading '#') over `settings`. Refuses repeated and unknown keys, pairs without

@@ -71,7 +71,7 @@ void Trainer::size_buffers() {
   const auto batch = std::min(static_cast<std::size_t>(config_.batch_size), std::max<std::size_t>(train_.size(), 1));
   batch_data_.resize(static_cast<std::size_t>(config_.shape.input) * batch);
   noisy_data_.resize(config_.objective.denoising() ? batch_data_.size() : 0);
-  eps_data_.resize(config_.objective.variational() ? static_cast<std::size_t>(config_.shape.latent) * batch : 0);
+  eps_data_.resize(config_.objective.variational() ? static_cast<std::size_t>(config_.shape.code_size()) * batch : 0);
   part_terms_.assign(static_cast<std::size_t>(config_.threads), {});
 }
 
@@ -215,7 +215,7 @@ float Trainer::slice_gradients(Autoencoder& model, const std::size_t* indices, s
   }
   float* eps = nullptr;
   if (config_.objective.variational()) {
-    const auto latent = static_cast<std::size_t>(config_.shape.latent);
+    const auto latent = static_cast<std::size_t>(config_.shape.code_size());
     eps = eps_data_.data() + first * latent;
     draw_normals(eps, static_cast<int>(latent), count, config_.seed, step, first);
   }

@@ -41,7 +41,7 @@ void training_state(const Snapshot& snap, json& state) {
 // Every setting under its apply() key, and the model's shape under the names state() has always used.
 void settings_state(const Lab& lab, const Snapshot& snap, json& state) {
   write_json_settings({snap.settings, lab.data_kind()}, state);
-  state["latentDim"] = snap.settings.shape.latent;
+  state["latentDim"] = snap.settings.shape.code_size();
   state["trainingThreads"] = snap.settings.threads;
   state["trainingThreadsUsed"] = snap.threads_used;  // fewer when a batch is too small to share
   state["architecture"] = snap.settings.architecture().describe();

@@ -177,7 +177,7 @@ TEST_CASE("Glorot-uniform initialisation gives bounded seeded weights and zero b
   CHECK(std::equal(a.parameters().begin(), a.parameters().end(), b.parameters().begin()));
   CHECK_FALSE(std::equal(a.parameters().begin(), a.parameters().end(), c.parameters().begin()));
   const float limit = std::sqrt(6.0f / (784 + 32));
-  const DenseLayout& enc = a.layers()[0];
+  const LayerLayout& enc = a.layers()[0];
   float lo = 1, hi = -1;
   double sum_sq = 0;
   for (std::size_t i = enc.weight; i < enc.bias; ++i) {

@@ -200,8 +200,8 @@ TEST_CASE("unit images are the first layer's rows and the last layer's columns",
   REQUIRE(e.unit_count(true) == 32);
   REQUIRE(e.unit_count(false) == 32);
   const auto p = m.parameters();
-  const DenseLayout& enc = m.layers().front();
-  const DenseLayout& dec = m.layers().back();
+  const LayerLayout& enc = m.layers().front();
+  const LayerLayout& dec = m.layers().back();
   CHECK(e.unit_images(true)[5 * 784 + 300] == p[enc.weight + 5 * 784 + 300]);
   CHECK(e.unit_images(false)[7 * 784 + 300] == p[dec.weight + 300 * 32 + 7]);
   float largest = 0;

@@ -39,6 +39,14 @@ SessionSettings settings_for(std::vector<int> hidden, int latent, int batch, int
   return s;
 }
 
+SessionSettings conv_settings(std::vector<int> channels, int bottleneck, int batch, int threads, Variant variant) {
+  SessionSettings s = settings_for({}, 32, batch, threads, variant);
+  s.shape.kind = ModelKind::Conv;
+  s.shape.channels = std::move(channels);
+  s.shape.bottleneck = bottleneck;
+  return s;
+}
+
 }  // namespace
 
 #ifdef LATENT_MEASURE_HEAP
@@ -62,6 +70,9 @@ TEST_CASE("memory: the estimate covers what a training session holds, and is not
       {"denoising, batch 4096", settings_for({}, 32, 4096, 1, Variant::Denoising)},
       {"VAE 256-2, batch 128, 2 threads", settings_for({256}, 2, 128, 2, Variant::Variational)},
       {"1024-1024, batch 64", settings_for({1024, 1024}, 16, 64, 1, Variant::Plain)},
+      {"conv 16,8,8, batch 256, 2 threads", conv_settings({16, 8, 8}, 0, 256, 2, Variant::Plain)},
+      {"conv 32,64, batch 64", conv_settings({32, 64}, 0, 64, 1, Variant::Denoising)},
+      {"conv VAE 16,8,8 bottleneck 2, batch 128", conv_settings({16, 8, 8}, 2, 128, 1, Variant::Variational)},
   };
   for (const Case& c : cases) {
     INFO(c.name);

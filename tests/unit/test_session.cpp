@@ -184,7 +184,7 @@ TEST_CASE("reset gives the seed's weights; apply keeps or replaces the model; ba
   bad.batch_size = 0;
   s->handle(command::Apply{bad});
   Snapshot d = s->snapshot();
-  CHECK(d.error == "batch size 0 is out of range (1 to 65536)");
+  CHECK(d.error == "batch size: expected a whole number from 1 to 65536, got '0'");
   CHECK(d.parameters == c.parameters);
   CHECK(d.settings == c.settings);
   Architecture wrong;
@@ -196,7 +196,7 @@ TEST_CASE("reset gives the seed's weights; apply keeps or replaces the model; ba
   s->handle(command::Adopt{nullptr, "nothing"});
   CHECK(s->snapshot().error == "no weights to adopt");
   s->handle(command::SetTarget{0});
-  CHECK(s->snapshot().error == "epoch target 0 is out of range (1 to 100000)");
+  CHECK(s->snapshot().error == "epoch target: expected a whole number from 1 to 100000, got '0'");
   s->handle(command::Pause{});
   CHECK(s->snapshot().error.empty());  // the next command clears it
 }

@@ -101,6 +101,8 @@ std::vector<std::string> texts_for(const SettingRow& row) {
     }
     case SettingType::Widths:
       return {"", "128,64", "1", "4096", "0", "4097", "64,,32", "1,2,3,4,5,6", "1,2,3,4,5,6,7", "12a", "64,"};
+    case SettingType::Channels:
+      return {"", "16,8,8", "32,64", "1", "16,8,256", "0", "257", "16,,8", "1,2,3,4", "1,2,3,4,5", "8a", "16,"};
   }
   return {};
 }
@@ -111,7 +113,8 @@ TEST_CASE("every setting's row is read the same by the command line, the link an
   for (const SettingRow& row : settings_schema()) {
     // A variant's own setting is tried with its variant set first.
     std::vector<std::pair<const SettingRow*, std::string>> before;
-    if (row.owner) before.emplace_back(&setting("variant"), to_string(*row.owner));
+    if (row.owner.variant) before.emplace_back(&setting("variant"), to_string(*row.owner.variant));
+    if (row.owner.model) before.emplace_back(&setting("model"), to_string(*row.owner.model));
     for (const std::string& text : texts_for(row)) {
       INFO(row.label << " = " << quote_text(text));
       const auto outcomes = through_every_parser(row, text, before);
@@ -130,18 +133,33 @@ TEST_CASE("every setting's row is read the same by the command line, the link an
   }
 }
 
-TEST_CASE("a variant's own setting given for another variant is refused the same way everywhere", "[settings]") {
+TEST_CASE("a variant's or a model's own setting given for another is refused the same way everywhere", "[settings]") {
+  int owned = 0;
   for (const SettingRow& row : settings_schema()) {
     if (!row.owner) continue;
-    const Variant other = *row.owner == Variant::Plain ? Variant::Sparse : Variant::Plain;
-    const std::string text = setting_text(row, row.get(Settings{}));
-    const auto outcomes = through_every_parser(row, text, {{&setting("variant"), to_string(other)}});
+    ++owned;
+    std::vector<std::pair<const SettingRow*, std::string>> before;
+    std::string expected;
+    if (row.owner.variant) {
+      const Variant other = *row.owner.variant == Variant::Plain ? Variant::Sparse : Variant::Plain;
+      before.emplace_back(&setting("variant"), to_string(other));
+      expected = std::string(row.label) + " applies to variant " + to_string(*row.owner.variant) + " only";
+    } else {
+      const ModelKind other = *row.owner.model == ModelKind::Dense ? ModelKind::Conv : ModelKind::Dense;
+      before.emplace_back(&setting("model"), to_string(other));
+      expected = std::string(row.label) + " applies to model " + to_string(*row.owner.model) + " only";
+    }
+    Settings owner;
+    if (row.owner.model) owner.session.shape.kind = *row.owner.model;
+    const std::string text = setting_text(row, row.get(owner));
+    const auto outcomes = through_every_parser(row, text, before);
     REQUIRE(outcomes.size() == 3);
     for (const auto& [surface, o] : outcomes) {
       INFO(surface);
-      CHECK(o.message == std::string(row.label) + " applies to variant " + to_string(*row.owner) + " only");
+      CHECK(o.message == expected);
     }
   }
+  CHECK(owned == 8);  // noise, level, sparsity, beta; latent, hidden (dense); channels, bottleneck (conv)
 }
 
 TEST_CASE("the schema's rows are whole: every setting reads, writes and checks its own field", "[settings]") {
@@ -164,7 +182,7 @@ TEST_CASE("the schema's rows are whole: every setting reads, writes and checks i
     // Writing a value that is not the default, then reading the field, gives it back; nothing else moves.
     SettingValue other = row.get(defaults);
     if (row.type == SettingType::Choice) other.choice = 1;
-    else if (row.type == SettingType::Widths) other.widths = {12};
+    else if (row.type == SettingType::Widths || row.type == SettingType::Channels) other.widths = {12};
     else other.number = row.hi;
     Settings changed = defaults;
     row.set(changed, other);
@@ -194,7 +212,7 @@ TEST_CASE("the script API's settings: an object of known keys, each value of its
   };
   CHECK(refused(json::array()) == "expected an object of settings, got '[]'");
   CHECK(refused(nullptr) == "expected an object of settings, got 'null'");
-  CHECK(refused({{"learningrate", 0.1}}).starts_with("unknown setting 'learningrate' (known: latent, hidden, activation, learningRate"));
+  CHECK(refused({{"learningrate", 0.1}}).starts_with("unknown setting 'learningrate' (known: model, latent, hidden, channels, bottleneck, activation, learningRate"));
   CHECK(refused({{"batchSize", true}}) == "batch size: expected a whole number from 1 to 65536, got 'true'");
   CHECK(refused({{"hidden", json::array({128, "x"})}}).starts_with("hidden layers: expected up to 6 widths"));
   CHECK(refused({{"batchSize", 64.5}}) == "batch size: expected a whole number from 1 to 65536, got '64.5'");
@@ -213,7 +231,8 @@ TEST_CASE("the script API's settings: an object of known keys, each value of its
   CHECK(written["noiseLevel"] == 0.5);
   Settings back;
   CHECK_FALSE(parse_json_settings(written, back));  // noiseLevel belongs to the denoiser
-  for (const char* other : {"noise", "noiseLevel", "sparsity"}) written.erase(other);
+  CHECK(written["channels"] == json::array({16, 8, 8}));  // the convolutional model's, which a dense one refuses
+  for (const char* other : {"noise", "noiseLevel", "sparsity", "channels", "bottleneck"}) written.erase(other);
   REQUIRE(parse_json_settings(written, back));
   CHECK(back == s);
 }
@@ -322,7 +341,7 @@ TEST_CASE("bad settings in a link are refused with the row's message", "[setting
         "hidden layers: expected up to 6 widths from 1 to 4096, comma-separated (like 128,64; empty for none), got '64,,32'");
   CHECK(refusal("hidden=1,2,3,4,5,6,7").starts_with("hidden layers: expected up to 6 widths"));
   CHECK(refusal("seed=1&seed=2") == "'seed' is set twice in the link");
-  const std::string known = "(known: latent, hidden, activation, lr, batch, epochs, seed, variant, noise, level, sparsity, beta, data)";
+  const std::string known = "(known: model, latent, hidden, channels, bottleneck, activation, lr, batch, epochs, seed, variant, noise, level, sparsity, beta, data)";
   CHECK(refusal("colour=red") == "the link has an unknown setting 'colour' " + known);
   CHECK(refusal("threads=2") == "the link has an unknown setting 'threads' " + known);  // the machine's, not the link's
   CHECK(refusal("latent") == "the link's setting 'latent' has no value (key=value)");

@@ -141,7 +141,7 @@ TEST_CASE("a VAE's KL term and objective, worked out by hand", "[variants]") {
   arch.latent = 2;
   arch.variational = true;
   BasicAutoencoder<double> m(arch);
-  REQUIRE(m.layers()[0].out == 4);
+  REQUIRE(m.layers()[0].out_size() == 4);
   REQUIRE(m.parameters().size() == (2 * 4 + 4) + (2 * 2 + 2));
   auto p = m.parameters();
   const double bias[4] = {0.5, -1.0, std::log(2.0), 0.0};
