@@ -10,6 +10,7 @@
 //                     the drawing's new input and reconstruction in the frame right after the pointer events
 //   big_model         frames while 784-512-256-128-32 trains at batch 1024
 //   engine            latentCanvas.bench(): the seed model at batch 256, frames paused, 1 and 2 threads
+//   conv_engine       the same for the convolutional model (conv 16,8,8), and conv_training: frames while it trains
 // Needs the browser-test packages (scripts/setup.sh browser-tests) and a built page; Firefox needs an X display
 // (xvfb-run -a node scripts/bench-web.mjs --browser firefox).
 //   node scripts/bench-web.mjs [--browser chromium|firefox] [--server ours|plain] [--width 1440 --height 900]
@@ -123,6 +124,19 @@ try {
   }
   engine.speedup = round(engine.threads_2.samples_per_sec / engine.threads_1.samples_per_sec, 2);
 
+  // The convolutional model (the Keras article's): the engine alone, then frames while it trains.
+  const conv_engine = {};
+  for (const threads of [1, 2]) {
+    const b = await api((t) => window.latentCanvas.bench({ model: 'conv', steps: 20, threads: t }), threads);
+    conv_engine[`threads_${threads}`] = { model: b.model, mflop_per_sample: round(b.mflopPerSample, 2),
+      samples_per_sec: Math.round(b.samplesPerSec), gflops: round(b.gflops, 2), ms_per_step: round(b.msPerStep, 2) };
+  }
+  await api(() => window.latentCanvas.apply({ model: 'conv', targetEpochs: 100000 }));
+  await api(() => window.latentCanvas.setTraining(true));
+  await pause(1500);
+  const conv_training = summary(await frames(seconds * 1000));
+  await api(() => window.latentCanvas.setTraining(false));
+
   console.log(JSON.stringify({
     browser,
     server: serverKind,
@@ -136,6 +150,8 @@ try {
     drawing: { ...drawing, fps: round(drawing.fps), p95_ms: round(drawing.p95_ms) },
     big_model: big,
     engine,
+    conv_engine,
+    conv_training,
   }));
 } finally {
   await session.close();

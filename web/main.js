@@ -279,18 +279,22 @@
       // Any settings of the schema (docs/script-api.md): those that fit the current model apply to it at once,
       // a new shape makes a new model. Rejects what the schema refuses, with its message.
       apply: (settings) => command('apply', { settings: settings ?? null }),
-      // Benchmark: `steps` training steps of a fresh seed model at `batch` and `threads`, on the session's thread,
-      // with the interface's frames paused. bench(300) still means 300 steps.
+      // Benchmark: `steps` training steps of a fresh model (the seed model, or {model: 'conv', channels, bottleneck})
+      // at `batch` and `threads`, on the session's thread, with the interface's frames paused. bench(300) still means
+      // 300 steps. The result names the model it timed and its MFLOP per sample.
       bench: async (options = {}) => {
         const o = typeof options === 'number' ? { steps: options } : options;
         const threads = o.threads ?? 1, batch = o.batch ?? 256;
+        const model = {};
+        for (const key of ['model', 'channels', 'bottleneck']) if (o[key] !== undefined) model[key] = o[key];
         M.pauseMainLoop();
         try {
-          await command('bench', { steps: o.steps ?? 200, batch, threads });
+          await command('bench', { steps: o.steps ?? 200, batch, threads, ...model });
         } finally { M.resumeMainLoop(); }
         const r = call('benchResult');
         if (r.error) throw new Error(`bench: ${r.error}`);
-        return { samplesPerSec: r.samplesPerSec, gflops: r.gflops, msPerStep: r.msPerStep, steps: r.steps, threads, batch };
+        return { samplesPerSec: r.samplesPerSec, gflops: r.gflops, msPerStep: r.msPerStep, steps: r.steps, threads, batch,
+          model: r.model, mflopPerSample: r.mflopPerSample };
       },
       weightsFile: () => { const w = call('weightsFile'); return { name: w.name, bytes: bytes(w.bytes) }; },
       // The drawing.

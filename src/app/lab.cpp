@@ -124,6 +124,7 @@ std::string Lab::weights_file_name() const {
   const auto snap = latest();
   std::string shape = snap->settings.architecture().describe();  // "784-32-784 relu"
   std::replace(shape.begin(), shape.end(), ' ', '-');
+  std::replace(shape.begin(), shape.end(), ',', '-');  // "conv-16-8-8-relu"
   return "latent-canvas-" + shape + "-e" + std::to_string(snap->epoch) + ".safetensors";
 }
 

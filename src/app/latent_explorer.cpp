@@ -70,6 +70,8 @@ void LatentExplorer::start_pass(const Autoencoder& model, std::uint64_t weights_
   std::copy(model.parameters().begin(), model.parameters().end(), pass_.model->parameters().begin());
   pass_.weights_revision = weights_revision;
   pass_.next_test = pass_.next_train = 0;
+  const double per_image = std::max(1.0, model.architecture().forward_flops());
+  pass_.block = static_cast<std::size_t>(std::clamp(kFlopsPerFrame / per_image, 8.0, static_cast<double>(kBlock)));
   const auto dim = static_cast<std::size_t>(model.architecture().code_size());
   pass_.test_codes.assign(data_->test.size() * dim, 0.0f);
   pass_.test_losses.assign(data_->test.size(), 0.0f);
@@ -83,7 +85,7 @@ void LatentExplorer::run_block() {
   const auto dim = static_cast<std::size_t>(pass_.model->architecture().code_size());
   const std::size_t test_count = data_->test.size();
   if (pass_.next_test < test_count) {
-    const std::size_t n = std::min<std::size_t>(kBlock, test_count - pass_.next_test);
+    const std::size_t n = std::min<std::size_t>(pass_.block, test_count - pass_.next_test);
     const float* x = test_images_.data() + pass_.next_test * kPixels;
     pass_.model->image_losses(x, x, static_cast<int>(n), Loss::BinaryCrossEntropy, pass_.test_losses.data() + pass_.next_test,
                               pass_.test_codes.data() + pass_.next_test * dim);
@@ -91,7 +93,7 @@ void LatentExplorer::run_block() {
     return;
   }
   const std::size_t train_count = data_->train.size();
-  const std::size_t n = std::min<std::size_t>(2 * kBlock, train_count - pass_.next_train);
+  const std::size_t n = std::min<std::size_t>(2 * pass_.block, train_count - pass_.next_train);
   std::vector<std::size_t> indices(n);
   std::iota(indices.begin(), indices.end(), pass_.next_train);
   std::vector<float> x(n * kPixels);

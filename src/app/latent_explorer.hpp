@@ -40,7 +40,8 @@ class LatentExplorer {
   static constexpr int kGrid = 12;          // the decoded grid is kGrid x kGrid digits
   static constexpr int kStrip = 10;         // images in the interpolation strip
   static constexpr int kNeighbours = 5;
-  static constexpr int kBlock = 250;        // test images per frame during a pass (training images: twice as many)
+  static constexpr int kBlock = 250;        // test images per frame during a pass (training images: twice as many),
+  static constexpr double kFlopsPerFrame = 30e6;  // or fewer, so that a block costs at most this (a conv model: ~14)
   static constexpr double kRefreshSeconds = 1.0;
   static constexpr std::size_t kPixels = static_cast<std::size_t>(kDigitSide) * kDigitSide;
 
@@ -125,6 +126,7 @@ class LatentExplorer {
     std::unique_ptr<Autoencoder> model;
     std::uint64_t weights_revision = 0;
     std::size_t next_test = 0, next_train = 0;
+    std::size_t block = 0;  // test images per frame, for this model's cost
     std::vector<float> test_codes, test_losses, train_codes;
   };
   void start_pass(const Autoencoder& model, std::uint64_t weights_revision, Clock::time_point now);

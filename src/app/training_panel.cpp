@@ -45,7 +45,20 @@ const std::array<HiddenPreset, 7> kHiddenPresets{{{"none (the classic)", {}},
                                                   {"128, 64", {128, 64}},
                                                   {"256, 128", {256, 128}},
                                                   {"512, 256, 128", {512, 256, 128}}}};
+// Convolutional blocks: the Keras article's model, the course's larger one, and two between.
+const std::array<HiddenPreset, 4> kChannelPresets{{{"16, 8, 8 (Keras)", {16, 8, 8}},
+                                                   {"32, 64 (larger)", {32, 64}},
+                                                   {"32, 16, 8", {32, 16, 8}},
+                                                   {"8, 8", {8, 8}}}};
+constexpr std::array<int, 5> kBottlenecks{0, 2, 8, 16, 32};  // 0: the pooled maps are the code
 constexpr std::array<int, 7> kBatchSizes{16, 32, 64, 128, 256, 512, 1024};  // within the batch row's slider range
+
+template <std::size_t N> int channel_preset(const std::array<HiddenPreset, N>& presets, const std::vector<int>& widths) {
+  for (std::size_t i = 0; i < presets.size(); ++i) {
+    if (presets[i].widths == widths) return static_cast<int>(i);
+  }
+  return -1;
+}
 
 int preset_index(const std::vector<int>& hidden) {
   for (std::size_t i = 0; i < kHiddenPresets.size(); ++i) {
@@ -112,6 +125,9 @@ void follow_model(const SessionSettings& current, UiState& ui) {
   if (!ui.pending_from_model) return;
   ui.pending_latent = current.shape.latent;
   ui.pending_hidden = std::max(0, preset_index(current.shape.hidden));
+  ui.pending_kind = current.shape.kind;
+  ui.pending_channels = current.shape.channels;
+  ui.pending_bottleneck = current.shape.bottleneck;
   ui.pending_activation = current.shape.activation;
   ui.pending_from_model = false;
 }
@@ -554,14 +570,53 @@ void draw_variant(Lab& lab, UiState& ui, const SessionSettings& current, const S
 
 namespace {
 
-// Latent size, hidden layers, activation and seed: edits that wait for "Build new model".
-void shape_edits(UiState& ui) {
-  setting_slider("Latent size", "latent", ui.pending_latent);
-  if (ImGui::BeginCombo("Hidden layers", kHiddenPresets[static_cast<std::size_t>(ui.pending_hidden)].label)) {
-    for (std::size_t i = 0; i < kHiddenPresets.size(); ++i) {
-      if (ImGui::Selectable(kHiddenPresets[i].label, static_cast<int>(i) == ui.pending_hidden)) ui.pending_hidden = static_cast<int>(i);
+void dense_edits(UiState& ui);
+
+// A combo of the convolutional blocks' presets; a model's own channels (from a file, a link) are shown as they are.
+void channel_combo(UiState& ui) {
+  const int at = channel_preset(kChannelPresets, ui.pending_channels);
+  ModelShape own;
+  own.channels = ui.pending_channels;
+  const std::string shown = at >= 0 ? kChannelPresets[static_cast<std::size_t>(at)].label : own.channel_list();
+  if (ImGui::BeginCombo("Channels", shown.c_str())) {
+    for (const HiddenPreset& p : kChannelPresets) {
+      if (ImGui::Selectable(p.label, p.widths == ui.pending_channels)) ui.pending_channels = p.widths;
     }
     ImGui::EndCombo();
+  }
+  ui::help_marker("Filters in each block: a 3x3 convolution, then a 2x2 max pool that halves the image. The decoder "
+                  "mirrors the blocks with upsampling. 16, 8, 8 is the Keras article's model: its code is 4 x 4 x 8.");
+}
+
+void bottleneck_combo(UiState& ui) {
+  const std::string shown = ui.pending_bottleneck == 0 ? "none (the maps)" : std::to_string(ui.pending_bottleneck);
+  if (ImGui::BeginCombo("Bottleneck", shown.c_str())) {
+    for (int b : kBottlenecks) {
+      if (ImGui::Selectable(b == 0 ? "none (the maps)" : std::to_string(b).c_str(), b == ui.pending_bottleneck)) ui.pending_bottleneck = b;
+    }
+    ImGui::EndCombo();
+  }
+  ui::help_marker("None: the pooled maps are the code. A number: a dense layer squeezes the maps into that many "
+                  "numbers (2 gives a map of the whole code; a VAE needs one).");
+}
+
+void model_kind_choice(UiState& ui) {
+  int kind = static_cast<int>(ui.pending_kind);
+  ImGui::RadioButton("Dense", &kind, static_cast<int>(ModelKind::Dense));
+  ImGui::SameLine();
+  ImGui::RadioButton("Convolutional", &kind, static_cast<int>(ModelKind::Conv));
+  ui.pending_kind = static_cast<ModelKind>(kind);
+}
+
+// Dense or convolutional; latent size and hidden layers, or channels and bottleneck; activation and seed: edits that
+// wait for "Build new model".
+void shape_edits(UiState& ui) {
+  model_kind_choice(ui);
+  if (ui.pending_kind == ModelKind::Conv) {
+    channel_combo(ui);
+    bottleneck_combo(ui);
+  } else {
+    dense_edits(ui);
   }
   if (ImGui::BeginCombo("Activation", to_string(ui.pending_activation))) {
     for (Activation a : {Activation::ReLU, Activation::Sigmoid, Activation::Tanh, Activation::Linear}) {
@@ -573,15 +628,29 @@ void shape_edits(UiState& ui) {
   ui.seed = std::clamp(ui.seed, static_cast<int>(setting("seed").slider.lo), static_cast<int>(setting("seed").slider.hi));
 }
 
+void dense_edits(UiState& ui) {
+  setting_slider("Latent size", "latent", ui.pending_latent);
+  if (ImGui::BeginCombo("Hidden layers", kHiddenPresets[static_cast<std::size_t>(ui.pending_hidden)].label)) {
+    for (std::size_t i = 0; i < kHiddenPresets.size(); ++i) {
+      if (ImGui::Selectable(kHiddenPresets[i].label, static_cast<int>(i) == ui.pending_hidden)) ui.pending_hidden = static_cast<int>(i);
+    }
+    ImGui::EndCombo();
+  }
+}
+
 void draw_shape(Lab& lab, UiState& ui, const SessionSettings& current, const Snapshot& snap) {
   ImGui::Separator();
   ImGui::TextUnformatted("Shape of the model");
-  ui::help_marker("The latent size is the bottleneck: how many numbers each digit is squeezed into. Hidden layers are "
-                  "added on both sides, mirrored. Changing the shape needs new weights.");
+  ui::help_marker("Dense: every pixel feeds every unit. The latent size is the bottleneck: how many numbers each digit "
+                  "is squeezed into; hidden layers are added on both sides, mirrored. Convolutional: small filters "
+                  "slide over the image, and pooling halves it block by block. Changing the shape needs new weights.");
   shape_edits(ui);
   SessionSettings wanted = current;
   wanted.shape.latent = ui.pending_latent;
   wanted.shape.hidden = kHiddenPresets[static_cast<std::size_t>(ui.pending_hidden)].widths;
+  wanted.shape.kind = ui.pending_kind;
+  wanted.shape.channels = ui.pending_channels;
+  wanted.shape.bottleneck = ui.pending_bottleneck;
   wanted.shape.activation = ui.pending_activation;
   wanted.seed = static_cast<std::uint64_t>(ui.seed);
   const bool changed = !wanted.same_model_as(current);

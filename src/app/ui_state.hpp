@@ -63,6 +63,9 @@ struct UiState {
   // Shape edits wait for "Build new model"; the rest apply at once.
   int pending_latent = 32;
   int pending_hidden = 0;  // index into the hidden-layer presets
+  ModelKind pending_kind = ModelKind::Dense;
+  std::vector<int> pending_channels{16, 8, 8};
+  int pending_bottleneck = 0;
   Activation pending_activation = Activation::ReLU;
   bool pending_from_model = true;  // reload the pending edits from the model (after any model change)
   Architecture pending_seen;       // the architecture the pending edits were last loaded from

@@ -229,6 +229,12 @@ std::uint64_t Architecture::parameter_count() const {
   return n;
 }
 
+double Architecture::forward_flops() const {
+  double flops = 0;
+  for (const LayerLayout& l : layers()) flops += l.forward_flops();
+  return flops;
+}
+
 double LayerLayout::forward_flops() const {
   if (kind == LayerKind::Dense) return 2.0 * in.size() * out.size();
   if (kind == LayerKind::Conv) return 2.0 * static_cast<double>(weight_count) * out.pixels();

@@ -94,6 +94,7 @@ struct Architecture : ModelShape {
   // encoder_layer_count() - 1.
   std::vector<LayerLayout> layers() const;
   std::uint64_t parameter_count() const;  // weights and biases of every layer, from the shape alone
+  double forward_flops() const;           // one image through every layer, multiply-adds times two
   int encoder_layer_count() const;
   int layer_count() const { return static_cast<int>(layers().size()); }
   std::string describe() const;  // "784-128-64-32-64-128-784 relu", "784-512-2-512-784 relu vae", "conv 16,8,8 relu"

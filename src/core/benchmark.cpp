@@ -31,6 +31,8 @@ BenchmarkResult run_training_benchmark(const Dataset& data, const TrainConfig& c
     r.gflops = r.samples_per_sec * training_flops_per_sample(config.architecture()) / 1e9;
   }
   r.ms_per_step = steps > 0 ? r.seconds * 1000.0 / steps : 0;
+  r.model = config.architecture().describe();
+  r.flops_per_sample = training_flops_per_sample(config.architecture());
   return r;
 }
 

@@ -2,6 +2,8 @@
 // model on a data set, after a warm-up that sizes every buffer, and reports the speed.
 #pragma once
 
+#include <string>
+
 #include "core/dataset.hpp"
 #include "core/trainer.hpp"
 
@@ -20,6 +22,8 @@ struct BenchmarkResult {
   double ms_per_step = 0;
   double seconds = 0;
   int steps = 0;
+  std::string model;             // what was timed: Architecture::describe()
+  double flops_per_sample = 0;   // training_flops_per_sample of that model
 };
 
 // Runs `warmup` then `steps` training steps of a model built from `config` (its architecture, batch size and

@@ -118,8 +118,9 @@ Answer apply(const json& r) {
   return ok(lab().apply(settings.session));
 }
 
-// `steps` training steps of a fresh seed model at `batch` and `threads` (run_training_benchmark), on the
-// session's thread. Answers the command's number; benchResult has the outcome once it is carried out.
+// `steps` training steps of a fresh model (the seed model, or {model: 'conv', channels, bottleneck}) at `batch` and
+// `threads` (run_training_benchmark), on the session's thread. Answers the command's number; benchResult has the
+// outcome once it is carried out, with the model it timed and its FLOPs per sample (counted from its layers).
 Answer bench(const json& r) {
   Settings settings;
   int steps = 0;
@@ -129,6 +130,9 @@ Answer bench(const json& r) {
   json given = json::object();
   if (r.contains("batch")) given["batchSize"] = r["batch"];
   if (r.contains("threads")) given["threads"] = r["threads"];
+  for (const char* key : {"model", "channels", "bottleneck"}) {
+    if (r.contains(key)) given[key] = r[key];
+  }
   if (Status s = parse_json_settings(given, settings); !s) return refused(s.message());
   return ok(lab().bench(settings.session, steps));
 }
@@ -136,7 +140,8 @@ Answer bench(const json& r) {
 Answer bench_result(const json&) {
   const auto snap = lab().latest();
   return ok({{"id", snap->bench_id}, {"samplesPerSec", snap->bench.samples_per_sec}, {"gflops", snap->bench.gflops},
-             {"msPerStep", snap->bench.ms_per_step}, {"steps", snap->bench.steps}, {"error", snap->error}});
+             {"msPerStep", snap->bench.ms_per_step}, {"steps", snap->bench.steps}, {"error", snap->error},
+             {"model", snap->bench.model}, {"mflopPerSample", snap->bench.flops_per_sample / 1e6}});
 }
 
 Answer weights_file(const json&) {
