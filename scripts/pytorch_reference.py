@@ -14,7 +14,9 @@ The variants follow `latent train --variant` (src/core/objective.hpp), with the 
   --variant vae [--beta 1]: the encoder's last layer gives mean and log-variance (2 * latent outputs), the code is
       sampled with the reparameterisation trick, the loss per image is the BCE summed over pixels + beta * KL,
       averaged over the batch; the test loss decodes the mean.
---hidden and --latent shape the model as in latent (e.g. --hidden 512 --latent 2, the Keras VAE).
+--hidden and --latent shape the model as in latent (e.g. --hidden 512 --latent 2, the Keras VAE); --model conv
+[--channels 16,8,8] [--bottleneck N] is the convolutional autoencoder (ConvAutoencoder below). --threads sets
+torch.set_num_threads (1 by default); each seed's line gives the images/s of every epoch (training steps only).
 The reported test loss is always the mean per-pixel BCE against the clean test images.
 
 It is a reference, not a test dependency. Needs Debian's python3-torch (run with /usr/bin/python3):
@@ -113,6 +115,68 @@ class Autoencoder(nn.Module):
         return z  # logits; the loss applies the sigmoid stably
 
 
+def valid_blocks(side, channels):
+    """Which decoder blocks' convolutions are 'valid' (src/core/autoencoder.cpp valid_blocks): a 'valid' convolution
+    in block j of n takes 2 * 2^(n - j) off the final side; chosen from the first block on, largest first."""
+    n, s = len(channels), side
+    for _ in channels:
+        s = (s + 1) // 2
+    excess, valid = s * 2 ** n - side, []
+    for j in range(n):
+        cut = 2 << (n - j)
+        valid.append(excess >= cut)
+        excess -= cut if excess >= cut else 0
+    assert excess == 0, f"channels {channels}: the decoder cannot come back to {side}"
+    return valid, s
+
+
+class ConvAutoencoder(nn.Module):
+    """The Keras article's convolutional autoencoder (latent train --model conv): per block of `channels`, a 3x3
+    'same' convolution with ReLU and a 2x2 max pool with ceil rounding (7 -> 4); the pooled maps flattened (C, H, W
+    order) are the code, or a dense bottleneck of N numbers reads them (mean over log-variance for a VAE); the
+    decoder mirrors the blocks with 3x3 convolutions (ReLU; 'valid' where the sizes must shrink) and 2x nearest
+    upsampling, then a 3x3 convolution to one channel of logits."""
+
+    def __init__(self, channels=(16, 8, 8), bottleneck=0, variational=False):
+        super().__init__()
+        self.variational, self.bottleneck = variational, bottleneck
+        valid, side = valid_blocks(28, channels)
+        self.maps = (channels[-1], side, side)
+        flat = channels[-1] * side * side
+        self.latent = bottleneck if bottleneck else flat
+        self.enc_convs = nn.ModuleList()
+        c = 1
+        for out in channels:
+            self.enc_convs.append(nn.Conv2d(c, out, 3, padding="same"))
+            c = out
+        self.enc_dense = nn.Linear(flat, 2 * bottleneck if variational else bottleneck) if bottleneck else None
+        self.dec_dense = nn.Linear(bottleneck, flat) if bottleneck else None
+        self.dec_convs = nn.ModuleList()
+        for j, out in enumerate(reversed(channels)):
+            self.dec_convs.append(nn.Conv2d(c, out, 3, padding="valid" if valid[j] else "same"))
+            c = out
+        self.out_conv = nn.Conv2d(c, 1, 3, padding="same")
+        for layer in self.modules():
+            if isinstance(layer, (nn.Conv2d, nn.Linear)):
+                nn.init.xavier_uniform_(layer.weight)  # Glorot-uniform, fans counting the kernel's taps, as Keras
+                nn.init.zeros_(layer.bias)
+
+    def encode(self, x):
+        x = x.view(-1, 1, 28, 28)
+        for conv in self.enc_convs:
+            x = F.max_pool2d(F.relu(conv(x)), 2, ceil_mode=True)
+        x = x.flatten(1)
+        return self.enc_dense(x) if self.enc_dense is not None else x
+
+    def decode(self, z):
+        if self.dec_dense is not None:
+            z = F.relu(self.dec_dense(z))
+        x = z.view(-1, *self.maps)
+        for conv in self.dec_convs:
+            x = F.interpolate(F.relu(conv(x)), scale_factor=2, mode="nearest")
+        return self.out_conv(x).flatten(1)  # logits
+
+
 def corrupt(x, kind, level, generator=None):
     if kind == "mask":
         return x * (torch.rand(x.shape, generator=generator) >= level).float()
@@ -151,15 +215,19 @@ def test_terms(model, a, x_test, test_inputs):
 def run(seed, a, x_train, x_test):
     torch.manual_seed(seed)
     hidden = [int(w) for w in a.hidden.split(",")] if a.hidden else []
-    model = Autoencoder(hidden, a.latent, a.variant == "vae")
+    if a.model == "conv":
+        model = ConvAutoencoder([int(c) for c in a.channels.split(",")], a.bottleneck, a.variant == "vae")
+    else:
+        model = Autoencoder(hidden, a.latent, a.variant == "vae")
     opt = torch.optim.Adam(model.parameters(), lr=a.lr, betas=(0.9, 0.999), eps=1e-7)
     test_inputs = x_test
     if a.variant == "denoising":
         test_inputs = corrupt(x_test, a.noise, a.noise_level, torch.Generator().manual_seed(0x7E57))
     n, batch = x_train.shape[0], a.batch
-    history = []
+    history, epoch_times = [], []
     start = time.time()
     for epoch in range(1, a.epochs + 1):
+        epoch_start = time.time()
         perm = torch.randperm(n)
         steps = n // batch if a.drop_last else (n + batch - 1) // batch
         total, seen = 0.0, 0
@@ -171,9 +239,10 @@ def run(seed, a, x_train, x_test):
             opt.step()
             total += loss.item() * xb.shape[0]
             seen += xb.shape[0]
+        epoch_times.append(time.time() - epoch_start)
         with torch.no_grad():
             history.append({"epoch": epoch, "train_loss": total / seen, **test_terms(model, a, x_test, test_inputs)})
-    return history, time.time() - start
+    return history, time.time() - start, epoch_times
 
 
 def main():
@@ -185,25 +254,31 @@ def main():
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--hidden", default="", help="encoder widths between input and code, e.g. 512")
     p.add_argument("--latent", type=int, default=32)
+    p.add_argument("--model", choices=["dense", "conv"], default="dense")
+    p.add_argument("--channels", default="16,8,8", help="conv: filters per block")
+    p.add_argument("--bottleneck", type=int, default=0, help="conv: a dense code of N numbers (a VAE needs one)")
+    p.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
     p.add_argument("--variant", choices=["plain", "denoising", "sparse", "vae"], default="plain")
     p.add_argument("--noise", choices=["gaussian", "mask"], default="gaussian")
     p.add_argument("--noise-level", type=float, default=0.5)
     p.add_argument("--sparsity", type=float, default=1e-4)
     p.add_argument("--beta", type=float, default=1.0)
     a = p.parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(a.threads)
     x, labels = load_bundled()
     train_idx, test_idx = split_stratified(labels)
     x_train, x_test = x[train_idx], x[test_idx]
     finals = []
     for seed in [int(s) for s in a.seeds.split(",")]:
-        history, seconds = run(seed, a, x_train, x_test)
+        history, seconds, epoch_seconds = run(seed, a, x_train, x_test)
         finals.append(history[-1]["test_loss"])
         extra = {k: round(v, 5) for k, v in history[-1].items() if k in ("test_kl", "test_penalty")}
         print(json.dumps({"seed": seed, "epochs": a.epochs, "train": len(train_idx), "test": len(test_idx),
                           "final_test_loss": round(history[-1]["test_loss"], 5), **extra, "seconds": round(seconds, 2),
+                          "images_per_sec_by_epoch": [round(len(train_idx) / t, 1) for t in epoch_seconds],
                           "test_loss_by_epoch": [round(h["test_loss"], 5) for h in history]}), flush=True)
-    print(json.dumps({"summary": "pytorch", "torch": torch.__version__, "variant": a.variant, "epochs": a.epochs,
+    print(json.dumps({"summary": "pytorch", "torch": torch.__version__, "model": a.model, "variant": a.variant,
+                      "epochs": a.epochs, "threads": a.threads,
                       "drop_last": a.drop_last,
                       "mean_final_test_loss": round(statistics.mean(finals), 5),
                       "min": round(min(finals), 5), "max": round(max(finals), 5)}))

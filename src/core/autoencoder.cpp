@@ -333,8 +333,8 @@ std::string tensor_name(const Architecture& arch, int layer, bool bias) {
 namespace {
 std::uint64_t conv_scratch_for(const LayerLayout& l, std::uint64_t capacity) {
   if (l.kind != LayerKind::Conv) return 0;
-  const auto block = std::min<std::uint64_t>(static_cast<std::uint64_t>(conv_block_images(l.in, l.kernel, l.padding)), capacity);
-  return conv_scratch(l.in, l.kernel, l.padding, static_cast<int>(std::max<std::uint64_t>(block, 1)));
+  const int images = static_cast<int>(std::min<std::uint64_t>(capacity, 1u << 20));
+  return conv_layer_scratch(l.in, l.out.channels, l.kernel, l.padding, images);
 }
 }  // namespace
 

@@ -114,6 +114,123 @@ void col2im_add(T* din, T* cols, ImageShape s, int n, int first, int m, int k, P
   });
 }
 
+// Direct convolution, for layers with few output channels (the decoder's last, 16 -> 1), where im2col would copy
+// every input pixel k*k times for a product with one column. Each image's planes are copied into zero-padded planes
+// (H + 2 pad rows of W + 2 pad), flattened; then a kernel tap is one long loop over the flattened plane: the output
+// (computed on the padded width, its extra columns dropped at the end) gains the weight times the plane shifted by the
+// tap. The backward walks the same shifts: the weight's gradient is a dot product of the output's gradient with the
+// shifted plane, the input's gradient gains the weight times the output's gradient, shifted back.
+struct DirectGeometry {
+  int pad, rows, cols, out_rows, out_cols, plane, flat;  // plane: a padded input plane (+ k, so shifts stay inside)
+  DirectGeometry(ImageShape s, int k, Padding padding)
+      : pad(padding == Padding::Same ? k / 2 : 0), rows(s.height + 2 * pad), cols(s.width + 2 * pad),
+        out_rows(rows - k + 1), out_cols(cols - k + 1), plane(rows * cols + k), flat(out_rows * cols) {}
+  // Scratch: the padded input planes and their gradients, and the outputs on the padded width.
+  std::size_t scratch(ImageShape s, int out_channels) const {
+    return 2 * static_cast<std::size_t>(s.channels) * plane + static_cast<std::size_t>(out_channels) * flat;
+  }
+};
+
+template <class T> void pad_planes(T* padded, const T* in, ImageShape s, int n, int j, const DirectGeometry& g) {
+  for (int c = 0; c < s.channels; ++c) {
+    const T* src = in + (static_cast<std::size_t>(c) * n + j) * static_cast<std::size_t>(s.pixels());
+    T* dst = padded + static_cast<std::size_t>(c) * g.plane + static_cast<std::size_t>(g.pad) * g.cols + g.pad;
+    for (int y = 0; y < s.height; ++y) std::copy(src + y * s.width, src + (y + 1) * s.width, dst + y * g.cols);
+  }
+}
+
+// sum a[i] b[i], in eight running sums (so the compiler can keep them in one vector), then in a fixed order.
+template <class T> T dot8(const T* __restrict a, const T* __restrict b, int n) {
+  T part[8] = {};
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (int l = 0; l < 8; ++l) part[l] += a[i + l] * b[i + l];
+  }
+  for (; i < n; ++i) part[0] += a[i] * b[i];
+  return ((part[0] + part[4]) + (part[1] + part[5])) + ((part[2] + part[6]) + (part[3] + part[7]));
+}
+
+template <class T> void axpy(T* __restrict y, T w, const T* __restrict x, int n) {
+  for (int i = 0; i < n; ++i) y[i] += w * x[i];
+}
+
+template <class T>
+void direct_forward(T* out, const T* in, const T* weight, const T* bias, ImageShape s, int out_channels, int k,
+                    Padding padding, int n, T* scratch) {
+  const DirectGeometry g(s, k, padding);
+  T* padded = scratch;
+  T* acc = scratch + 2 * static_cast<std::size_t>(s.channels) * g.plane;
+  std::fill(padded, padded + static_cast<std::size_t>(s.channels) * g.plane, T(0));
+  const std::size_t out_pixels = static_cast<std::size_t>(g.out_rows) * g.out_cols;
+  for (int j = 0; j < n; ++j) {
+    pad_planes(padded, in, s, n, j, g);
+    for (int co = 0; co < out_channels; ++co) {
+      T* a = acc + static_cast<std::size_t>(co) * g.flat;
+      std::fill(a, a + g.flat, bias[co]);
+      for (int c = 0; c < s.channels; ++c) {
+        const T* x = padded + static_cast<std::size_t>(c) * g.plane;
+        const T* w = weight + static_cast<std::size_t>(co * s.channels + c) * k * k;
+        for (int t = 0; t < k * k; ++t) axpy(a, w[t], x + (t / k) * g.cols + t % k, g.flat);
+      }
+      T* o = out + (static_cast<std::size_t>(co) * n + j) * out_pixels;
+      for (int y = 0; y < g.out_rows; ++y) std::copy(a + y * g.cols, a + y * g.cols + g.out_cols, o + y * g.out_cols);
+    }
+  }
+}
+
+template <class T>
+void direct_backward(T* din, T* dweight, T* dbias, const T* dout, const T* in, const T* weight, ImageShape s,
+                     int out_channels, int k, Padding padding, int n, T* scratch) {
+  const DirectGeometry g(s, k, padding);
+  T* padded = scratch;
+  T* dpadded = scratch + static_cast<std::size_t>(s.channels) * g.plane;
+  T* grad = dpadded + static_cast<std::size_t>(s.channels) * g.plane;  // dout on the padded width, 0 between rows
+  std::fill(padded, grad + static_cast<std::size_t>(out_channels) * g.flat, T(0));
+  const std::size_t out_pixels = static_cast<std::size_t>(g.out_rows) * g.out_cols;
+  for (int j = 0; j < n; ++j) {
+    pad_planes(padded, in, s, n, j, g);
+    for (int co = 0; co < out_channels; ++co) {
+      const T* o = dout + (static_cast<std::size_t>(co) * n + j) * out_pixels;
+      T* d = grad + static_cast<std::size_t>(co) * g.flat;
+      for (int y = 0; y < g.out_rows; ++y) std::copy(o + y * g.out_cols, o + (y + 1) * g.out_cols, d + y * g.cols);
+      T sum = 0;
+      for (std::size_t i = 0; i < out_pixels; ++i) sum += o[i];
+      dbias[co] += sum;
+    }
+    if (din != nullptr) std::fill(dpadded, dpadded + static_cast<std::size_t>(s.channels) * g.plane, T(0));
+    for (int c = 0; c < s.channels; ++c) {
+      const T* x = padded + static_cast<std::size_t>(c) * g.plane;
+      T* dx = dpadded + static_cast<std::size_t>(c) * g.plane;
+      for (int co = 0; co < out_channels; ++co) {
+        const T* d = grad + static_cast<std::size_t>(co) * g.flat;
+        const std::size_t w0 = static_cast<std::size_t>(co * s.channels + c) * k * k;
+        for (int t = 0; t < k * k; ++t) {
+          const int shift = (t / k) * g.cols + t % k;
+          dweight[w0 + t] += dot8(d, x + shift, g.flat);
+          if (din != nullptr) axpy(dx + shift, weight[w0 + t], d, g.flat);
+        }
+      }
+      if (din == nullptr) continue;
+      T* dst = din + (static_cast<std::size_t>(c) * n + j) * static_cast<std::size_t>(s.pixels());
+      const T* src = dx + static_cast<std::size_t>(g.pad) * g.cols + g.pad;
+      for (int y = 0; y < s.height; ++y) std::copy(src + y * g.cols, src + y * g.cols + s.width, dst + y * s.width);
+    }
+  }
+}
+
+// Whether a layer takes the direct loops: few outputs, so that im2col's copies would cost more than the product.
+inline bool use_direct(int out_channels) { return out_channels <= 2; }
+
+}  // namespace conv_detail
+
+// The scratch conv2d_forward and conv2d_backward need for `n` images, in scalars.
+inline std::size_t conv_layer_scratch(ImageShape in, int out_channels, int k, Padding padding, int n) {
+  if (conv_detail::use_direct(out_channels)) return conv_detail::DirectGeometry(in, k, padding).scratch(in, out_channels);
+  return conv_scratch(in, k, padding, std::max(1, std::min(n, conv_block_images(in, k, padding))));
+}
+
+namespace conv_detail {
+
 // A channel-major block: channel columns of `rows` values each, `stride` apart (the whole batch's plane run).
 template <class T> using ChannelBlock = Eigen::Map<Matrix<T>, 0, Eigen::OuterStride<>>;
 template <class T> using ConstChannelBlock = Eigen::Map<const Matrix<T>, 0, Eigen::OuterStride<>>;
@@ -121,11 +238,12 @@ template <class T> using ConstChannelBlock = Eigen::Map<const Matrix<T>, 0, Eige
 }  // namespace conv_detail
 
 // out (Cout, N, Ho, Wo) = conv(in (Cin, N, H, W), weight (Cout, Cin, k, k)) + bias (Cout), for n images, in blocks
-// of conv_block_images; `scratch` holds conv_scratch(in, k, padding, block) scalars.
+// of conv_block_images; `scratch` holds conv_layer_scratch(in, out_channels, k, padding, n) scalars.
 template <class T>
 void conv2d_forward(T* out, const T* in, const T* weight, const T* bias, ImageShape s, int out_channels, int k,
                     Padding padding, int n, T* scratch) {
   using namespace conv_detail;
+  if (use_direct(out_channels)) return direct_forward(out, in, weight, bias, s, out_channels, k, padding, n, scratch);
   const ImageShape o = conv_output(s, out_channels, k, padding);
   const Eigen::Index taps = s.channels * k * k;
   const ConstMatrixMap<T> w(weight, taps, out_channels);  // (Cin k k, Cout): the kernel, transposed
@@ -151,6 +269,9 @@ template <class T>
 void conv2d_backward(T* din, T* dweight, T* dbias, const T* dout, const T* in, const T* weight, ImageShape s,
                      int out_channels, int k, Padding padding, int n, T* scratch) {
   using namespace conv_detail;
+  if (use_direct(out_channels)) {
+    return direct_backward(din, dweight, dbias, dout, in, weight, s, out_channels, k, padding, n, scratch);
+  }
   const ImageShape o = conv_output(s, out_channels, k, padding);
   const Eigen::Index taps = s.channels * k * k;
   const ConstMatrixMap<T> w(weight, taps, out_channels);
@@ -201,18 +322,21 @@ template <class T> void maxpool_backward(T* din, const T* dout, const T* in, con
     const T* plane = in + p * s.pixels();
     T* dplane = din + p * s.pixels();
     for (int y = 0; y < o.height; ++y) {
+      const int top = 2 * y * s.width;
+      const bool two_rows = 2 * y + 1 < s.height;
       for (int x = 0; x < o.width; ++x) {
-        const T best = out[p * o.pixels() + y * o.width + x];
-        bool given = false;
-        for (int dy = 0; dy < 2 && 2 * y + dy < s.height && !given; ++dy) {
-          for (int dx = 0; dx < 2 && 2 * x + dx < s.width && !given; ++dx) {
-            const int at = (2 * y + dy) * s.width + 2 * x + dx;
-            if (plane[at] == best) {
-              dplane[at] = dout[p * o.pixels() + y * o.width + x];
-              given = true;
-            }
-          }
+        const std::size_t at = p * o.pixels() + static_cast<std::size_t>(y) * o.width + x;
+        const T best = out[at];
+        // The block's pixels in row-major order, the first equal to the maximum taking the gradient.
+        const int left = top + 2 * x;
+        const bool two_cols = 2 * x + 1 < s.width;
+        int winner = left;  // also where nothing equals it (a NaN): never outside the block
+        if (plane[left] != best) {
+          if (two_cols && plane[left + 1] == best) winner = left + 1;
+          else if (two_rows && plane[left + s.width] == best) winner = left + s.width;
+          else if (two_rows && two_cols && plane[left + s.width + 1] == best) winner = left + s.width + 1;
         }
+        dplane[winner] = dout[at];
       }
     }
   }

@@ -81,7 +81,8 @@ TEST_CASE("conv2d_forward equals the convolution's definition on random shapes",
   struct Case { ImageShape in; int cout, k; Padding padding; int n; };
   const Case cases[] = {{{1, 28, 28}, 16, 3, Padding::Same, 3}, {{16, 14, 14}, 8, 3, Padding::Same, 2},
                         {{8, 16, 16}, 16, 3, Padding::Valid, 2}, {{3, 7, 5}, 4, 5, Padding::Same, 4},
-                        {{2, 9, 6}, 3, 1, Padding::Valid, 3},    {{16, 28, 28}, 1, 3, Padding::Same, 40}};
+                        {{2, 9, 6}, 3, 1, Padding::Valid, 3},    {{16, 28, 28}, 1, 3, Padding::Same, 40},
+                        {{3, 7, 5}, 2, 5, Padding::Valid, 2},    {{4, 6, 6}, 1, 3, Padding::Valid, 3}};  // direct
   for (const Case& c : cases) {
     INFO(c.in.channels << "x" << c.in.height << "x" << c.in.width << " -> " << c.cout << ", k " << c.k << ", n " << c.n);
     const auto in = random_values(static_cast<std::size_t>(c.in.size()) * c.n, 1);
@@ -89,7 +90,7 @@ TEST_CASE("conv2d_forward equals the convolution's definition on random shapes",
     const auto b = random_values(static_cast<std::size_t>(c.cout), 3);
     const ImageShape o = conv_output(c.in, c.cout, c.k, c.padding);
     std::vector<double> out(static_cast<std::size_t>(o.size()) * c.n, 99);
-    std::vector<double> scratch(conv_scratch(c.in, c.k, c.padding, conv_block_images(c.in, c.k, c.padding)));
+    std::vector<double> scratch(conv_layer_scratch(c.in, c.cout, c.k, c.padding, c.n));
     conv2d_forward(out.data(), in.data(), w.data(), b.data(), c.in, c.cout, c.k, c.padding, c.n, scratch.data());
     const auto expected = naive_conv(in, w, b, c.in, c.cout, c.k, c.padding, c.n);
     double worst = 0;
@@ -105,13 +106,14 @@ TEST_CASE("conv2d_backward matches central differences for weights, biases and i
   const Padding padding = GENERATE(Padding::Same, Padding::Valid);
   const int k = GENERATE(1, 3);
   const ImageShape s{3, 6, 5};
-  const int cout = 2, n = 2;
+  const int cout = GENERATE(2, 5);  // the direct loops (few outputs) and im2col
+  const int n = 2;
   const ImageShape o = conv_output(s, cout, k, padding);
   auto in = random_values(static_cast<std::size_t>(s.size()) * n, 4);
   auto w = random_values(static_cast<std::size_t>(cout * s.channels * k * k), 5);
   auto b = random_values(static_cast<std::size_t>(cout), 6);
   const auto r = random_values(static_cast<std::size_t>(o.size()) * n, 7);
-  std::vector<double> scratch(conv_scratch(s, k, padding, conv_block_images(s, k, padding)));
+  std::vector<double> scratch(conv_layer_scratch(s, cout, k, padding, n));
   std::vector<double> out(static_cast<std::size_t>(o.size()) * n);
   const auto loss = [&] {
     conv2d_forward(out.data(), in.data(), w.data(), b.data(), s, cout, k, padding, n, scratch.data());
@@ -119,7 +121,7 @@ TEST_CASE("conv2d_backward matches central differences for weights, biases and i
   };
   std::vector<double> din(in.size()), dw(w.size(), 0.0), db(b.size(), 0.0);
   conv2d_backward(din.data(), dw.data(), db.data(), r.data(), in.data(), w.data(), s, cout, k, padding, n, scratch.data());
-  INFO((padding == Padding::Same ? "same" : "valid") << ", k " << k);
+  INFO((padding == Padding::Same ? "same" : "valid") << ", k " << k << ", " << cout << " outputs");
   check_gradient(w, dw, loss, "weights");
   check_gradient(b, db, loss, "biases");
   check_gradient(in, din, loss, "input");
@@ -132,11 +134,11 @@ TEST_CASE("conv2d_backward matches central differences for weights, biases and i
 TEST_CASE("a convolution over many images in several im2col blocks equals one image at a time", "[conv]") {
   const ImageShape s{16, 28, 28};
   REQUIRE(conv_block_images(s, 3, Padding::Same) < 5);  // this shape needs several blocks for 5 images
-  const int n = 5, cout = 2;
+  const int n = 5, cout = 4;  // im2col (one or two outputs take the direct loops, image by image anyway)
   const auto in = random_values(static_cast<std::size_t>(s.size()) * n, 8);
   const auto w = random_values(static_cast<std::size_t>(cout * 16 * 9), 9);
   const auto b = random_values(static_cast<std::size_t>(cout), 10);
-  std::vector<double> scratch(conv_scratch(s, 3, Padding::Same, conv_block_images(s, 3, Padding::Same)));
+  std::vector<double> scratch(conv_layer_scratch(s, cout, 3, Padding::Same, n));
   const ImageShape o = conv_output(s, cout, 3, Padding::Same);
   std::vector<double> all(static_cast<std::size_t>(o.size()) * n);
   conv2d_forward(all.data(), in.data(), w.data(), b.data(), s, cout, 3, Padding::Same, n, scratch.data());
