@@ -137,9 +137,10 @@ class ConvAutoencoder(nn.Module):
     decoder mirrors the blocks with 3x3 convolutions (ReLU; 'valid' where the sizes must shrink) and 2x nearest
     upsampling, then a 3x3 convolution to one channel of logits."""
 
-    def __init__(self, channels=(16, 8, 8), bottleneck=0, variational=False):
+    def __init__(self, channels=(16, 8, 8), bottleneck=0, variational=False, activation="relu"):
         super().__init__()
         self.variational, self.bottleneck = variational, bottleneck
+        self.act = {"relu": F.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh, "linear": lambda v: v}[activation]
         valid, side = valid_blocks(28, channels)
         self.maps = (channels[-1], side, side)
         flat = channels[-1] * side * side
@@ -164,17 +165,42 @@ class ConvAutoencoder(nn.Module):
     def encode(self, x):
         x = x.view(-1, 1, 28, 28)
         for conv in self.enc_convs:
-            x = F.max_pool2d(F.relu(conv(x)), 2, ceil_mode=True)
+            x = F.max_pool2d(self.act(conv(x)), 2, ceil_mode=True)
         x = x.flatten(1)
         return self.enc_dense(x) if self.enc_dense is not None else x
 
     def decode(self, z):
         if self.dec_dense is not None:
-            z = F.relu(self.dec_dense(z))
+            z = self.act(self.dec_dense(z))
         x = z.view(-1, *self.maps)
         for conv in self.dec_convs:
-            x = F.interpolate(F.relu(conv(x)), scale_factor=2, mode="nearest")
+            x = F.interpolate(self.act(conv(x)), scale_factor=2, mode="nearest")
         return self.out_conv(x).flatten(1)  # logits
+
+
+def load_latent_canvas_conv(path):
+    """A convolutional Latent Canvas .safetensors file (metadata model = conv) as a ConvAutoencoder, and its
+    metadata. The file's tensors, in the order they are stored, are the model's parameters in order
+    (docs/weights-format.md)."""
+    with open(path, "rb") as f:
+        (size,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(size))
+        data = f.read()
+    meta = header.pop("__metadata__")
+    assert meta.get("model") == "conv", f"{path}: not a convolutional model"
+    model = ConvAutoencoder([int(c) for c in meta["channels"].split(",")], int(meta["bottleneck"]),
+                            meta.get("variational") == "true", meta["activation"])
+    names = sorted(header, key=lambda name: header[name]["data_offsets"][0])
+    params = list(model.parameters())
+    assert len(names) == len(params), f"{path}: {len(names)} tensors for {len(params)} parameters"
+    with torch.no_grad():
+        for p, name in zip(params, names):
+            t = header[name]
+            begin, end = t["data_offsets"]
+            value = torch.frombuffer(bytearray(data[begin:end]), dtype=torch.float32).reshape(t["shape"])
+            assert value.shape == p.shape, f"{path}: {name} is {list(value.shape)}, the model's is {list(p.shape)}"
+            p.copy_(value)
+    return model, meta
 
 
 def corrupt(x, kind, level, generator=None):

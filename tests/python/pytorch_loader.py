@@ -69,3 +69,21 @@ with tempfile.TemporaryDirectory() as folder:
     subprocess.run([args.cli, "train", "--epochs", "1", "--hidden", "64,32", "--latent", "8", "--activation", "tanh",
                     "--save", deep], check=True, capture_output=True)
     bce_of(deep)
+
+
+# A convolutional model: scripts/pytorch_reference.py's ConvAutoencoder, loaded by its load_latent_canvas_conv (the
+# loader docs/weights-format.md names for these files), gives latent eval's loss too.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(args.doc)), "..", "scripts"))
+import pytorch_reference  # noqa: E402
+
+with tempfile.TemporaryDirectory() as folder:
+    conv = os.path.join(folder, "conv.safetensors")
+    subprocess.run([args.cli, "train", "--epochs", "1", "--model", "conv", "--save", conv], check=True, capture_output=True)
+    model, meta = pytorch_reference.load_latent_canvas_conv(conv)
+    with torch.no_grad():
+        bce = float(torch.nn.functional.binary_cross_entropy_with_logits(model.decode(model.encode(x)).double(), x.double()))
+    out = subprocess.run([args.cli, "eval", "--weights", conv, "--images", args.images, "--labels", args.labels,
+                          "--json"], check=True, capture_output=True, text=True).stdout
+    expected = json.loads(out)["test_loss"]
+    print(f"{conv} (conv {meta['channels']}): PyTorch's ConvAutoencoder BCE {bce:.6f} on {count} images; latent eval {expected:.6f}")
+    assert abs(bce - expected) <= 1e-4 * expected, f"PyTorch {bce} differs from latent eval {expected}"
