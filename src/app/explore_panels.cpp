@@ -354,11 +354,18 @@ void draw_interpolate_tab(Lab& lab, UiState& ui, TextureStore& textures) {
 void draw_units_tab(Lab& lab, UiState& ui, TextureStore& textures) {
   LatentExplorer& e = lab.explorer();
   if (waiting_for_codes(e)) return;
-  const bool deep = !lab.snapshot().settings.shape.hidden.empty();
-  caption(deep ? "The first layer's units: the weights into each from the 784 pixels (what it looks for); the last "
-                 "layer's: the weights out of each to the pixels (what it draws). Blue below zero, orange above."
-               : "Each of the code's units: the weights into it from the 784 pixels (what it looks for), and the "
-                 "weights out of it to the pixels (what it draws). Blue below zero, orange above.");
+  const ModelShape& shape = lab.snapshot().settings.shape;
+  const bool deep = !shape.hidden.empty();
+  if (shape.convolutional()) {
+    caption("The first convolution's filters: the 3 x 3 weights each slides over the image (what its map looks for); "
+            "the last convolution's: how each of the maps before it adds to the pixels (what it draws). Blue below "
+            "zero, orange above.");
+  } else {
+    caption(deep ? "The first layer's units: the weights into each from the 784 pixels (what it looks for); the last "
+                   "layer's: the weights out of each to the pixels (what it draws). Blue below zero, orange above."
+                 : "Each of the code's units: the weights into it from the 784 pixels (what it looks for), and the "
+                   "weights out of it to the pixels (what it draws). Blue below zero, orange above.");
+  }
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float font = ImGui::GetFontSize();
   const bool stacked = ui.narrow;
@@ -374,16 +381,17 @@ void draw_units_tab(Lab& lab, UiState& ui, TextureStore& textures) {
     if (which == 1 && !stacked) ImGui::SameLine(0, font * 1.5f);
     ImGui::BeginGroup();
     char title[96];
-    std::snprintf(title, sizeof title, "%s: %d units, |w| up to %.2f", encoder ? "Looks for (encoder)" : "Draws (decoder)",
-                  count, static_cast<double>(e.unit_scale(encoder)));
+    std::snprintf(title, sizeof title, "%s: %d %s, |w| up to %.2f", encoder ? "Looks for (encoder)" : "Draws (decoder)",
+                  count, shape.convolutional() ? "filters" : "units", static_cast<double>(e.unit_scale(encoder)));
     ImGui::TextUnformatted(title);
     const ui::TileGrid g = ui::image_tiles(textures, encoder ? kSlotUnitsEncoder : kSlotUnitsDecoder,
-                                           e.unit_images(encoder).data(), count, columns, w, e.unit_scale(encoder));
+                                           e.unit_images(encoder).data(), count, columns, w, e.unit_scale(encoder),
+                                           e.unit_side());
     if (ImGui::IsItemHovered()) {
       const ImVec2 m = ImGui::GetIO().MousePos;
       const int cx = static_cast<int>((m.x - g.origin.x) / g.tile), cy = static_cast<int>((m.y - g.origin.y) / g.tile);
       const int u = cy * columns + cx;
-      if (cx >= 0 && cx < columns && u >= 0 && u < count) ImGui::SetTooltip("unit %d", u);
+      if (cx >= 0 && cx < columns && u >= 0 && u < count) ImGui::SetTooltip(shape.convolutional() ? "filter %d" : "unit %d", u);
     }
     ImGui::EndGroup();
   }

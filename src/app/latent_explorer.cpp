@@ -373,33 +373,46 @@ void LatentExplorer::refresh_morph() {
 
 // --- Units -----------------------------------------------------------------------------------------------------
 
+namespace {
+// A layer's kernels as images: `count` images of side x side, image u from `at(u, i)`; returns the largest |weight|.
+template <class At> float kernel_images(std::vector<float>& out, std::size_t count, std::size_t pixels, At at) {
+  out.assign(count * pixels, 0.0f);
+  float scale = 1e-6f;
+  for (std::size_t u = 0; u < count; ++u) {
+    for (std::size_t p = 0; p < pixels; ++p) {
+      out[u * pixels + p] = at(u, p);
+      scale = std::max(scale, std::abs(out[u * pixels + p]));
+    }
+  }
+  return scale;
+}
+}  // namespace
+
 void LatentExplorer::refresh_units() {
   const auto& layers = model_->layers();
   const auto params = model_->parameters();
   const LayerLayout& first = layers.front();
   const LayerLayout& last = layers.back();
-  // Dense models only: a unit's weights from and to the pixels. (A convolutional model's first and last layers are
-  // filters: no unit looks at the whole image.)
-  const bool dense = first.kind == LayerKind::Dense && last.kind == LayerKind::Dense;
-  const auto in_units = dense ? static_cast<std::size_t>(first.out_size()) : 0;
-  const auto out_units = dense ? static_cast<std::size_t>(last.in_size()) : 0;
-  encoder_units_.assign(in_units * kPixels, 0.0f);
-  decoder_units_.assign(out_units * kPixels, 0.0f);
-  encoder_scale_ = decoder_scale_ = 1e-6f;
-  for (std::size_t u = 0; u < in_units; ++u) {  // row u of the first weight (out, in): the weights into unit u
-    for (std::size_t p = 0; p < kPixels; ++p) {
-      const float w = params[first.weight + u * kPixels + p];
-      encoder_units_[u * kPixels + p] = w;
-      encoder_scale_ = std::max(encoder_scale_, std::abs(w));
-    }
+  if (first.kind == LayerKind::Conv && last.kind == LayerKind::Conv) {
+    // The first convolution's filters (out, 1, k, k): what each of its maps looks for. The last one's (1, in, k, k):
+    // how each map before it adds to the pixels.
+    const auto k = static_cast<std::size_t>(first.kernel);
+    unit_side_ = first.kernel;
+    encoder_scale_ = kernel_images(encoder_units_, static_cast<std::size_t>(first.out.channels), k * k,
+                                   [&](std::size_t u, std::size_t p) { return params[first.weight + u * k * k + p]; });
+    decoder_scale_ = kernel_images(decoder_units_, static_cast<std::size_t>(last.in.channels), k * k,
+                                   [&](std::size_t u, std::size_t p) { return params[last.weight + u * k * k + p]; });
+    return;
   }
-  for (std::size_t u = 0; u < out_units; ++u) {  // column u of the last weight (out = pixels, in): out of unit u
-    for (std::size_t p = 0; p < kPixels; ++p) {
-      const float w = params[last.weight + p * out_units + u];
-      decoder_units_[u * kPixels + p] = w;
-      decoder_scale_ = std::max(decoder_scale_, std::abs(w));
-    }
-  }
+  // A dense model: row u of the first weight (out, in) holds the weights into unit u from the pixels; column u of
+  // the last (out = pixels, in), the weights out of unit u. (A deep model's first and last hidden layers.)
+  unit_side_ = kDigitSide;
+  const auto in_units = static_cast<std::size_t>(first.out_size());
+  const auto out_units = static_cast<std::size_t>(last.in_size());
+  encoder_scale_ = kernel_images(encoder_units_, in_units, kPixels,
+                                 [&](std::size_t u, std::size_t p) { return params[first.weight + u * kPixels + p]; });
+  decoder_scale_ = kernel_images(decoder_units_, out_units, kPixels,
+                                 [&](std::size_t u, std::size_t p) { return params[last.weight + p * out_units + u]; });
 }
 
 }  // namespace latent

@@ -110,7 +110,12 @@ class LatentExplorer {
   // One kPixels image per unit of the first layer (weights into it) or of the last layer (weights out of the
   // unit before the output). For the seed model both are the 32 latent units.
   const std::vector<float>& unit_images(bool encoder) const { return encoder ? encoder_units_ : decoder_units_; }
-  int unit_count(bool encoder) const { return static_cast<int>((encoder ? encoder_units_ : decoder_units_).size() / kPixels); }
+  int unit_count(bool encoder) const {
+    return static_cast<int>((encoder ? encoder_units_ : decoder_units_).size() / static_cast<std::size_t>(unit_side_ * unit_side_));
+  }
+  // The side of a unit's image: 28 (a dense unit's weights from or to the pixels), or a convolutional model's
+  // kernel (its first layer's filters, and how each map before the last layer adds to the pixels).
+  int unit_side() const { return unit_side_; }
   float unit_scale(bool encoder) const { return encoder ? encoder_scale_ : decoder_scale_; }  // largest |weight|
 
   // --- The drawing --------------------------------------------------------------------------------------------
@@ -175,6 +180,7 @@ class LatentExplorer {
 
   std::vector<float> encoder_units_, decoder_units_;
   float encoder_scale_ = 1, decoder_scale_ = 1;
+  int unit_side_ = kDigitSide;
 
   mutable int cached_train_ = -1;
   mutable std::vector<float> cached_train_image_;

@@ -66,14 +66,14 @@ ImU32 digit_color(int label) {
 }
 
 TileGrid image_tiles(TextureStore& textures, int slot, const float* images, int count, int columns, float width,
-                     float weights) {
-  constexpr int kSide = 28, kStep = kSide + 1;
+                     float weights, int side) {
+  const int kSide = side, kStep = kSide + 1;
   columns = std::max(1, std::min(columns, count));
   const int rows = std::max(1, (count + columns - 1) / columns);
   const int w = columns * kStep - 1, h = rows * kStep - 1;
   std::vector<std::uint32_t> rgba(static_cast<std::size_t>(w) * static_cast<std::size_t>(h), palette::kPaper);
   for (int t = 0; t < count; ++t) {
-    const float* img = images + static_cast<std::size_t>(t) * 784;
+    const float* img = images + static_cast<std::size_t>(t) * static_cast<std::size_t>(side * side);
     const int x0 = (t % columns) * kStep, y0 = (t / columns) * kStep;
     for (int y = 0; y < kSide; ++y) {
       for (int x = 0; x < kSide; ++x) {

@@ -38,8 +38,9 @@ struct TileGrid {
   ImVec2 origin;
   float tile = 0;  // one tile's step, display pixels
 };
+// `side` x `side` images (28: digits; 3: a convolution's filters).
 TileGrid image_tiles(TextureStore& textures, int slot, const float* images, int count, int columns, float width,
-                     float weights = 0);
+                     float weights = 0, int side = 28);
 ImU32 weight_color(float v, float scale);
 ImU32 digit_color(int label);  // the map's ten label colours
 

@@ -242,3 +242,35 @@ TEST_CASE("a VAE with a 2-unit code: the grid is its prior at N(0, 1) quantiles,
   lab.complete_explorer();
   CHECK_FALSE(lab.explorer().grid_is_prior());
 }
+
+TEST_CASE("a convolutional model's units are its first filters and how its last layer's maps draw", "[explorer][conv]") {
+  Lab lab;
+  Dataset all;
+  REQUIRE(load_bundled_mnist(LATENT_ASSETS_DIR, all).is_ok());
+  SessionSettings settings;
+  settings.threads = 1;
+  settings.shape.kind = ModelKind::Conv;
+  REQUIRE(lab.init(std::move(all), SessionMode::Sliced, settings).is_ok());
+  lab.update(0);
+  lab.complete_explorer();
+  const LatentExplorer& e = lab.explorer();
+  const Autoencoder& m = lab.views().model();
+  REQUIRE(m.architecture().convolutional());
+  CHECK(e.latent_size() == 128);
+  CHECK(e.unit_side() == 3);
+  REQUIRE(e.unit_count(true) == 16);   // conv 1 -> 16: its 16 filters
+  REQUIRE(e.unit_count(false) == 16);  // conv 16 -> 1: one 3x3 kernel per map it reads
+  const auto p = m.parameters();
+  const LayerLayout& first = m.layers().front();
+  const LayerLayout& last = m.layers().back();
+  CHECK(e.unit_images(true)[5 * 9 + 4] == p[first.weight + 5 * 9 + 4]);  // filter 5's centre
+  CHECK(e.unit_images(false)[11 * 9 + 0] == p[last.weight + 11 * 9]);
+  float largest = 0;
+  for (std::size_t i = 0; i < 16 * 9; ++i) largest = std::max(largest, std::abs(p[first.weight + i]));
+  CHECK(e.unit_scale(true) == largest);
+  // The explorer's codes are the model's: the 4 x 4 x 8 maps of each test digit.
+  std::vector<float> code(128);
+  Autoencoder copy = m;
+  copy.encode(e.test_image(3), 1, code.data());
+  for (std::size_t i = 0; i < 128; ++i) CHECK(e.test_code(3)[i] == Approx(code[i]).margin(1e-5));  // one image or a block
+}
