@@ -351,6 +351,39 @@ void draw_interpolate_tab(Lab& lab, UiState& ui, TextureStore& textures) {
 
 // --- [SECTION] Units ------------------------------------------------------------------------------------------------
 
+namespace {
+
+// A convolutional model's maps of the drawing, one grid per convolution, each scaled to its own largest value.
+void draw_feature_maps(const LatentExplorer& e, TextureStore& textures, float width) {
+  const auto& maps = e.drawing_maps();
+  if (maps.empty()) {
+    ImGui::TextDisabled("Draw a digit to see its maps, layer by layer.");
+    return;
+  }
+  const float font = ImGui::GetFontSize();
+  for (std::size_t k = 0; k < maps.size(); ++k) {
+    const auto& m = maps[k];
+    const bool last = k + 1 == maps.size();
+    float top = 1e-6f;
+    for (float v : m.values) top = std::max(top, v);
+    std::vector<float> shown(m.values.size());
+    for (std::size_t i = 0; i < shown.size(); ++i) shown[i] = last ? m.values[i] : m.values[i] / top;
+    char title[96];
+    std::snprintf(title, sizeof title, "%s %zu: %d %s of %d x %d", last ? "Output" : "Convolution", k + 1, m.shape.channels,
+                  m.shape.channels == 1 ? "map" : "maps", m.shape.height, m.shape.width);
+    ImGui::TextUnformatted(title);
+    // Maps at about one scale, so that they shrink block by block as the image does (a 28 x 28 map: a 16th of the
+    // width), but none smaller than a 24th, so that a 4 x 4 code stays readable.
+    const int columns = std::min(m.shape.channels, 16);
+    const float scaled = width / 16.0f * static_cast<float>(m.shape.width) / 14.0f;
+    const float tile = std::min(std::max(scaled, width / 24.0f), width / static_cast<float>(columns));
+    ui::image_tiles(textures, kSlotFeatureMaps + static_cast<int>(k), shown.data(), m.shape.channels, columns,
+                    std::max(font * 2.0f, tile * static_cast<float>(columns)), 0, m.shape.width);
+  }
+}
+
+}  // namespace
+
 void draw_units_tab(Lab& lab, UiState& ui, TextureStore& textures) {
   LatentExplorer& e = lab.explorer();
   if (waiting_for_codes(e)) return;
@@ -373,12 +406,14 @@ void draw_units_tab(Lab& lab, UiState& ui, TextureStore& textures) {
   for (int which = 0; which < 2; ++which) {
     const bool encoder = which == 0;
     const int count = e.unit_count(encoder);
-    const int columns = std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<float>(count) * 2.0f))));
+    // A convolution's filters: one row of eight 3 x 3 tiles, small, so that the drawing's maps below have the room.
+    const bool filters = shape.convolutional();
+    const int columns = filters ? 8 : std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<float>(count) * 2.0f))));
     const int rows = (count + columns - 1) / columns;
     // As wide as fits, and no taller than the tab when side by side.
-    float w = width;
-    if (!stacked) w = std::min(w, (avail.y - font * 2.5f) * static_cast<float>(columns) / static_cast<float>(rows));
-    if (which == 1 && !stacked) ImGui::SameLine(0, font * 1.5f);
+    float w = filters ? std::min(width, font * 16.0f) : width;
+    if (!stacked && !filters) w = std::min(w, (avail.y - font * 2.5f) * static_cast<float>(columns) / static_cast<float>(rows));
+    if (which == 1 && !stacked) ImGui::SameLine(0, filters ? font * 3.0f : font * 1.5f);
     ImGui::BeginGroup();
     char title[96];
     std::snprintf(title, sizeof title, "%s: %d %s, |w| up to %.2f", encoder ? "Looks for (encoder)" : "Draws (decoder)",
@@ -395,6 +430,12 @@ void draw_units_tab(Lab& lab, UiState& ui, TextureStore& textures) {
     }
     ImGui::EndGroup();
   }
+  if (!shape.convolutional()) return;
+  ImGui::Spacing();
+  ImGui::TextUnformatted("Your drawing, layer by layer");
+  ui::help_marker("What each convolution makes of the drawing: encoder maps shrink block by block to the 4 x 4 code, "
+                  "the decoder's grow back to the reconstruction. Brighter is larger; each layer has its own scale.");
+  draw_feature_maps(e, textures, avail.x);
 }
 
 // --- [SECTION] Neighbours ------------------------------------------------------------------------------------------

@@ -220,12 +220,14 @@ void LatentExplorer::follow_drawing(const DigitImage& drawing, std::uint64_t dra
   drawing_code_.assign(d, 0.0f);
   neighbours_.clear();
   drawing_loss_ = drawing_percentile_ = 0;
+  drawing_maps_.clear();
   if (drawing_present_) {
     drawing_input_.assign(drawing.pixels.begin(), drawing.pixels.end());
     // The same per-image loss as the test digits' above, so that the percentile compares like with like.
     model_->image_losses(drawing_input_.data(), drawing_input_.data(), 1, Loss::BinaryCrossEntropy, &drawing_loss_,
                          drawing_code_.data());
     drawing_percentile_ = percentile_below(sorted_losses_, drawing_loss_);
+    drawing_maps_ = model_->feature_maps(drawing_input_.data());
     project(plane_, drawing_code_.data(), 1, drawing_xy_);
     neighbours_ = nearest(train_codes_.data(), static_cast<int>(data_->train.size()), dim_, drawing_code_.data(), kNeighbours);
   }

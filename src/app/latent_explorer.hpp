@@ -116,6 +116,9 @@ class LatentExplorer {
   // The side of a unit's image: 28 (a dense unit's weights from or to the pixels), or a convolutional model's
   // kernel (its first layer's filters, and how each map before the last layer adds to the pixels).
   int unit_side() const { return unit_side_; }
+  // A convolutional model's maps of the drawing after each convolution (Autoencoder::feature_maps), from the
+  // completed pass's weights; empty without a drawing or for a dense model.
+  const std::vector<Autoencoder::FeatureMaps>& drawing_maps() const { return drawing_maps_; }
   float unit_scale(bool encoder) const { return encoder ? encoder_scale_ : decoder_scale_; }  // largest |weight|
 
   // --- The drawing --------------------------------------------------------------------------------------------
@@ -181,6 +184,7 @@ class LatentExplorer {
   std::vector<float> encoder_units_, decoder_units_;
   float encoder_scale_ = 1, decoder_scale_ = 1;
   int unit_side_ = kDigitSide;
+  std::vector<Autoencoder::FeatureMaps> drawing_maps_;
 
   mutable int cached_train_ = -1;
   mutable std::vector<float> cached_train_image_;

@@ -24,6 +24,7 @@ enum TextureSlot : int {
   kSlotNeighbour = 80,      // + k: the drawing's nearest training digits
   kSlotGalleryNoisy = 100,  // + digit index: a denoiser's noisy inputs
   kSlotSample = 120,        // + k: a VAE's digits from the prior
+  kSlotFeatureMaps = 140,   // + k: the drawing's maps after convolution k
 };
 
 class TextureStore {

@@ -528,6 +528,25 @@ template <class T> void BasicAutoencoder<T>::reconstruct(const T* x, int count, 
   }
 }
 
+template <class T> std::vector<typename BasicAutoencoder<T>::FeatureMaps> BasicAutoencoder<T>::feature_maps(const T* x) {
+  std::vector<FeatureMaps> maps;
+  if (!arch_.convolutional()) return maps;
+  chunk_for(1);
+  const int enc = arch_.encoder_layer_count();
+  act(0, 1) = ConstMatrixMap<T>(x, arch_.input, 1);
+  forward(0, enc, 1);
+  set_code_from_mean(1);
+  forward(enc, static_cast<int>(layers_.size()), 1);
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    if (layers_[l].kind != LayerKind::Conv) continue;
+    const T* out = act_data(static_cast<int>(l) + 1);  // one image: its channels' planes one after another
+    maps.push_back({layers_[l].out, std::vector<T>(out, out + layers_[l].out_size())});
+  }
+  MatrixMap<T> last(maps.back().values.data(), arch_.input, 1);
+  activation_forward<T>(Activation::Sigmoid, last);
+  return maps;
+}
+
 template <class T> T BasicAutoencoder<T>::loss(const T* x, int count, Loss loss) {
   Sums sums;
   evaluate(x, x, count, loss, sums);

@@ -134,6 +134,15 @@ template <class T> class BasicAutoencoder {
   void decode(const T* code, int count, T* y);
   void reconstruct(const T* x, int count, T* y, T* code = nullptr);
 
+  // One image's maps after every convolution, encoder then decoder, after their activations (the last one's
+  // through the sigmoid: the reconstruction), each with its shape: what the views show of a drawing. Empty for a
+  // dense model.
+  struct FeatureMaps {
+    ImageShape shape;
+    std::vector<T> values;  // channel by channel, row by row
+  };
+  std::vector<FeatureMaps> feature_maps(const T* x);
+
   // Mean loss of reconstructing x (forward only), over all count * input elements.
   T loss(const T* x, int count, Loss loss);
   // Each image's reconstruction loss, the mean over its pixels, from the output logits by the same loss function

@@ -202,3 +202,31 @@ TEST_CASE("a convolutional model's weights file round-trips, and bad metadata is
   CHECK(with("\"channels\"", "\"chennals\"") ==
         "w.safetensors: __metadata__ has no 'channels' entry; it is not a Latent Canvas weights file");
 }
+
+TEST_CASE("a drawing's feature maps: every convolution's output, the last one the reconstruction", "[conv][model]") {
+  Autoencoder m(conv_model());
+  m.initialize(4);
+  const DatasetSplit& data = testing::bundled_digits();
+  std::vector<float> x(784), y(784);
+  for (std::size_t p = 0; p < 784; ++p) x[p] = static_cast<float>(data.test.images[7 * 784 + p]) / 255.0f;
+  const auto maps = m.feature_maps(x.data());
+  REQUIRE(maps.size() == 7);
+  const ImageShape shapes[] = {{16, 28, 28}, {8, 14, 14}, {8, 7, 7}, {8, 4, 4}, {8, 8, 8}, {16, 14, 14}, {1, 28, 28}};
+  for (std::size_t k = 0; k < 7; ++k) {
+    INFO("convolution " << k);
+    CHECK(maps[k].shape == shapes[k]);
+    CHECK(maps[k].values.size() == static_cast<std::size_t>(shapes[k].size()));
+  }
+  for (float v : maps[0].values) REQUIRE(v >= 0.0f);  // after the ReLU
+  m.reconstruct(x.data(), 1, y.data());
+  for (std::size_t p = 0; p < 784; ++p) CHECK(maps[6].values[p] == Approx(y[p]).margin(1e-6));
+  // The first map set is the first convolution of the image: pixel (14, 14) of map 3 by hand.
+  const LayerLayout& first = m.layers().front();
+  const auto w = m.parameters().subspan(first.weight, 16 * 9);
+  double sum = m.parameters()[first.bias + 3];
+  for (int dy = -1; dy <= 1; ++dy) {
+    for (int dx = -1; dx <= 1; ++dx) sum += w[3 * 9 + (dy + 1) * 3 + dx + 1] * x[(14 + dy) * 28 + 14 + dx];
+  }
+  CHECK(maps[0].values[3 * 784 + 14 * 28 + 14] == Approx(std::max(0.0, sum)).margin(1e-6));
+  CHECK(Autoencoder(Architecture{}).feature_maps(x.data()).empty());  // a dense model has none
+}

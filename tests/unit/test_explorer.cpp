@@ -268,6 +268,12 @@ TEST_CASE("a convolutional model's units are its first filters and how its last 
   float largest = 0;
   for (std::size_t i = 0; i < 16 * 9; ++i) largest = std::max(largest, std::abs(p[first.weight + i]));
   CHECK(e.unit_scale(true) == largest);
+  // A drawing's maps, layer by layer, from the same weights: the last is its reconstruction.
+  CHECK(e.drawing_maps().empty());
+  draw_one(lab);
+  lab.complete_explorer();
+  REQUIRE(e.drawing_maps().size() == 7);
+  CHECK(e.drawing_maps().back().values.size() == 784);
   // The explorer's codes are the model's: the 4 x 4 x 8 maps of each test digit.
   std::vector<float> code(128);
   Autoencoder copy = m;
