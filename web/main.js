@@ -314,6 +314,7 @@
       neighbours: () => call('neighbours'),
       unusualness: () => call('unusualness'),
       unitImages: (which) => call('unitImages', { which }),
+      featureMaps: () => call('featureMaps'),
       sliders: () => call('sliders'),
       selectTab: (tab) => call('selectTab', { tab }),
       diagnosis: () => call('diagnosis'),

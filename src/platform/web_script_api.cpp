@@ -68,10 +68,11 @@ std::string read_code(const json& request, const char* key, std::vector<float>& 
   return "";
 }
 
-json images_json(const float* images, int count) {
+// `count` images of `pixels` floats each (784: digits; 9: a convolution's 3 x 3 filters).
+json images_json(const float* images, int count, std::size_t pixels = 784) {
   json out = json::array();
   for (int i = 0; i < count; ++i) {
-    out.push_back(std::vector<float>(images + static_cast<std::size_t>(i) * 784, images + static_cast<std::size_t>(i + 1) * 784));
+    out.push_back(std::vector<float>(images + static_cast<std::size_t>(i) * pixels, images + static_cast<std::size_t>(i + 1) * pixels));
   }
   return out;
 }
@@ -267,7 +268,18 @@ Answer unit_images(const json& r) {
   const std::string which = r.contains("which") && r["which"].is_string() ? r["which"].get<std::string>() : "";
   if (which != "encoder" && which != "decoder") return refused("say 'encoder' or 'decoder'");
   const bool enc = which == "encoder";
-  return ok(images_json(explorer().unit_images(enc).data(), explorer().unit_count(enc)));
+  const auto side = static_cast<std::size_t>(explorer().unit_side());
+  return ok(images_json(explorer().unit_images(enc).data(), explorer().unit_count(enc), side * side));
+}
+
+// A convolutional model's maps of the drawing after each convolution: [{channels, height, width, values}], values
+// channel by channel; [] for a dense model or an empty canvas.
+Answer feature_maps(const json&) {
+  json out = json::array();
+  for (const Autoencoder::FeatureMaps& m : explorer().drawing_maps()) {
+    out.push_back({{"channels", m.shape.channels}, {"height", m.shape.height}, {"width", m.shape.width}, {"values", m.values}});
+  }
+  return ok(out);
 }
 
 Answer diagnosis(const json&) {
@@ -319,6 +331,7 @@ const Call kCalls[] = {
     {"decode", Needs::Views, decode},               {"sliders", Needs::Views, sliders},
     {"interpolate", Needs::Views, interpolate_codes}, {"neighbours", Needs::Views, neighbours},
     {"unusualness", Needs::Views, unusualness},     {"unitImages", Needs::Views, unit_images},
+    {"featureMaps", Needs::Views, feature_maps},
 };
 
 Answer answer(const json& request) {

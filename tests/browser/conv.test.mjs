@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { api, forEachBrowser, loadApp, repo, resultPath, state } from './helpers.mjs';
+import { THREE, api, forEachBrowser, loadApp, drawWithMouse, press, repo, resultPath, state } from './helpers.mjs';
 
 const latentCli = path.join(repo, 'build', 'native', 'latent');
 const settled = (tab) => tab.waitFor(() => !window.latentCanvas.state().evaluating, null, 20000);
@@ -31,6 +31,20 @@ forEachBrowser('convolutional model', (session) => {
     const after = await state(tab);
     assert.equal(after.error, '');
     assert.ok(after.testLoss < before.testLoss - 0.15, `test loss ${before.testLoss} -> ${after.testLoss}`);
+    // Drawing: the maps after every convolution follow the strokes, and the last of them is the reconstruction.
+    assert.deepEqual(await api(tab, 'featureMaps'), [], 'no maps before a drawing');
+    await drawWithMouse(tab, [THREE[0]]);
+    const half = await api(tab, 'featureMaps');
+    await drawWithMouse(tab, [THREE[1]]);
+    const maps = await api(tab, 'featureMaps');
+    assert.deepEqual(maps.map((m) => `${m.channels}x${m.height}x${m.width}`),
+      ['16x28x28', '8x14x14', '8x7x7', '8x4x4', '8x8x8', '16x14x14', '1x28x28']);
+    const sum = (v) => v.reduce((a, b) => a + b, 0);
+    assert.notEqual(sum(maps[0].values), sum(half[0].values), 'the first maps follow the second stroke');
+    const reconstruction = await api(tab, 'reconstruction');
+    const worst = Math.max(...reconstruction.map((v, i) => Math.abs(v - maps[6].values[i])));
+    assert.ok(worst < 1e-4, `the last maps are the reconstruction (worst difference ${worst})`);
+    await press(tab, 'tab:units');
     await tab.frames(3);
     await tab.screenshot(resultPath(`${tab.browser}-conv-trained.png`));
 
