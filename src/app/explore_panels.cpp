@@ -361,16 +361,23 @@ void draw_feature_maps(const LatentExplorer& e, TextureStore& textures, float wi
     return;
   }
   const float font = ImGui::GetFontSize();
+  int convolution = 0;
   for (std::size_t k = 0; k < maps.size(); ++k) {
     const auto& m = maps[k];
     const bool last = k + 1 == maps.size();
+    convolution += m.code ? 0 : 1;
     float top = 1e-6f;
     for (float v : m.values) top = std::max(top, v);
     std::vector<float> shown(m.values.size());
     for (std::size_t i = 0; i < shown.size(); ++i) shown[i] = last ? m.values[i] : m.values[i] / top;
     char title[96];
-    std::snprintf(title, sizeof title, "%s %zu: %d %s of %d x %d", last ? "Output" : "Convolution", k + 1, m.shape.channels,
-                  m.shape.channels == 1 ? "map" : "maps", m.shape.height, m.shape.width);
+    if (m.code) {
+      std::snprintf(title, sizeof title, "The code: %d maps of %d x %d (%d numbers)", m.shape.channels, m.shape.height,
+                    m.shape.width, m.shape.size());
+    } else {
+      std::snprintf(title, sizeof title, "%s %d: %d %s of %d x %d", last ? "Output, convolution" : "Convolution", convolution,
+                    m.shape.channels, m.shape.channels == 1 ? "map" : "maps", m.shape.height, m.shape.width);
+    }
     ImGui::TextUnformatted(title);
     // Maps at about one scale, so that they shrink block by block as the image does (a 28 x 28 map: a 16th of the
     // width), but none smaller than a 24th, so that a 4 x 4 code stays readable.

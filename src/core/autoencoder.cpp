@@ -537,10 +537,12 @@ template <class T> std::vector<typename BasicAutoencoder<T>::FeatureMaps> BasicA
   forward(0, enc, 1);
   set_code_from_mean(1);
   forward(enc, static_cast<int>(layers_.size()), 1);
+  const auto code_pool = static_cast<std::size_t>(enc - 2);  // conv, pool, ..., pool, flatten: the code's maps
   for (std::size_t l = 0; l < layers_.size(); ++l) {
-    if (layers_[l].kind != LayerKind::Conv) continue;
+    const bool code = arch_.bottleneck == 0 && l == code_pool;
+    if (layers_[l].kind != LayerKind::Conv && !code) continue;
     const T* out = act_data(static_cast<int>(l) + 1);  // one image: its channels' planes one after another
-    maps.push_back({layers_[l].out, std::vector<T>(out, out + layers_[l].out_size())});
+    maps.push_back({layers_[l].out, std::vector<T>(out, out + layers_[l].out_size()), code});
   }
   MatrixMap<T> last(maps.back().values.data(), arch_.input, 1);
   activation_forward<T>(Activation::Sigmoid, last);

@@ -135,11 +135,12 @@ template <class T> class BasicAutoencoder {
   void reconstruct(const T* x, int count, T* y, T* code = nullptr);
 
   // One image's maps after every convolution, encoder then decoder, after their activations (the last one's
-  // through the sigmoid: the reconstruction), each with its shape: what the views show of a drawing. Empty for a
-  // dense model.
+  // through the sigmoid: the reconstruction), each with its shape, and, without a bottleneck, the code itself (the
+  // last pool's maps) between encoder and decoder: what the views show of a drawing. Empty for a dense model.
   struct FeatureMaps {
     ImageShape shape;
     std::vector<T> values;  // channel by channel, row by row
+    bool code = false;      // the pooled maps that are the code
   };
   std::vector<FeatureMaps> feature_maps(const T* x);
 

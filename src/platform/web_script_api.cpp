@@ -273,11 +273,12 @@ Answer unit_images(const json& r) {
 }
 
 // A convolutional model's maps of the drawing after each convolution: [{channels, height, width, values}], values
-// channel by channel; [] for a dense model or an empty canvas.
+// channel by channel, `code` marking the code's own maps; [] for a dense model or an empty canvas.
 Answer feature_maps(const json&) {
   json out = json::array();
   for (const Autoencoder::FeatureMaps& m : explorer().drawing_maps()) {
-    out.push_back({{"channels", m.shape.channels}, {"height", m.shape.height}, {"width", m.shape.width}, {"values", m.values}});
+    out.push_back({{"channels", m.shape.channels}, {"height", m.shape.height}, {"width", m.shape.width},
+                   {"code", m.code}, {"values", m.values}});
   }
   return ok(out);
 }

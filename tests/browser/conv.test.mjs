@@ -38,11 +38,14 @@ forEachBrowser('convolutional model', (session) => {
     await drawWithMouse(tab, [THREE[1]]);
     const maps = await api(tab, 'featureMaps');
     assert.deepEqual(maps.map((m) => `${m.channels}x${m.height}x${m.width}`),
-      ['16x28x28', '8x14x14', '8x7x7', '8x4x4', '8x8x8', '16x14x14', '1x28x28']);
+      ['16x28x28', '8x14x14', '8x7x7', '8x4x4', '8x4x4', '8x8x8', '16x14x14', '1x28x28']);
+    assert.deepEqual(maps.map((m) => m.code), [false, false, false, true, false, false, false, false]);
+    const code = await api(tab, 'latent');
+    assert.ok(Math.max(...code.map((v, i) => Math.abs(v - maps[3].values[i]))) < 1e-5, 'the code maps are the code');
     const sum = (v) => v.reduce((a, b) => a + b, 0);
     assert.notEqual(sum(maps[0].values), sum(half[0].values), 'the first maps follow the second stroke');
     const reconstruction = await api(tab, 'reconstruction');
-    const worst = Math.max(...reconstruction.map((v, i) => Math.abs(v - maps[6].values[i])));
+    const worst = Math.max(...reconstruction.map((v, i) => Math.abs(v - maps[7].values[i])));
     assert.ok(worst < 1e-4, `the last maps are the reconstruction (worst difference ${worst})`);
     await press(tab, 'tab:units');
     await tab.frames(3);

@@ -210,16 +210,23 @@ TEST_CASE("a drawing's feature maps: every convolution's output, the last one th
   std::vector<float> x(784), y(784);
   for (std::size_t p = 0; p < 784; ++p) x[p] = static_cast<float>(data.test.images[7 * 784 + p]) / 255.0f;
   const auto maps = m.feature_maps(x.data());
-  REQUIRE(maps.size() == 7);
-  const ImageShape shapes[] = {{16, 28, 28}, {8, 14, 14}, {8, 7, 7}, {8, 4, 4}, {8, 8, 8}, {16, 14, 14}, {1, 28, 28}};
-  for (std::size_t k = 0; k < 7; ++k) {
-    INFO("convolution " << k);
+  REQUIRE(maps.size() == 8);  // seven convolutions, and the code between encoder and decoder
+  const ImageShape shapes[] = {{16, 28, 28}, {8, 14, 14}, {8, 7, 7}, {8, 4, 4}, {8, 4, 4}, {8, 8, 8}, {16, 14, 14}, {1, 28, 28}};
+  for (std::size_t k = 0; k < 8; ++k) {
+    INFO("maps " << k);
     CHECK(maps[k].shape == shapes[k]);
     CHECK(maps[k].values.size() == static_cast<std::size_t>(shapes[k].size()));
+    CHECK(maps[k].code == (k == 3));
   }
+  // The code's maps are the code: encode() gives the same 128 numbers, channel by channel.
+  std::vector<float> code(128);
+  m.encode(x.data(), 1, code.data());
+  for (std::size_t i = 0; i < 128; ++i) CHECK(maps[3].values[i] == code[i]);
   for (float v : maps[0].values) REQUIRE(v >= 0.0f);  // after the ReLU
   m.reconstruct(x.data(), 1, y.data());
-  for (std::size_t p = 0; p < 784; ++p) CHECK(maps[6].values[p] == Approx(y[p]).margin(1e-6));
+  for (std::size_t p = 0; p < 784; ++p) CHECK(maps[7].values[p] == Approx(y[p]).margin(1e-6));
+  Autoencoder narrow(conv_model({16, 8, 8}, 2));  // with a bottleneck the code is a dense layer's: no code maps
+  CHECK(narrow.feature_maps(x.data()).size() == 7);
   // The first map set is the first convolution of the image: pixel (14, 14) of map 3 by hand.
   const LayerLayout& first = m.layers().front();
   const auto w = m.parameters().subspan(first.weight, 16 * 9);

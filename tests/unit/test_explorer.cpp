@@ -272,7 +272,7 @@ TEST_CASE("a convolutional model's units are its first filters and how its last 
   CHECK(e.drawing_maps().empty());
   draw_one(lab);
   lab.complete_explorer();
-  REQUIRE(e.drawing_maps().size() == 7);
+  REQUIRE(e.drawing_maps().size() == 8);
   CHECK(e.drawing_maps().back().values.size() == 784);
   // The explorer's codes are the model's: the 4 x 4 x 8 maps of each test digit.
   std::vector<float> code(128);
