@@ -391,53 +391,64 @@ void draw_feature_maps(const LatentExplorer& e, TextureStore& textures, float wi
 
 }  // namespace
 
-void draw_units_tab(Lab& lab, UiState& ui, TextureStore& textures) {
-  LatentExplorer& e = lab.explorer();
-  if (waiting_for_codes(e)) return;
-  const ModelShape& shape = lab.snapshot().settings.shape;
-  const bool deep = !shape.hidden.empty();
+namespace {
+
+void units_caption(const ModelShape& shape) {
   if (shape.convolutional()) {
     caption("The first convolution's filters: the 3 x 3 weights each slides over the image (what its map looks for); "
             "the last convolution's: how each of the maps before it adds to the pixels (what it draws). Blue below "
             "zero, orange above.");
+  } else if (!shape.hidden.empty()) {
+    caption("The first layer's units: the weights into each from the 784 pixels (what it looks for); the last "
+            "layer's: the weights out of each to the pixels (what it draws). Blue below zero, orange above.");
   } else {
-    caption(deep ? "The first layer's units: the weights into each from the 784 pixels (what it looks for); the last "
-                   "layer's: the weights out of each to the pixels (what it draws). Blue below zero, orange above."
-                 : "Each of the code's units: the weights into it from the 784 pixels (what it looks for), and the "
-                   "weights out of it to the pixels (what it draws). Blue below zero, orange above.");
+    caption("Each of the code's units: the weights into it from the 784 pixels (what it looks for), and the "
+            "weights out of it to the pixels (what it draws). Blue below zero, orange above.");
   }
+}
+
+// The encoder's or the decoder's unit images, `width` wide at most (`height` tall at most when side by side), with
+// the unit under the pointer in a tooltip.
+void unit_grid(const LatentExplorer& e, TextureStore& textures, bool encoder, bool filters, float width, float height) {
+  const float font = ImGui::GetFontSize();
+  const int count = e.unit_count(encoder);
+  // A convolution's filters: one row of eight 3 x 3 tiles, small, so that the drawing's maps below have the room.
+  const int columns = filters ? 8 : std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<float>(count) * 2.0f))));
+  const int rows = (count + columns - 1) / columns;
+  float w = filters ? std::min(width, font * 16.0f) : width;
+  if (height > 0 && !filters) w = std::min(w, (height - font * 2.5f) * static_cast<float>(columns) / static_cast<float>(rows));
+  ImGui::BeginGroup();
+  char title[96];
+  std::snprintf(title, sizeof title, "%s: %d %s, |w| up to %.2f", encoder ? "Looks for (encoder)" : "Draws (decoder)",
+                count, filters ? "filters" : "units", static_cast<double>(e.unit_scale(encoder)));
+  ImGui::TextUnformatted(title);
+  const ui::TileGrid g = ui::image_tiles(textures, encoder ? kSlotUnitsEncoder : kSlotUnitsDecoder,
+                                         e.unit_images(encoder).data(), count, columns, w, e.unit_scale(encoder), e.unit_side());
+  if (ImGui::IsItemHovered()) {
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    const int cx = static_cast<int>((m.x - g.origin.x) / g.tile), cy = static_cast<int>((m.y - g.origin.y) / g.tile);
+    const int u = cy * columns + cx;
+    if (cx >= 0 && cx < columns && u >= 0 && u < count) ImGui::SetTooltip(filters ? "filter %d" : "unit %d", u);
+  }
+  ImGui::EndGroup();
+}
+
+}  // namespace
+
+void draw_units_tab(Lab& lab, UiState& ui, TextureStore& textures) {
+  LatentExplorer& e = lab.explorer();
+  if (waiting_for_codes(e)) return;
+  const ModelShape& shape = lab.snapshot().settings.shape;
+  const bool filters = shape.convolutional();
+  units_caption(shape);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float font = ImGui::GetFontSize();
   const bool stacked = ui.narrow;
   const float width = std::floor(stacked ? avail.x : (avail.x - font * 1.5f) / 2.0f);
-  for (int which = 0; which < 2; ++which) {
-    const bool encoder = which == 0;
-    const int count = e.unit_count(encoder);
-    // A convolution's filters: one row of eight 3 x 3 tiles, small, so that the drawing's maps below have the room.
-    const bool filters = shape.convolutional();
-    const int columns = filters ? 8 : std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<float>(count) * 2.0f))));
-    const int rows = (count + columns - 1) / columns;
-    // As wide as fits, and no taller than the tab when side by side.
-    float w = filters ? std::min(width, font * 16.0f) : width;
-    if (!stacked && !filters) w = std::min(w, (avail.y - font * 2.5f) * static_cast<float>(columns) / static_cast<float>(rows));
-    if (which == 1 && !stacked) ImGui::SameLine(0, filters ? font * 3.0f : font * 1.5f);
-    ImGui::BeginGroup();
-    char title[96];
-    std::snprintf(title, sizeof title, "%s: %d %s, |w| up to %.2f", encoder ? "Looks for (encoder)" : "Draws (decoder)",
-                  count, shape.convolutional() ? "filters" : "units", static_cast<double>(e.unit_scale(encoder)));
-    ImGui::TextUnformatted(title);
-    const ui::TileGrid g = ui::image_tiles(textures, encoder ? kSlotUnitsEncoder : kSlotUnitsDecoder,
-                                           e.unit_images(encoder).data(), count, columns, w, e.unit_scale(encoder),
-                                           e.unit_side());
-    if (ImGui::IsItemHovered()) {
-      const ImVec2 m = ImGui::GetIO().MousePos;
-      const int cx = static_cast<int>((m.x - g.origin.x) / g.tile), cy = static_cast<int>((m.y - g.origin.y) / g.tile);
-      const int u = cy * columns + cx;
-      if (cx >= 0 && cx < columns && u >= 0 && u < count) ImGui::SetTooltip(shape.convolutional() ? "filter %d" : "unit %d", u);
-    }
-    ImGui::EndGroup();
-  }
-  if (!shape.convolutional()) return;
+  unit_grid(e, textures, true, filters, width, stacked ? 0.0f : avail.y);
+  if (!stacked) ImGui::SameLine(0, filters ? font * 3.0f : font * 1.5f);
+  unit_grid(e, textures, false, filters, width, stacked ? 0.0f : avail.y);
+  if (!filters) return;
   ImGui::Spacing();
   ImGui::TextUnformatted("Your drawing, layer by layer");
   ui::help_marker("What each convolution makes of the drawing: encoder maps shrink block by block to the 4 x 4 code, "
