@@ -326,6 +326,9 @@ Status apply_settings(const GivenSettings& given, Settings& settings) {
     row->set(s, value);
   }
   if (Status e = check_owners(given, s); !e) return e;
+  // What no row judges alone: whether the shape can be built (a convolutional model's blocks must come back to the
+  // image's size, its code must not be too large, its VAE needs a bottleneck).
+  if (Status e = s.session.architecture().validate(); !e) return e;
   settings = std::move(s);
   return Status::ok();
 }

@@ -109,9 +109,10 @@ Status check_setting(const SettingRow& row, const Settings& settings);
 // --- Many rows at once: what every surface does -----------------------------------------------------------
 // Settings as given, each with the text of its value.
 using GivenSettings = std::vector<std::pair<const SettingRow*, std::string>>;
-// Parses each given value over `settings`, and refuses a variant's setting given for another variant (judged by
-// the variant once all are read). On a refusal `settings` is unchanged. What no row can judge alone (threads this
-// build cannot start, a model too large for memory) is the session's to refuse (SessionSettings::validate).
+// Parses each given value over `settings`, refuses a variant's or a model's setting given for another (judged once
+// all are read), and a shape that cannot be built (Architecture::validate, e.g. a conv VAE without a bottleneck).
+// On a refusal `settings` is unchanged. What depends on the machine (threads this build cannot start, a model too
+// large for memory) is the session's to refuse (SessionSettings::validate).
 Status apply_settings(const GivenSettings& given, Settings& settings);
 
 // --- The page's link: latent=32&hidden=128,64&activation=relu&lr=0.001&batch=256&epochs=20&seed=1&variant=plain,

@@ -19,8 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!(back == settings)) __builtin_trap();
   nlohmann::json json = nlohmann::json::object();
   latent::write_json_settings(settings, json);
-  for (const latent::SettingRow& row : latent::settings_schema()) {  // other variants' settings are refused
-    if (row.json != nullptr && row.owner && *row.owner != settings.session.objective.variant) json.erase(row.json);
+  for (const latent::SettingRow& row : latent::settings_schema()) {  // other variants' and models' settings are refused
+    if (row.json != nullptr && !row.owner.owns(settings)) json.erase(row.json);
   }
   latent::Settings from_json;
   from_json.data = settings.data;  // the script API chooses data sets by chooseData(), not apply()

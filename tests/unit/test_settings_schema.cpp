@@ -366,3 +366,30 @@ TEST_CASE("the command line's usage lists every setting it takes, from the schem
   CHECK(usage.find("relu, sigmoid, tanh or linear; default relu") != std::string::npos);
   CHECK(usage.find("a number from 1e-06 to 10; default 0.001") != std::string::npos);
 }
+
+TEST_CASE("a shape that cannot be built is refused the same way everywhere", "[settings][conv]") {
+  // Each row takes its value; together they make a convolutional VAE without a bottleneck, or too large a code.
+  const std::pair<std::vector<std::pair<const char*, const char*>>, std::string> cases[] = {
+      {{{"model", "conv"}, {"variant", "vae"}},
+       "a variational convolutional model needs a bottleneck (its code is a dense layer's mean and variance)"},
+      {{{"model", "conv"}, {"channels", "256"}},
+       "channels 256 give a code of 50176 numbers; at most 4096 (fewer channels in the last block, or a bottleneck)"},
+  };
+  for (const auto& [given, message] : cases) {
+    INFO(message);
+    std::string link;
+    std::vector<std::string> args{"train"};
+    json object = json::object();
+    for (const auto& [key, text] : given) {
+      const SettingRow& row = setting(key);
+      link += std::string(link.empty() ? "" : "&") + key + "=" + text;
+      args.insert(args.end(), {row.flag, text});
+      object[row.json] = row.type == SettingType::Channels ? json::array({std::stoi(text)}) : json(text);
+    }
+    Settings a, b, c;
+    CHECK(parse_link_settings(link, a).message() == message);
+    CHECK(parse_train_settings(args, b).message() == message);
+    CHECK(parse_json_settings(object, c).message() == message);
+    CHECK(a == Settings{});  // nothing changed
+  }
+}
