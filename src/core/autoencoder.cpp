@@ -269,19 +269,19 @@ std::string ModelShape::hidden_list() const { return list_text(hidden); }
 std::string ModelShape::channel_list() const { return list_text(channels); }
 
 namespace {
-// Comma-separated whole numbers, each in [1, max]; `what` names them in messages.
-Status parse_int_list(std::string_view text, int max, const char* what, const char* example, std::vector<int>& out) {
+// Comma-separated whole numbers, each in [1, max]. Text of another form is refused as "<form>, got '<text>'", a
+// number out of range as "<what> <n> is out of range (1 to <max>)".
+Status parse_int_list(std::string_view text, int max, const char* form, const char* what, std::vector<int>& out) {
   std::vector<int> parsed;
-  const auto bad = [&] {
-    return Status::error(std::string(what) + ": expected comma-separated numbers like " + example + ", got " + quote_text(text));
-  };
   std::size_t start = 0;
   while (!text.empty() && start <= text.size()) {
     const std::size_t comma = std::min(text.find(',', start), text.size());
     const std::string_view token = text.substr(start, comma - start);
     int value = 0;
     const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
-    if (token.empty() || ec != std::errc() || end != token.data() + token.size()) return bad();
+    if (token.empty() || ec != std::errc() || end != token.data() + token.size()) {
+      return Status::error(std::string(form) + ", got " + quote_text(text));
+    }
     if (value < 1 || value > max) {
       return Status::error(std::string(what) + " " + std::string(token) + " is out of range (1 to " + std::to_string(max) + ")");
     }
@@ -291,24 +291,19 @@ Status parse_int_list(std::string_view text, int max, const char* what, const ch
   out = std::move(parsed);
   return Status::ok();
 }
+
+constexpr const char* kChannelForm = "channels: expected comma-separated numbers like 16,8,8";
 }  // namespace
 
 Status parse_hidden_list(std::string_view text, std::vector<int>& widths) {
-  std::vector<int> parsed;
-  const auto bad = [&] {
-    return Status::error("hidden layers: expected comma-separated widths like 128,64, got " + quote_text(text));
-  };
-  if (Status s = parse_int_list(text, Architecture::kMaxWidth, "hidden layer width", "128,64", parsed); !s) {
-    return s.message().rfind("hidden layer width:", 0) == 0 ? bad() : s;
-  }
-  widths = std::move(parsed);
-  return Status::ok();
+  return parse_int_list(text, Architecture::kMaxWidth, "hidden layers: expected comma-separated widths like 128,64",
+                        "hidden layer width", widths);
 }
 
 Status parse_channel_list(std::string_view text, std::vector<int>& channels) {
   std::vector<int> parsed;
-  if (Status s = parse_int_list(text, ModelShape::kMaxChannels, "channels", "16,8,8", parsed); !s) return s;
-  if (parsed.empty()) return Status::error("channels: expected comma-separated numbers like 16,8,8, got ''");
+  if (Status s = parse_int_list(text, ModelShape::kMaxChannels, kChannelForm, "channels", parsed); !s) return s;
+  if (parsed.empty()) return Status::error(std::string(kChannelForm) + ", got ''");
   channels = std::move(parsed);
   return Status::ok();
 }
