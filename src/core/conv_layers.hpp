@@ -18,10 +18,13 @@
 // 28 x 28: 6 ms against 11; 8 -> 8 at 7 x 7: 3 ms against 6), and much slower for the decoder's last layer, 16 -> 1
 // at 28 x 28 (38 ms against 11), where the taps' copy costs as much as the product: that layer wants a direct
 // kernel. The machine's timings vary by a third from run to run; the whole stack took 55-85 ms either way.
+// Since then the direct loops hold their sums in registers (below): natively they match im2col on the small 8 -> 8
+// layers and still lose where a layer has many outputs; in WebAssembly they win on every layer (use_direct).
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
 #include <vector>
 
 #include "core/eigen.hpp"
@@ -116,18 +119,30 @@ void col2im_add(T* din, T* cols, ImageShape s, int n, int first, int m, int k, P
 
 // Direct convolution, for layers with few output channels (the decoder's last, 16 -> 1), where im2col would copy
 // every input pixel k*k times for a product with one column. Each image's planes are copied into zero-padded planes
-// (H + 2 pad rows of W + 2 pad), flattened; then a kernel tap is one long loop over the flattened plane: the output
-// (computed on the padded width, its extra columns dropped at the end) gains the weight times the plane shifted by the
-// tap. The backward walks the same shifts: the weight's gradient is a dot product of the output's gradient with the
-// shifted plane, the input's gradient gains the weight times the output's gradient, shifted back.
+// (H + 2 pad rows of W + 2 pad), flattened; then a kernel tap is a shift along the flattened plane, and one pass over
+// the output (computed on the padded width, its extra columns dropped at the end) adds every tap's weight times the
+// plane shifted by that tap, kLanes outputs at a time held in registers (every input channel and tap summed before
+// the block is stored). The backward walks the same shifts: passes over the output's gradient give the taps' weight
+// gradients (dot products with the shifted plane), and one pass per input channel gives its gradient (every output
+// channel's gradient shifted back by each tap, times the weight). Replacing a pass per tap (load, add, store) with
+// these took the whole model's training natively from 4,250-4,560 to 5,350-5,590 images/s (2026-12-05, one thread).
+inline constexpr int kLanes = 8;  // outputs per register block; the loops run over whole blocks of the padded planes
+
 struct DirectGeometry {
-  int pad, rows, cols, out_rows, out_cols, plane, flat;  // plane: a padded input plane (+ k, so shifts stay inside)
-  DirectGeometry(ImageShape s, int k, Padding padding)
-      : pad(padding == Padding::Same ? k / 2 : 0), rows(s.height + 2 * pad), cols(s.width + 2 * pad),
-        out_rows(rows - k + 1), out_cols(cols - k + 1), plane(rows * cols + k), flat(out_rows * cols) {}
-  // Scratch: the padded input planes and their gradients, and the outputs on the padded width.
+  int k, pad, rows, cols, out_rows, out_cols;
+  int flat;    // the outputs on the padded width, rounded up to whole blocks
+  int margin;  // the largest shift, k - 1 rows and columns: zeros before the output's gradient for the backward
+  int plane;   // a padded input plane, long enough for every shift of every block
+  int grad;    // an output gradient with its margins
+  DirectGeometry(ImageShape s, int k_, Padding padding)
+      : k(k_), pad(padding == Padding::Same ? k_ / 2 : 0), rows(s.height + 2 * pad), cols(s.width + 2 * pad),
+        out_rows(rows - k + 1), out_cols(cols - k + 1), flat(round_up((rows - k + 1) * cols)),
+        margin((k - 1) * cols + k - 1), plane(round_up(rows * cols) + margin + kLanes), grad(margin + plane) {}
+  static int round_up(int n) { return (n + kLanes - 1) / kLanes * kLanes; }
+  int shift(int t) const { return (t / k) * cols + t % k; }  // tap t = ky k + kx
+  // Scratch: the padded input planes and their gradients, and the outputs (or their gradients, with margins).
   std::size_t scratch(ImageShape s, int out_channels) const {
-    return 2 * static_cast<std::size_t>(s.channels) * plane + static_cast<std::size_t>(out_channels) * flat;
+    return 2 * static_cast<std::size_t>(s.channels) * plane + static_cast<std::size_t>(out_channels) * grad;
   }
 };
 
@@ -139,25 +154,81 @@ template <class T> void pad_planes(T* padded, const T* in, ImageShape s, int n, 
   }
 }
 
-// sum a[i] b[i], in eight running sums (so the compiler can keep them in one vector), then in a fixed order.
-template <class T> T dot8(const T* __restrict a, const T* __restrict b, int n) {
-  T part[8] = {};
-  int i = 0;
-  for (; i + 8 <= n; i += 8) {
-    for (int l = 0; l < 8; ++l) part[l] += a[i + l] * b[i + l];
+// kLanes scalars as one value of GCC's and Clang's vector extensions, so the loops below are written over whole
+// blocks: left to itself, GCC vectorised the loop over taps instead (with gathers), at a third of the speed.
+template <class T> struct LaneVector;
+template <> struct LaneVector<float> { typedef float type __attribute__((vector_size(kLanes * sizeof(float)))); };
+template <> struct LaneVector<double> { typedef double type __attribute__((vector_size(kLanes * sizeof(double)))); };
+template <class T> using Lanes = typename LaneVector<T>::type;
+template <class T> Lanes<T> load_lanes(const T* p) {
+  Lanes<T> v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+template <class T> void store_lanes(T* p, Lanes<T> v) { std::memcpy(p, &v, sizeof v); }
+
+// a[i] = start + sum over planes p, taps t of w[p][t] x[p][i + shift[t]], for i in [0, n), n a whole number of
+// blocks: planes `plane_stride` apart, each plane's taps `taps` weights apart. Each block of a sums every plane and
+// tap in a register before it is stored once.
+template <class T>
+void taps_sum(T* __restrict a, T start, const T* __restrict x, std::size_t plane_stride, int planes, const T* w,
+              std::size_t weight_stride, const int* shift, int taps, int n) {
+  for (int i = 0; i < n; i += kLanes) {
+    Lanes<T> acc = Lanes<T>{} + start;
+    for (int p = 0; p < planes; ++p) {
+      const T* xp = x + p * plane_stride + i;
+      const T* wp = w + p * weight_stride;
+      for (int t = 0; t < taps; ++t) acc += wp[t] * load_lanes(xp + shift[t]);
+    }
+    store_lanes(a + i, acc);
   }
-  for (; i < n; ++i) part[0] += a[i] * b[i];
-  return ((part[0] + part[4]) + (part[1] + part[5])) + ((part[2] + part[6]) + (part[3] + part[7]));
 }
 
-template <class T> void axpy(T* __restrict y, T w, const T* __restrict x, int n) {
-  for (int i = 0; i < n; ++i) y[i] += w * x[i];
+// dw[t] += sum over i in [0, n) of d[i] x[i + shift[t]], for G taps in one pass over d: G blocks of running sums,
+// then each tap's lanes in a fixed order.
+template <int G, class T> void taps_dot(T* dw, const T* __restrict d, const T* __restrict x, const int* shift, int n) {
+  Lanes<T> part[G] = {};
+  for (int i = 0; i < n; i += kLanes) {
+    const Lanes<T> di = load_lanes(d + i);
+    for (int t = 0; t < G; ++t) part[t] += di * load_lanes(x + shift[t] + i);
+  }
+  for (int t = 0; t < G; ++t) {
+    const Lanes<T> p = part[t];
+    dw[t] += ((p[0] + p[4]) + (p[1] + p[5])) + ((p[2] + p[6]) + (p[3] + p[7]));
+  }
 }
+
+// Taps per pass of all_taps_dot: their running sums must stay in registers. WebAssembly's 128-bit vectors make each
+// block two registers, and V8 has 16 of them on x86: 3 taps (a kernel row) per pass ran the backward of the Keras
+// model's layers 15-25 % faster than 9 in Node 20; natively (AVX-512, 32 registers) 9 taps was 30 % faster than 3.
+#ifdef __EMSCRIPTEN__
+inline constexpr int kDotTaps = 3;
+#else
+inline constexpr int kDotTaps = 9;
+#endif
+
+template <class T> void all_taps_dot(T* dw, const T* d, const T* x, const int* shift, int taps, int n) {
+  int t = 0;
+  for (; t + kDotTaps <= taps; t += kDotTaps) taps_dot<kDotTaps>(dw + t, d, x, shift + t, n);
+  for (; t < taps; ++t) taps_dot<1>(dw + t, d, x, shift + t, n);
+}
+
+// The taps' shifts along a padded plane, forward, and backward from the margin (for the input's gradient).
+struct TapShifts {
+  std::vector<int> forward, backward;
+  explicit TapShifts(const DirectGeometry& g) {
+    for (int t = 0; t < g.k * g.k; ++t) {
+      forward.push_back(g.shift(t));
+      backward.push_back(g.margin - g.shift(t));
+    }
+  }
+};
 
 template <class T>
 void direct_forward(T* out, const T* in, const T* weight, const T* bias, ImageShape s, int out_channels, int k,
                     Padding padding, int n, T* scratch) {
   const DirectGeometry g(s, k, padding);
+  const TapShifts shifts(g);
   T* padded = scratch;
   T* acc = scratch + 2 * static_cast<std::size_t>(s.channels) * g.plane;
   std::fill(padded, padded + static_cast<std::size_t>(s.channels) * g.plane, T(0));
@@ -165,16 +236,27 @@ void direct_forward(T* out, const T* in, const T* weight, const T* bias, ImageSh
   for (int j = 0; j < n; ++j) {
     pad_planes(padded, in, s, n, j, g);
     for (int co = 0; co < out_channels; ++co) {
-      T* a = acc + static_cast<std::size_t>(co) * g.flat;
-      std::fill(a, a + g.flat, bias[co]);
-      for (int c = 0; c < s.channels; ++c) {
-        const T* x = padded + static_cast<std::size_t>(c) * g.plane;
-        const T* w = weight + static_cast<std::size_t>(co * s.channels + c) * k * k;
-        for (int t = 0; t < k * k; ++t) axpy(a, w[t], x + (t / k) * g.cols + t % k, g.flat);
-      }
+      T* a = acc + static_cast<std::size_t>(co) * g.grad;
+      taps_sum(a, bias[co], padded, g.plane, s.channels, weight + static_cast<std::size_t>(co * s.channels) * k * k,
+               static_cast<std::size_t>(k * k), shifts.forward.data(), k * k, g.flat);
       T* o = out + (static_cast<std::size_t>(co) * n + j) * out_pixels;
       for (int y = 0; y < g.out_rows; ++y) std::copy(a + y * g.cols, a + y * g.cols + g.out_cols, o + y * g.out_cols);
     }
+  }
+}
+
+// One image's output gradients onto the padded width, after their margins (the rest of the buffer stays 0), and
+// their sums into dbias.
+template <class T>
+void spread_gradients(T* grad, T* dbias, const T* dout, int out_channels, int n, int j, const DirectGeometry& g) {
+  const std::size_t out_pixels = static_cast<std::size_t>(g.out_rows) * g.out_cols;
+  for (int co = 0; co < out_channels; ++co) {
+    const T* o = dout + (static_cast<std::size_t>(co) * n + j) * out_pixels;
+    T* d = grad + static_cast<std::size_t>(co) * g.grad + g.margin;
+    for (int y = 0; y < g.out_rows; ++y) std::copy(o + y * g.out_cols, o + (y + 1) * g.out_cols, d + y * g.cols);
+    T sum = 0;
+    for (std::size_t i = 0; i < out_pixels; ++i) sum += o[i];
+    dbias[co] += sum;
   }
 }
 
@@ -182,35 +264,26 @@ template <class T>
 void direct_backward(T* din, T* dweight, T* dbias, const T* dout, const T* in, const T* weight, ImageShape s,
                      int out_channels, int k, Padding padding, int n, T* scratch) {
   const DirectGeometry g(s, k, padding);
+  const TapShifts shifts(g);
   T* padded = scratch;
   T* dpadded = scratch + static_cast<std::size_t>(s.channels) * g.plane;
-  T* grad = dpadded + static_cast<std::size_t>(s.channels) * g.plane;  // dout on the padded width, 0 between rows
-  std::fill(padded, grad + static_cast<std::size_t>(out_channels) * g.flat, T(0));
-  const std::size_t out_pixels = static_cast<std::size_t>(g.out_rows) * g.out_cols;
+  T* grad = dpadded + static_cast<std::size_t>(s.channels) * g.plane;
+  std::fill(padded, grad + static_cast<std::size_t>(out_channels) * g.grad, T(0));
+  const int taps = k * k;
   for (int j = 0; j < n; ++j) {
     pad_planes(padded, in, s, n, j, g);
-    for (int co = 0; co < out_channels; ++co) {
-      const T* o = dout + (static_cast<std::size_t>(co) * n + j) * out_pixels;
-      T* d = grad + static_cast<std::size_t>(co) * g.flat;
-      for (int y = 0; y < g.out_rows; ++y) std::copy(o + y * g.out_cols, o + (y + 1) * g.out_cols, d + y * g.cols);
-      T sum = 0;
-      for (std::size_t i = 0; i < out_pixels; ++i) sum += o[i];
-      dbias[co] += sum;
-    }
-    if (din != nullptr) std::fill(dpadded, dpadded + static_cast<std::size_t>(s.channels) * g.plane, T(0));
+    spread_gradients(grad, dbias, dout, out_channels, n, j, g);
     for (int c = 0; c < s.channels; ++c) {
       const T* x = padded + static_cast<std::size_t>(c) * g.plane;
-      T* dx = dpadded + static_cast<std::size_t>(c) * g.plane;
       for (int co = 0; co < out_channels; ++co) {
-        const T* d = grad + static_cast<std::size_t>(co) * g.flat;
-        const std::size_t w0 = static_cast<std::size_t>(co * s.channels + c) * k * k;
-        for (int t = 0; t < k * k; ++t) {
-          const int shift = (t / k) * g.cols + t % k;
-          dweight[w0 + t] += dot8(d, x + shift, g.flat);
-          if (din != nullptr) axpy(dx + shift, weight[w0 + t], d, g.flat);
-        }
+        const T* d = grad + static_cast<std::size_t>(co) * g.grad + g.margin;
+        all_taps_dot(dweight + static_cast<std::size_t>(co * s.channels + c) * taps, d, x, shifts.forward.data(), taps, g.flat);
       }
       if (din == nullptr) continue;
+      // The input's gradient: every output channel's gradient, shifted back by each tap, in one pass.
+      T* dx = dpadded + static_cast<std::size_t>(c) * g.plane;
+      taps_sum(dx, T(0), grad, static_cast<std::size_t>(g.grad), out_channels, weight + static_cast<std::size_t>(c) * taps,
+               static_cast<std::size_t>(s.channels) * taps, shifts.backward.data(), taps, DirectGeometry::round_up(g.rows * g.cols));
       T* dst = din + (static_cast<std::size_t>(c) * n + j) * static_cast<std::size_t>(s.pixels());
       const T* src = dx + static_cast<std::size_t>(g.pad) * g.cols + g.pad;
       for (int y = 0; y < s.height; ++y) std::copy(src + y * g.cols, src + y * g.cols + s.width, dst + y * s.width);
@@ -218,15 +291,32 @@ void direct_backward(T* din, T* dweight, T* dbias, const T* dout, const T* in, c
   }
 }
 
-// Whether a layer takes the direct loops: few outputs, so that im2col's copies would cost more than the product.
-inline bool use_direct(int out_channels) { return out_channels <= 2; }
+// Whether a layer takes the direct loops. Measured 2026-12-05 on the Keras model's seven layers, forward and backward
+// of 256 images on one thread: in WebAssembly (the page's flags, Node 20's V8) the direct loops were faster on every
+// layer (the stack: 95 ms against 121); natively (-march=native, AVX-512) im2col with Eigen's products was faster
+// wherever a layer has several outputs (8 -> 16 at 16 x 16: 9 ms against 16), the direct loops where it has one.
+inline bool use_direct(int out_channels) {
+#ifdef __EMSCRIPTEN__
+  (void)out_channels;
+  return true;
+#else
+  return out_channels <= 2;
+#endif
+}
 
 }  // namespace conv_detail
 
 // The scratch conv2d_forward and conv2d_backward need for `n` images, in scalars.
+// The im2col block's images for a batch of n, and the scratch it takes: the block, then (for the input's gradient as a
+// convolution of the output's gradient, below) the kernel flipped.
+inline int conv_block_for(ImageShape in, int k, Padding padding, int n) {
+  return std::max(1, std::min(n, conv_block_images(in, k, padding)));
+}
+
 inline std::size_t conv_layer_scratch(ImageShape in, int out_channels, int k, Padding padding, int n) {
   if (conv_detail::use_direct(out_channels)) return conv_detail::DirectGeometry(in, k, padding).scratch(in, out_channels);
-  return conv_scratch(in, k, padding, std::max(1, std::min(n, conv_block_images(in, k, padding))));
+  return conv_scratch(in, k, padding, conv_block_for(in, k, padding, n)) +
+         static_cast<std::size_t>(in.channels) * out_channels * k * k;
 }
 
 namespace conv_detail {
@@ -248,7 +338,7 @@ void conv2d_forward(T* out, const T* in, const T* weight, const T* bias, ImageSh
   const Eigen::Index taps = s.channels * k * k;
   const ConstMatrixMap<T> w(weight, taps, out_channels);  // (Cin k k, Cout): the kernel, transposed
   const std::size_t plane_run = static_cast<std::size_t>(n) * static_cast<std::size_t>(o.pixels());
-  const int block = conv_block_images(s, k, padding);
+  const int block = conv_block_for(s, k, padding, n);
   for (int first = 0; first < n; first += block) {
     const int m = std::min(block, n - first);
     const Eigen::Index rows = static_cast<Eigen::Index>(m) * o.pixels();
@@ -260,10 +350,34 @@ void conv2d_forward(T* out, const T* in, const T* weight, const T* bias, ImageSh
   }
 }
 
+namespace conv_detail {
+
+// With 'same' padding, the input's gradient is itself a convolution: of the output's gradient with the kernel
+// flipped in space and with its channels swapped. Taken where the layer has fewer outputs than inputs: its im2col
+// block is then smaller than the taps' gradients col2im would add back (16 -> 8 at 14 x 14: 4 ms against 8).
+inline bool gradient_as_convolution(ImageShape in, int out_channels, Padding padding) {
+  return padding == Padding::Same && out_channels < in.channels;
+}
+
+// flipped (Cout k k, Cin), column-major: flipped[(co, ky, kx), ci] = weight[co, ci, k-1-ky, k-1-kx].
+template <class T> void flip_kernel(T* flipped, const T* weight, int in_channels, int out_channels, int k) {
+  const int taps = k * k;
+  for (int ci = 0; ci < in_channels; ++ci) {
+    for (int co = 0; co < out_channels; ++co) {
+      const T* w = weight + static_cast<std::size_t>(co * in_channels + ci) * taps;
+      T* f = flipped + static_cast<std::size_t>(ci) * out_channels * taps + static_cast<std::size_t>(co) * taps;
+      for (int t = 0; t < taps; ++t) f[t] = w[taps - 1 - t];
+    }
+  }
+}
+
+}  // namespace conv_detail
+
 // Differentiates conv2d_forward, given dout = dL/dout (Cout, N, Ho, Wo):
 //   dweight (Cout, Cin, k, k) += sum over pixels of dout * the input tap it read   (as a matrix: cols^T dout)
 //   dbias (Cout)              += sum of dout over every pixel of every image
-//   din (Cin, N, H, W)         = the taps' gradients dout W, added back where they were read (col2im)
+//   din (Cin, N, H, W)         = the taps' gradients dout W, added back where they were read (col2im), or, where
+//                                gradient_as_convolution, dout convolved with the flipped kernel
 // dweight and dbias are summed into (zero them first); din, when not null, is written.
 template <class T>
 void conv2d_backward(T* din, T* dweight, T* dbias, const T* dout, const T* in, const T* weight, ImageShape s,
@@ -278,8 +392,11 @@ void conv2d_backward(T* din, T* dweight, T* dbias, const T* dout, const T* in, c
   MatrixMap<T> dw(dweight, taps, out_channels);
   VectorMap<T> db(dbias, out_channels);
   const std::size_t plane_run = static_cast<std::size_t>(n) * static_cast<std::size_t>(o.pixels());
-  if (din != nullptr) std::fill(din, din + static_cast<std::size_t>(s.size()) * n, T(0));
-  const int block = conv_block_images(s, k, padding);
+  const int block = conv_block_for(s, k, padding, n);
+  const bool as_convolution = din != nullptr && gradient_as_convolution(s, out_channels, padding);
+  T* flipped = scratch + conv_scratch(s, k, padding, block);
+  if (as_convolution) flip_kernel(flipped, weight, s.channels, out_channels, k);
+  else if (din != nullptr) std::fill(din, din + static_cast<std::size_t>(s.size()) * n, T(0));
   for (int first = 0; first < n; first += block) {
     const int m = std::min(block, n - first);
     const Eigen::Index rows = static_cast<Eigen::Index>(m) * o.pixels();
@@ -290,6 +407,14 @@ void conv2d_backward(T* din, T* dweight, T* dbias, const T* dout, const T* in, c
     dw.noalias() += cols.transpose() * dy;
     db.noalias() += dy.colwise().sum().transpose();
     if (din == nullptr) continue;
+    if (as_convolution) {
+      const Eigen::Index back_taps = out_channels * k * k;
+      im2col(scratch, dout, o, n, first, m, k, padding);
+      ChannelBlock<T>(din + static_cast<std::size_t>(first) * s.pixels(), rows, s.channels,
+                      Eigen::OuterStride<>(static_cast<Eigen::Index>(static_cast<std::size_t>(n) * s.pixels())))
+          .noalias() = ConstMatrixMap<T>(scratch, rows, back_taps) * ConstMatrixMap<T>(flipped, back_taps, s.channels);
+      continue;
+    }
     cols.noalias() = dy * w.transpose();  // the taps' gradients, over the block's copy of the taps
     col2im_add(din, scratch, s, n, first, m, k, padding);
   }
@@ -314,29 +439,31 @@ template <class T> void maxpool_forward(T* out, const T* in, ImageShape s, int n
 }
 
 // Differentiates maxpool_forward: each block's gradient goes to its largest input (the first, on a tie; the
-// forward's result `out` says which value won), the rest get 0.
+// forward's result `out` says which value won), the rest get 0. Every input pixel is written once, block by block.
 template <class T> void maxpool_backward(T* din, const T* dout, const T* in, const T* out, ImageShape s, int n) {
   const ImageShape o = pool_output(s);
-  std::fill(din, din + static_cast<std::size_t>(s.size()) * n, T(0));
   for (std::size_t p = 0; p < static_cast<std::size_t>(s.channels) * n; ++p) {
     const T* plane = in + p * s.pixels();
     T* dplane = din + p * s.pixels();
-    for (int y = 0; y < o.height; ++y) {
+    const T* best_row = out + p * o.pixels();
+    const T* grad_row = dout + p * o.pixels();
+    for (int y = 0; y < o.height; ++y, best_row += o.width, grad_row += o.width) {
       const int top = 2 * y * s.width;
       const bool two_rows = 2 * y + 1 < s.height;
       for (int x = 0; x < o.width; ++x) {
-        const std::size_t at = p * o.pixels() + static_cast<std::size_t>(y) * o.width + x;
-        const T best = out[at];
-        // The block's pixels in row-major order, the first equal to the maximum taking the gradient.
+        const T best = best_row[x], g = grad_row[x];
+        // The block's pixels in row-major order, the first equal to the maximum taking the gradient (the first
+        // also where nothing equals it, a NaN: never outside the block).
         const int left = top + 2 * x;
         const bool two_cols = 2 * x + 1 < s.width;
-        int winner = left;  // also where nothing equals it (a NaN): never outside the block
-        if (plane[left] != best) {
-          if (two_cols && plane[left + 1] == best) winner = left + 1;
-          else if (two_rows && plane[left + s.width] == best) winner = left + s.width;
-          else if (two_rows && two_cols && plane[left + s.width + 1] == best) winner = left + s.width + 1;
-        }
-        dplane[winner] = dout[at];
+        const bool first = plane[left] == best || best != best;
+        const bool second = !first && two_cols && plane[left + 1] == best;
+        const bool third = !first && !second && two_rows && plane[left + s.width] == best;
+        const bool fourth = !first && !second && !third && two_rows && two_cols;
+        dplane[left] = first || (!second && !third && !fourth) ? g : T(0);
+        if (two_cols) dplane[left + 1] = second ? g : T(0);
+        if (two_rows) dplane[left + s.width] = third ? g : T(0);
+        if (two_rows && two_cols) dplane[left + s.width + 1] = fourth ? g : T(0);
       }
     }
   }

@@ -102,32 +102,48 @@ TEST_CASE("conv2d_forward equals the convolution's definition on random shapes",
   CHECK(conv_output({1, 28, 28}, 16, 3, Padding::Same) == ImageShape{16, 28, 28});
 }
 
+// Both kernel schemes, whichever a build picks for a shape (conv_detail::use_direct): the direct loops, and im2col
+// with the input's gradient by col2im (more outputs than inputs) or as a convolution (fewer, 'same' padding).
 TEST_CASE("conv2d_backward matches central differences for weights, biases and input", "[conv][gradcheck]") {
   const Padding padding = GENERATE(Padding::Same, Padding::Valid);
   const int k = GENERATE(1, 3);
-  const ImageShape s{3, 6, 5};
-  const int cout = GENERATE(2, 5);  // the direct loops (few outputs) and im2col
+  const ImageShape s{4, 6, 5};
+  const int cout = GENERATE(2, 3, 5);
+  const bool direct = GENERATE(false, true);
   const int n = 2;
   const ImageShape o = conv_output(s, cout, k, padding);
   auto in = random_values(static_cast<std::size_t>(s.size()) * n, 4);
   auto w = random_values(static_cast<std::size_t>(cout * s.channels * k * k), 5);
   auto b = random_values(static_cast<std::size_t>(cout), 6);
   const auto r = random_values(static_cast<std::size_t>(o.size()) * n, 7);
-  std::vector<double> scratch(conv_layer_scratch(s, cout, k, padding, n));
+  const conv_detail::DirectGeometry geometry(s, k, padding);
+  std::vector<double> scratch(std::max(conv_layer_scratch(s, cout, k, padding, n), geometry.scratch(s, cout)));
   std::vector<double> out(static_cast<std::size_t>(o.size()) * n);
+  const auto forward = [&] {
+    if (direct) conv_detail::direct_forward(out.data(), in.data(), w.data(), b.data(), s, cout, k, padding, n, scratch.data());
+    else conv2d_forward(out.data(), in.data(), w.data(), b.data(), s, cout, k, padding, n, scratch.data());
+  };
+  const auto backward = [&](double* din, double* dw, double* db) {
+    if (direct) conv_detail::direct_backward(din, dw, db, r.data(), in.data(), w.data(), s, cout, k, padding, n, scratch.data());
+    else conv2d_backward(din, dw, db, r.data(), in.data(), w.data(), s, cout, k, padding, n, scratch.data());
+  };
   const auto loss = [&] {
-    conv2d_forward(out.data(), in.data(), w.data(), b.data(), s, cout, k, padding, n, scratch.data());
+    forward();
     return weighted_sum(out, r);
   };
+  forward();
+  const auto expected = naive_conv(in, w, b, s, cout, k, padding, n);
+  for (std::size_t i = 0; i < out.size(); ++i) REQUIRE(std::abs(out[i] - expected[i]) < 1e-12);
   std::vector<double> din(in.size()), dw(w.size(), 0.0), db(b.size(), 0.0);
-  conv2d_backward(din.data(), dw.data(), db.data(), r.data(), in.data(), w.data(), s, cout, k, padding, n, scratch.data());
-  INFO((padding == Padding::Same ? "same" : "valid") << ", k " << k << ", " << cout << " outputs");
+  backward(din.data(), dw.data(), db.data());
+  INFO((direct ? "direct" : "default") << ", " << (padding == Padding::Same ? "same" : "valid") << ", k " << k << ", "
+                                       << cout << " outputs");
   check_gradient(w, dw, loss, "weights");
   check_gradient(b, db, loss, "biases");
   check_gradient(in, din, loss, "input");
   // The weight and bias gradients are summed into (a block at a time, and across the threads' slices).
   std::vector<double> twice = dw;
-  conv2d_backward<double>(nullptr, twice.data(), db.data(), r.data(), in.data(), w.data(), s, cout, k, padding, n, scratch.data());
+  backward(nullptr, twice.data(), db.data());
   for (std::size_t i = 0; i < dw.size(); ++i) CHECK(twice[i] == Approx(2 * dw[i]));
 }
 
