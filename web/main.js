@@ -13,7 +13,7 @@
 //
 // The C++ side's exports (src/platform/web_api.hpp): the start (lc_init, lc_load_weights, lc_set_font,
 // lc_set_link), input (lc_pointer, lc_touch, lc_touch_scroll, and files: lc_file_add, lc_files_open,
-// lc_dataset_open, lc_files_refuse), and the script API's one entry point, lc_call.
+// lc_dataset_open, lc_pretrained_open, lc_files_refuse), and the script API's one entry point, lc_call.
 'use strict';
 (() => {
   const $ = (id) => document.getElementById(id);
@@ -279,6 +279,18 @@
       // Any settings of the schema (docs/script-api.md): those that fit the current model apply to it at once,
       // a new shape makes a new model. Rejects what the schema refuses, with its message.
       apply: (settings) => command('apply', { settings: settings ?? null }),
+      // The pretrained model of a family, 'dense' or 'conv', for the data in use (without asking, as apply()):
+      // resolves once it is the model, fetching its file first when needed; rejects with the page's message.
+      usePretrained: async (model = 'dense') => {
+        const r = call('usePretrained', { model });
+        if (r.command !== undefined) return applied(r.command);
+        for (const end = Date.now() + 60000; Date.now() < end; await new Promise((go) => setTimeout(go, 20))) {
+          const s = state();
+          if (s.fileError) throw new Error(`usePretrained: ${s.fileMessage}`);
+          if (s.model === model && s.origin.startsWith('pretrained') && !s.evaluating) return s;
+        }
+        throw new Error(`usePretrained: the ${model} model did not arrive within 60 s`);
+      },
       // Benchmark: `steps` training steps of a fresh model (the seed model, or {model: 'conv', channels, bottleneck})
       // at `batch` and `threads`, on the session's thread, with the interface's frames paused. bench(300) still means
       // 300 steps. The result names the model it timed and its MFLOP per sample.
@@ -446,12 +458,26 @@
       handFiles(M, mem, keys.map((key, i) => ({ name: FILES[key].url.split('/').pop(), bytes: contents[i] })));
       mem.withText(kind, (p) => M._lc_dataset_open(p));
     }
+    // A pretrained model's file (the C++ side names it, src/app/pretrained_files.hpp), from the page's own origin,
+    // fetched when a person asks for that model: gzipped, as the core reads it.
+    async function fetchWeights(file) {
+      let bytes;
+      try {
+        bytes = await fetchBytes({ url: `assets/weights/${file}`, what: 'the pretrained model' });
+      } catch (e) {
+        mem.withText(e.message, (p) => M._lc_files_refuse(p));
+        return;
+      }
+      handFiles(M, mem, [{ name: file, bytes }]);
+      M._lc_pretrained_open();
+    }
     const input = $('file-input');
     input.addEventListener('change', () => { const files = [...input.files]; input.value = ''; open(files); });
     wireDrop(open);
     Object.assign(M, {
       latentPick: () => input.click(),
       latentFetchData: fetchData,
+      latentFetchWeights: fetchWeights,
       latentNotify: (message, error) => notice(message, error ? 'warning' : 'info'),
       latentSave: (name, pointer, length) => { saveFile(name, mem.heap().slice(pointer, pointer + length)); return 1; },
     });

@@ -291,6 +291,17 @@ void App::refuse_files(const std::string& why) {
   ++layout_changes_;
 }
 
+void App::open_pretrained(std::vector<UserFile> files) {
+  if (files.size() != 1) return refuse_files("the pretrained model's file did not arrive");
+  latent::open_pretrained(lab_, ui_, files.front());
+  ++layout_changes_;
+}
+
+bool App::use_pretrained(ModelKind family) {
+  ++layout_changes_;
+  return take_pretrained(lab_, ui_, family);
+}
+
 void App::open_files(std::vector<UserFile> files) {
   UserFiles sorted;
   if (Status s = sort_user_files(std::move(files), sorted); !s) {

@@ -57,6 +57,10 @@ class App {
   // A built-in data set's images, labels and pretrained weights (FileHooks::fetch): it replaces the data and the
   // model (asking first when the model has been trained here), and its weights become the pretrained ones.
   void open_builtin(DataKind kind, std::vector<UserFile> files);
+  // A pretrained model's file (FileHooks::fetch_weights): adopted, as the person asked.
+  void open_pretrained(std::vector<UserFile> files);
+  // The pretrained model of a family for the data in use, without asking (the script API). False when there is none.
+  bool use_pretrained(ModelKind family);
   void refuse_files(const std::string& why);  // files that could not even be read: the message shows as for the rest
   void set_file_hooks(FileHooks hooks) { ui_.files = std::move(hooks); }
   const FileHooks& file_hooks() const { return ui_.files; }

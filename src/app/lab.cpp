@@ -1,6 +1,9 @@
 // Lab: the session host, the snapshot of the frame, the views and the drawing (see lab.hpp).
 #include "app/lab.hpp"
 
+#include "core/gzip.hpp"
+#include "core/user_files.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <thread>
@@ -89,14 +92,21 @@ Status Lab::decode_weights(std::span<const std::uint8_t> bytes, const std::strin
 }
 
 Status Lab::load_pretrained(std::span<const std::uint8_t> bytes, const std::string& name) {
+  std::vector<std::uint8_t> inflated;
+  if (is_gzip(bytes)) {
+    if (Status s = gunzip(bytes, name, inflated, kMaxUserFileBytes); !s) return s;
+    bytes = inflated;
+  }
   std::shared_ptr<const Autoencoder> model;
   std::string origin;
   if (Status s = decode_weights(bytes, name, model, origin); !s) return s;
-  pretrained_ = std::move(model);
-  pretrained_origin_ = "pretrained" + origin;
-  restore_pretrained();
+  const ModelKind family = model->architecture().kind;
+  pretrained_[index(family)] = {std::move(model), "pretrained" + origin};
+  restore_pretrained(family);
   return Status::ok();
 }
+
+void Lab::forget_pretrained() { pretrained_ = {}; }
 
 Status Lab::load_weights(std::span<const std::uint8_t> bytes, const std::string& name) {
   std::shared_ptr<const Autoencoder> model;
@@ -143,11 +153,12 @@ std::uint64_t Lab::reset(std::uint64_t seed) {
   return send(command::Reset{seed});
 }
 
-std::uint64_t Lab::restore_pretrained() {
-  if (!pretrained_) return sent_;
+std::uint64_t Lab::restore_pretrained(ModelKind family) {
+  const Pretrained& p = pretrained_[index(family)];
+  if (!p.model) return sent_;
   ++model_changes_;
-  requested_.take_architecture(pretrained_->architecture());
-  return send(command::Adopt{pretrained_, pretrained_origin_});
+  requested_.take_architecture(p.model->architecture());
+  return send(command::Adopt{p.model, p.origin});
 }
 
 std::uint64_t Lab::apply(const SessionSettings& settings) {

@@ -8,6 +8,7 @@
 // No ImGui in here, so it is tested natively like the core.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -48,9 +49,13 @@ class Lab {
   static SessionSettings default_settings();
   static constexpr int kViewModels = 3;  // inference copies of the model beside the session's (memory budget)
 
-  // Pretrained weights (a safetensors file's bytes): adopted now, and kept so restore_pretrained() can return.
+  // Pretrained weights (a safetensors file's bytes, plain or gzipped): adopted now, and kept, one per model family
+  // (dense, convolutional), so restore_pretrained(family) can return to them. A built-in data set brings its own
+  // (forget_pretrained first): the other family's file is fetched when a person asks for it.
   Status load_pretrained(std::span<const std::uint8_t> bytes, const std::string& name);
-  bool has_pretrained() const { return pretrained_ != nullptr; }
+  bool has_pretrained(ModelKind family) const { return pretrained_[index(family)].model != nullptr; }
+  bool has_pretrained() const { return has_pretrained(ModelKind::Dense) || has_pretrained(ModelKind::Conv); }
+  void forget_pretrained();
 
   // --- Weights files a person saves and brings ----------------------------------------------------------------
   // The latest weights as a safetensors file, with what `latent train --save` records (training_metadata), and
@@ -73,7 +78,7 @@ class Lab {
   // --- Commands (to the session) -----------------------------------------------------------------------------
   std::uint64_t set_training(bool on);
   std::uint64_t reset(std::uint64_t seed);   // train from scratch: fresh random weights from `seed`
-  std::uint64_t restore_pretrained();
+  std::uint64_t restore_pretrained(ModelKind family = ModelKind::Dense);  // nothing when that family has none
   // A new architecture makes a new model (random weights from settings.seed); otherwise the learning rate, batch
   // size, target and threads apply to the current one.
   std::uint64_t apply(const SessionSettings& settings);
@@ -137,8 +142,12 @@ class Lab {
   std::uint64_t sent_ = 0;
   std::uint64_t model_changes_ = 0;
   int explorer_waits_ = 0;  // frames the explorer sits out after new data (see update)
-  std::shared_ptr<const Autoencoder> pretrained_;
-  std::string pretrained_origin_;
+  struct Pretrained {
+    std::shared_ptr<const Autoencoder> model;
+    std::string origin;  // "pretrained, 50 epochs"
+  };
+  static std::size_t index(ModelKind family) { return family == ModelKind::Conv ? 1 : 0; }
+  std::array<Pretrained, 2> pretrained_;  // by family: dense, convolutional
   ModelViews views_;
   LatentExplorer explorer_;
   Drawing drawing_;

@@ -21,6 +21,7 @@
 #include <string>
 #include <thread>
 
+#include "app/pretrained_files.hpp"
 #include "app/ui_state.hpp"
 #include "app/widgets.hpp"
 #include "core/format.hpp"
@@ -179,6 +180,7 @@ void report_files(Lab& lab, UiState& ui, const std::string& message, bool error)
 void open_builtin_data(Lab& lab, UiState& ui, UserFiles& files) {
   const DataKind kind = files.data->kind;
   if (Status s = lab.replace_data(std::move(*files.data)); !s) return report_files(lab, ui, s.message(), true);
+  lab.forget_pretrained();  // the other data set's
   if (files.weights) {
     if (Status s = lab.load_pretrained(files.weights->bytes, files.weights->name); !s) {
       return report_files(lab, ui, s.message(), true);
@@ -300,6 +302,40 @@ void train_button(Lab& lab, UiState& ui, const Snapshot& snap, ImVec2 size) {
   }
 }
 
+// Whether a family's pretrained model is at hand: kept in the Lab, or a file the platform can fetch for this data.
+bool pretrained_available(const Lab& lab, const UiState& ui, ModelKind family) {
+  return lab.has_pretrained(family) || (ui.files.fetch_weights && find_pretrained(lab.data_kind(), family));
+}
+
+bool pretrained_offered(const Lab& lab, const UiState& ui) {
+  return pretrained_available(lab, ui, ModelKind::Dense) || pretrained_available(lab, ui, ModelKind::Conv);
+}
+
+const char* family_label(ModelKind family) { return family == ModelKind::Conv ? "Convolutional 16,8,8" : "Dense 784-32-784"; }
+
+// Pretrained: a menu of the models at hand (dense, convolutional); choosing one replaces the model, asking first
+// over one trained here.
+void pretrained_menu(Lab& lab, UiState& ui, const Snapshot& snap, ImVec2 size) {
+  if (ImGui::Button("Pretrained", size)) ImGui::OpenPopup("##pretrained");
+  ui.remember("button:pretrained");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Models trained with the command line on this data: dense or convolutional.");
+  if (!ImGui::BeginPopup("##pretrained")) return;
+  for (const ModelKind family : {ModelKind::Dense, ModelKind::Conv}) {
+    if (!pretrained_available(lab, ui, family)) continue;
+    const std::string label = std::string(family_label(family)) + (lab.has_pretrained(family) ? "" : "  (downloads 17 KB)");
+    const bool chosen = ImGui::Selectable(label.c_str(), snap.origin.rfind("pretrained", 0) == 0 &&
+                                                             snap.settings.shape.kind == family);
+    ui.remember(family == ModelKind::Conv ? "menu:pretrained-conv" : "menu:pretrained-dense");
+    if (!chosen) continue;
+    change_or_ask(ui, snap.step > 0,
+                  {"Switch to the pretrained model?",
+                   "The model trained here " + trained_here(snap) + " will be replaced by the pretrained " +
+                       std::string(family_label(family)) + " model.",
+                   [&lab, &ui, family] { take_pretrained(lab, ui, family); }});
+  }
+  ImGui::EndPopup();
+}
+
 void restart_buttons(Lab& lab, UiState& ui, const Snapshot& snap, ImVec2 size) {
   if (ImGui::Button("Train from scratch", size)) {
     change_or_ask(ui, snap.has_training(),
@@ -311,20 +347,9 @@ void restart_buttons(Lab& lab, UiState& ui, const Snapshot& snap, ImVec2 size) {
                    }});
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("New random weights from the seed below (Glorot-uniform).");
-  if (!lab.has_pretrained()) return;
+  if (!pretrained_offered(lab, ui)) return;
   ImGui::SameLine();
-  const bool pressed = ImGui::Button("Pretrained", size);
-  ui.remember("button:pretrained");
-  if (pressed) {
-    change_or_ask(ui, snap.step > 0,
-                  {"Go back to the pretrained model?",
-                   "The model trained here " + trained_here(snap) + " will be replaced by the pretrained one.",
-                   [&lab, &ui] {
-                     lab.restore_pretrained();
-                     ui.pending_from_model = true;
-                   }});
-  }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Go back to the weights the page started with.");
+  pretrained_menu(lab, ui, snap, size);
 }
 
 // Train / Pause, Train from scratch, Pretrained: one row when the three fit; on a phone, Train spans the panel and
@@ -337,7 +362,7 @@ void draw_commands(Lab& lab, UiState& ui, const Snapshot& snap) {
                        gap * 2.0f <= full;
   train_button(lab, ui, snap, ImVec2(one_row ? full * 0.32f : full, row_h));
   if (one_row) ImGui::SameLine();
-  const float other_w = one_row ? 0.0f : lab.has_pretrained() ? std::floor((full - gap) / 2.0f) : full;
+  const float other_w = one_row ? 0.0f : pretrained_offered(lab, ui) ? std::floor((full - gap) / 2.0f) : full;
   restart_buttons(lab, ui, snap, ImVec2(other_w, row_h));
 }
 
@@ -704,6 +729,26 @@ void draw_training_panel(Lab& lab, UiState& ui) {
   draw_shape(lab, ui, current, snap);
   ImGui::PopItemWidth();
   ui.settings_height = ImGui::GetCursorPosY() - settings_top;
+}
+
+bool take_pretrained(Lab& lab, UiState& ui, ModelKind family) {
+  if (lab.has_pretrained(family)) {
+    lab.restore_pretrained(family);
+    ui.pending_from_model = true;
+    return true;
+  }
+  const PretrainedFile* file = find_pretrained(lab.data_kind(), family);
+  if (file == nullptr || !ui.files.fetch_weights) return false;
+  ui.say_about_files(lab, std::string("Downloading the pretrained ") + file->label + " model...", false);
+  ui.files.fetch_weights(file->file);
+  return true;
+}
+
+void open_pretrained(Lab& lab, UiState& ui, const UserFile& file) {
+  if (Status s = lab.load_pretrained(file.bytes, file.name); !s) return report_files(lab, ui, s.message(), true);
+  ui.pending_from_model = true;
+  const ModelKind family = lab.settings().shape.kind;
+  report_files(lab, ui, std::string("Switched to the pretrained ") + family_label(family) + " model", false);
 }
 
 }  // namespace latent

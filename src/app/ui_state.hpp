@@ -24,6 +24,9 @@ struct FileHooks {
   // Fetches a built-in data set and its pretrained weights (the page downloads Fashion-MNIST only now), which
   // come back through App::open_builtin; refusals through App::refuse_files.
   std::function<void(DataKind)> fetch;
+  // Fetches a pretrained model's file (pretrained_files.hpp) from the weights folder; its bytes come back through
+  // App::open_pretrained, a failure through App::refuse_files.
+  std::function<void(const std::string& file)> fetch_weights;
   // Tells the platform about a file's outcome too (the page shows refusals in its alert box).
   std::function<void(const std::string& message, bool error)> notify;
 };
@@ -114,6 +117,11 @@ void draw_training_panel(Lab& lab, UiState& ui);
 void open_user_files(Lab& lab, UiState& ui, UserFiles files);
 // The same now, or (ask) once the person says they may replace the model trained here.
 void offer_user_files(Lab& lab, UiState& ui, UserFiles files, bool ask);
+// The pretrained model of a family for the data in use: adopted now when the Lab has it, else its file is fetched
+// (FileHooks::fetch_weights) and adopted when it arrives. Returns false when there is none to take.
+bool take_pretrained(Lab& lab, UiState& ui, ModelKind family);
+// A fetched pretrained model's file: adopted, and said so (or why not) in ui.file_message.
+void open_pretrained(Lab& lab, UiState& ui, const UserFile& file);
 void draw_map_tab(Lab& lab, UiState& ui, class TextureStore& textures);
 void draw_sliders_tab(Lab& lab, UiState& ui, class TextureStore& textures);
 void draw_interpolate_tab(Lab& lab, UiState& ui, class TextureStore& textures);

@@ -154,6 +154,13 @@ FileHooks desktop_file_hooks() {
     }
     app_instance().open_builtin(kind, std::move(files));
   };
+  hooks.fetch_weights = [](const std::string& file) {
+    UserFile f{file, {}};
+    if (Status s = read_file(std::string(LATENT_ASSETS_DIR) + "/weights/" + file, f.bytes, kMaxUserFileBytes); !s) {
+      return app_instance().refuse_files(s.message());
+    }
+    app_instance().open_pretrained({std::move(f)});
+  };
   return hooks;
 }
 

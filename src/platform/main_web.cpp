@@ -41,6 +41,9 @@ EM_JS(void, pick_on_page, (), {
 EM_JS(void, fetch_on_page, (const char* kind), {
   if (Module.latentFetchData) Module.latentFetchData(UTF8ToString(kind));
 });
+EM_JS(void, fetch_weights_on_page, (const char* file), {
+  if (Module.latentFetchWeights) Module.latentFetchWeights(UTF8ToString(file));
+});
 EM_JS(void, notify_on_page, (const char* message, int error), {
   if (Module.latentNotify) Module.latentNotify(UTF8ToString(message), error !== 0);
 });
@@ -56,6 +59,7 @@ FileHooks page_file_hooks() {
   };
   hooks.pick = [] { pick_on_page(); };
   hooks.fetch = [](DataKind kind) { fetch_on_page(to_string(kind)); };
+  hooks.fetch_weights = [](const std::string& file) { fetch_weights_on_page(file.c_str()); };
   hooks.notify = [](const std::string& message, bool error) { notify_on_page(message.c_str(), error ? 1 : 0); };
   return hooks;
 }

@@ -81,6 +81,9 @@ EMSCRIPTEN_KEEPALIVE void lc_dataset_open(const char* kind) {
   latent::app_instance().open_builtin(k, latent::take_files());
 }
 
+// A pretrained model's file fetched by the page (after lc_file_add for it), as FileHooks::fetch_weights asked.
+EMSCRIPTEN_KEEPALIVE void lc_pretrained_open() { latent::app_instance().open_pretrained(latent::take_files()); }
+
 EMSCRIPTEN_KEEPALIVE void lc_files_refuse(const char* why) {
   latent::take_files();
   latent::app_instance().refuse_files(why);

@@ -119,6 +119,18 @@ Answer apply(const json& r) {
   return ok(lab().apply(settings.session));
 }
 
+// The pretrained model of a family ({model: 'dense' | 'conv'}) for the data in use, without asking: adopted at once
+// ({"command": N}) or, when its file has yet to come, fetched first ({"fetching": true}; the outcome is in state()).
+Answer use_pretrained(const json& r) {
+  const std::string model = r.contains("model") && r["model"].is_string() ? r["model"].get<std::string>() : "";
+  if (model != "dense" && model != "conv") return refused("model: expected 'dense' or 'conv', got " + r.value("model", json(nullptr)).dump());
+  const ModelKind family = model == "conv" ? ModelKind::Conv : ModelKind::Dense;
+  const bool kept = lab().has_pretrained(family);
+  if (!app_instance().use_pretrained(family)) return refused("there is no pretrained " + model + " model for this data");
+  if (kept) return ok({{"command", lab().commands_sent()}});
+  return ok({{"fetching", true}});
+}
+
 // `steps` training steps of a fresh model (the seed model, or {model: 'conv', channels, bottleneck}) at `batch` and
 // `threads` (run_training_benchmark), on the session's thread. Answers the command's number; benchResult has the
 // outcome once it is carried out, with the model it timed and its FLOPs per sample (counted from its layers).
@@ -322,6 +334,7 @@ const Call kCalls[] = {
     {"state", Needs::Nothing, state_call},          {"canvasRect", Needs::Nothing, canvas_rect},
     {"controls", Needs::Nothing, controls},         {"setTraining", Needs::Lab, set_training},
     {"reset", Needs::Lab, reset},                   {"apply", Needs::Lab, apply},
+    {"usePretrained", Needs::Lab, use_pretrained},
     {"bench", Needs::Lab, bench},                   {"benchResult", Needs::Lab, bench_result},
     {"weightsFile", Needs::Lab, weights_file},      {"input", Needs::Lab, input},
     {"latent", Needs::Lab, latent_code},            {"reconstruction", Needs::Lab, reconstruction},

@@ -83,4 +83,42 @@ forEachBrowser('convolutional model', (session) => {
     assert.equal((await state(bad)).model, 'dense');
     await bad.close();
   });
+
+  test('the pretrained convolutional models arrive when asked, for MNIST and Fashion-MNIST', async () => {
+    const tab = await session().open({ width: 1440, height: 900 });
+    await loadApp(session(), tab);
+    const fetched = () => tab.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('-conv-')));
+    assert.deepEqual(await fetched(), [], 'the first load has the dense model only');
+    // Through the menu, as a person would: Pretrained, then Convolutional.
+    await press(tab, 'button:pretrained');
+    await tab.frames(2);
+    await press(tab, 'menu:pretrained-conv');
+    await tab.waitFor(() => { const s = window.latentCanvas.state(); return s.model === 'conv' && s.origin.startsWith('pretrained') && !s.evaluating; }, null, 30000);
+    const conv = await state(tab);
+    assert.equal(conv.architecture, 'conv 16,8,8 relu');
+    assert.ok(conv.testLoss < 0.105, `pretrained conv test loss ${conv.testLoss}`);
+    assert.match(conv.fileMessage, /^Switched to the pretrained Convolutional 16,8,8 model/);
+    assert.equal((await fetched()).length, 1);
+    await drawWithMouse(tab, THREE);
+    assert.equal((await api(tab, 'featureMaps')).length, 8);
+    await press(tab, 'tab:units');
+    await tab.frames(3);
+    await tab.screenshot(resultPath(`${tab.browser}-conv-pretrained.png`));
+    // Back to the dense one and again to the convolutional one: both are kept, nothing more is fetched.
+    const dense = await api(tab, 'usePretrained', 'dense');
+    assert.equal(dense.model, 'dense');
+    assert.ok(dense.testLoss < 0.11, `pretrained dense test loss ${dense.testLoss}`);
+    assert.equal((await api(tab, 'usePretrained', 'conv')).testLoss, conv.testLoss);
+    assert.equal((await fetched()).length, 1);
+    // Fashion-MNIST brings its own dense model; its convolutional one is fetched when asked.
+    await api(tab, 'chooseData', 'fashion');
+    await tab.waitFor(() => window.latentCanvas.state().dataKind === 'fashion' && !window.latentCanvas.state().evaluating, null, 30000);
+    assert.equal((await state(tab)).model, 'dense');
+    const fashion = await api(tab, 'usePretrained', 'conv');
+    assert.equal(fashion.model, 'conv');
+    assert.ok(fashion.testLoss < 0.29, `pretrained Fashion conv test loss ${fashion.testLoss}`);
+    assert.ok((await fetched()).some((n) => n.endsWith('fashion-conv-16-8-8.safetensors.gz')));
+    await assert.rejects(api(tab, 'usePretrained', 'resnet'), /usePretrained: model: expected 'dense' or 'conv', got "resnet"/);
+    await tab.close();
+  });
 });

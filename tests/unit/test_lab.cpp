@@ -388,3 +388,63 @@ TEST_CASE("Fashion-MNIST with its pretrained weights: class names, its own words
   CHECK(lab.snapshot().origin == "pretrained, 50 epochs");
   CHECK(lab.snapshot().test_loss == Approx(0.2947).epsilon(0.002));  // as the weights' README says
 }
+
+namespace {
+
+std::vector<std::uint8_t> conv_pretrained_bytes() {
+  std::vector<std::uint8_t> bytes;
+  REQUIRE(read_file(std::string(LATENT_ASSETS_DIR) + "/weights/mnist-conv-16-8-8.safetensors.gz", bytes).is_ok());
+  return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("the shipped convolutional model loads gzipped, is good, and is kept beside the dense one", "[lab][conv]") {
+  Lab& lab = loaded_lab();
+  const auto bytes = conv_pretrained_bytes();
+  REQUIRE(bytes.size() > 2);
+  CHECK((bytes[0] == 0x1f && bytes[1] == 0x8b));  // shipped gzipped
+  REQUIRE(lab.load_pretrained(bytes, "mnist-conv-16-8-8.safetensors.gz").is_ok());
+  lab.update(0);
+  CHECK(lab.snapshot().settings.shape.kind == ModelKind::Conv);
+  CHECK(lab.snapshot().settings.shape.channel_list() == "16,8,8");
+  CHECK_THAT(lab.snapshot().origin, Catch::StartsWith("pretrained, 200 epochs"));
+  const float conv_loss = lab.snapshot().test_loss;
+  CHECK(conv_loss < 0.105f);
+  CHECK(lab.has_pretrained(ModelKind::Dense));
+  CHECK(lab.has_pretrained(ModelKind::Conv));
+  lab.restore_pretrained(ModelKind::Dense);
+  lab.update(0);
+  CHECK(lab.snapshot().settings.shape.kind == ModelKind::Dense);
+  CHECK(lab.snapshot().test_loss < 0.11f);
+  lab.restore_pretrained(ModelKind::Conv);
+  lab.update(0);
+  CHECK(lab.snapshot().settings.shape.kind == ModelKind::Conv);
+  CHECK(lab.snapshot().test_loss == conv_loss);
+  // A new built-in data set brings its own: the kept ones are forgotten, and restoring does nothing.
+  lab.forget_pretrained();
+  CHECK_FALSE(lab.has_pretrained());
+  const std::uint64_t sent = lab.commands_sent();
+  CHECK(lab.restore_pretrained(ModelKind::Conv) == sent);
+  CHECK(lab.commands_sent() == sent);
+}
+
+TEST_CASE("a cut or corrupt gzipped weights file is refused by name and the model stays", "[lab][conv][errors]") {
+  Lab& lab = loaded_lab();
+  lab.reset(4);
+  lab.update(0);
+  const ModelKind kind = lab.snapshot().settings.shape.kind;
+  auto cut = conv_pretrained_bytes();
+  cut.resize(cut.size() / 2);
+  const Status s = lab.load_pretrained(cut, "cut.safetensors.gz");
+  CHECK_FALSE(s.is_ok());
+  CHECK_THAT(s.message(), Catch::StartsWith("cut.safetensors.gz"));
+  auto corrupt = conv_pretrained_bytes();
+  for (std::size_t i = 20; i < 60 && i < corrupt.size(); ++i) corrupt[i] ^= 0x5a;
+  const Status c = lab.load_pretrained(corrupt, "corrupt.safetensors.gz");
+  CHECK_FALSE(c.is_ok());
+  CHECK_THAT(c.message(), Catch::StartsWith("corrupt.safetensors.gz"));
+  lab.update(0);
+  CHECK(lab.snapshot().origin == "random weights (seed 4)");
+  CHECK(lab.snapshot().settings.shape.kind == kind);
+}
