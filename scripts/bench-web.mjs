@@ -11,10 +11,11 @@
 //   big_model         frames while 784-512-256-128-32 trains at batch 1024
 //   engine            latentCanvas.bench(): the seed model at batch 256, frames paused, 1 and 2 threads
 //   conv_engine       the same for the convolutional model (conv 16,8,8), and conv_training: frames while it trains
+//   conv_20_epochs    twenty epochs of it from fresh weights with the interface running, 1 and 2 training threads
 // Needs the browser-test packages (scripts/setup.sh browser-tests) and a built page; Firefox needs an X display
 // (xvfb-run -a node scripts/bench-web.mjs --browser firefox).
 //   node scripts/bench-web.mjs [--browser chromium|firefox] [--server ours|plain] [--width 1440 --height 900]
-//                              [--seconds 6]
+//                              [--seconds 6] [--quick: without conv_20_epochs, about 3 minutes]
 import { launch } from '../tests/browser/browsers.mjs';
 import { loadApp, pageRoot, startPlainServer } from '../tests/browser/helpers.mjs';
 
@@ -137,6 +138,34 @@ try {
   const conv_training = summary(await frames(seconds * 1000));
   await api(() => window.latentCanvas.setTraining(false));
 
+  // Twenty epochs of the convolutional model from fresh weights, with the interface running (frames counted all the
+  // while), on one training thread and on two; the test set is evaluated after every epoch, as always.
+  const conv_20_epochs = {};
+  if (!process.argv.includes('--quick')) {
+    for (const threads of [1, 2]) {
+      await api((t) => window.latentCanvas.apply({ model: 'conv', targetEpochs: 20, threads: t }), threads);
+      await api(() => window.latentCanvas.reset(1));
+      const t0 = Date.now();
+      await api(() => window.latentCanvas.setTraining(true));
+      const f = await tab.evaluate(() => new Promise((done) => {
+        const times = [];
+        let last = performance.now();
+        const tick = (now) => {
+          times.push(now - last);
+          last = now;
+          const s = window.latentCanvas.state();
+          if (s.training || s.epoch < 20 || s.evaluating) { requestAnimationFrame(tick); return; }
+          const sorted = times.slice(1).sort((a, b) => a - b);
+          done({ fps: (times.length - 1) / (times.reduce((a, b) => a + b, 0) / 1000), p95_ms: sorted[Math.floor(0.95 * (sorted.length - 1))],
+            test_loss: s.testLoss });
+        };
+        requestAnimationFrame(tick);
+      }));
+      conv_20_epochs[`threads_${threads}`] = { seconds: round((Date.now() - t0) / 1000), fps: round(f.fps), p95_ms: round(f.p95_ms),
+        test_loss: round(f.test_loss, 4) };
+    }
+  }
+
   console.log(JSON.stringify({
     browser,
     server: serverKind,
@@ -152,6 +181,7 @@ try {
     engine,
     conv_engine,
     conv_training,
+    conv_20_epochs,
   }));
 } finally {
   await session.close();

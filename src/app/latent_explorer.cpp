@@ -54,6 +54,7 @@ void LatentExplorer::init(std::shared_ptr<const DatasetSplit> data) {
   model_.reset();
   pass_weights_ = shown_weights_ = ~std::uint64_t{0};
   last_pass_start_ = {};
+  last_pass_seconds_ = 0;
   drawing_revision_ = ~std::uint64_t{0};
   slider_source_ = CodeSource{};
   slider_source_.kind = CodeSource::TestDigit;
@@ -116,6 +117,7 @@ float normal_quantile(double p) {
 }  // namespace
 
 void LatentExplorer::finish_pass() {
+  last_pass_seconds_ = std::chrono::duration<double>(Clock::now() - last_pass_start_).count();
   const int dim = pass_.model->architecture().code_size();
   const bool new_shape = dim != dim_;
   std::swap(model_, pass_.model);
@@ -195,7 +197,8 @@ void LatentExplorer::update(const Autoencoder& model, std::uint64_t weights_revi
                             std::uint64_t drawing_revision, Clock::time_point now) {
   if (!data_) return;
   const bool newer = weights_revision != pass_weights_;
-  if (!busy() && newer && (!ready() || now - last_pass_start_ >= std::chrono::duration<double>(kRefreshSeconds))) {
+  const double interval = std::max(kRefreshSeconds, last_pass_seconds_ / kPassShare);
+  if (!busy() && newer && (!ready() || now - last_pass_start_ >= std::chrono::duration<double>(interval))) {
     start_pass(model, weights_revision, now);
   }
   if (busy()) run_block();

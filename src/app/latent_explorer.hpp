@@ -43,6 +43,10 @@ class LatentExplorer {
   static constexpr int kBlock = 250;        // test images per frame during a pass (training images: twice as many),
   static constexpr double kFlopsPerFrame = 30e6;  // or fewer, so that a block costs at most this (a conv model: ~14)
   static constexpr double kRefreshSeconds = 1.0;
+  // While the weights keep changing, passes take at most this share of the interface's time: a pass that took D
+  // seconds is followed by the next no sooner than D / kPassShare after it started. A convolutional model's pass
+  // takes seconds of frames; back to back, they took a core's worth of time from training beside them.
+  static constexpr double kPassShare = 0.25;
   static constexpr std::size_t kPixels = static_cast<std::size_t>(kDigitSide) * kDigitSide;
 
   using Clock = std::chrono::steady_clock;
@@ -153,6 +157,7 @@ class LatentExplorer {
   std::vector<float> test_images_;  // the test set as floats, (kPixels, count)
   Pass pass_;
   Clock::time_point last_pass_start_{};
+  double last_pass_seconds_ = 0;  // how long the last finished pass took, start to finish
   std::uint64_t pass_weights_ = ~std::uint64_t{0};  // the revision of the last pass started
 
   std::unique_ptr<Autoencoder> model_;  // the completed pass's weights: everything shown is from these

@@ -163,14 +163,18 @@ forEachBrowser('the latent views', (session) => {
     await tab.waitFor(() => window.latentCanvas.state().step > 5, null, 20000);
     await tab.evaluate(() => window.latentCanvas.setTraining(false));
     await tab.frames(2);
-    const pretrained = centre((await controls(tab))['button:pretrained']);
-    await click(tab, pretrained);
-    await tab.frames(3);
+    // Pretrained is a menu (dense, convolutional); choosing one over a model trained here asks first.
+    const choosePretrained = async () => {
+      await click(tab, centre((await controls(tab))['button:pretrained']));
+      await tab.frames(3);
+      await click(tab, centre((await controls(tab))['menu:pretrained-dense']));
+      await tab.frames(3);
+    };
+    await choosePretrained();
     await tab.keys('Escape');
     await tab.frames(3);
     assert.match((await state(tab)).origin, /^random weights/, 'Escape cancels');
-    await click(tab, pretrained);
-    await tab.frames(3);
+    await choosePretrained();
     await tab.keys('Enter');
     await tab.waitFor(() => window.latentCanvas.state().origin.startsWith('pretrained'), null, 5000);
     await tab.close();
