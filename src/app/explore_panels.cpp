@@ -438,6 +438,10 @@ void unit_grid(const LatentExplorer& e, TextureStore& textures, bool encoder, bo
 void draw_units_tab(Lab& lab, UiState& ui, TextureStore& textures) {
   LatentExplorer& e = lab.explorer();
   if (waiting_for_codes(e)) return;
+  if (!e.shows(lab.snapshot().settings.architecture())) {  // the units below would be the previous model's
+    caption("Reading the new model's units...");
+    return;
+  }
   const ModelShape& shape = lab.snapshot().settings.shape;
   const bool filters = shape.convolutional();
   units_caption(shape);

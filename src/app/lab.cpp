@@ -173,6 +173,7 @@ void Lab::refresh_views() {
   if (!ready()) return;
   take_snapshot();
   views_.update(*snapshot_, drawing_);
+  explorer_.set_weights_moving(snapshot_->training);
   if (views_.ready()) explorer_.update(views_.model(), views_.weights_revision(), drawing_.input(), drawing_.revision());
 }
 
@@ -211,6 +212,7 @@ void Lab::update(double training_budget_seconds) {
     if (explorer_waits_ > 0) {
       --explorer_waits_;
     } else {
+      explorer_.set_weights_moving(snapshot_->training);
       explorer_.update(views_.model(), views_.weights_revision(), drawing_.input(), drawing_.revision());
     }
   }

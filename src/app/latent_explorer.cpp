@@ -117,7 +117,6 @@ float normal_quantile(double p) {
 }  // namespace
 
 void LatentExplorer::finish_pass() {
-  last_pass_seconds_ = std::chrono::duration<double>(Clock::now() - last_pass_start_).count();
   const int dim = pass_.model->architecture().code_size();
   const bool new_shape = dim != dim_;
   std::swap(model_, pass_.model);
@@ -197,11 +196,17 @@ void LatentExplorer::update(const Autoencoder& model, std::uint64_t weights_revi
                             std::uint64_t drawing_revision, Clock::time_point now) {
   if (!data_) return;
   const bool newer = weights_revision != pass_weights_;
-  const double interval = std::max(kRefreshSeconds, last_pass_seconds_ / kPassShare);
+  // A new model (another shape, or weights adopted while paused) is shown as soon as the usual refresh allows.
+  const bool same_model = model_ && model_->architecture() == model.architecture();
+  const double interval =
+      weights_moving_ && same_model ? std::max(kRefreshSeconds, last_pass_seconds_ / kPassShare) : kRefreshSeconds;
   if (!busy() && newer && (!ready() || now - last_pass_start_ >= std::chrono::duration<double>(interval))) {
     start_pass(model, weights_revision, now);
   }
-  if (busy()) run_block();
+  if (busy()) {
+    run_block();
+    if (!busy()) last_pass_seconds_ = std::chrono::duration<double>(now - last_pass_start_).count();
+  }
   if (ready()) follow_drawing(drawing, drawing_revision, false);
 }
 

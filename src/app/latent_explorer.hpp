@@ -43,9 +43,10 @@ class LatentExplorer {
   static constexpr int kBlock = 250;        // test images per frame during a pass (training images: twice as many),
   static constexpr double kFlopsPerFrame = 30e6;  // or fewer, so that a block costs at most this (a conv model: ~14)
   static constexpr double kRefreshSeconds = 1.0;
-  // While the weights keep changing, passes take at most this share of the interface's time: a pass that took D
-  // seconds is followed by the next no sooner than D / kPassShare after it started. A convolutional model's pass
-  // takes seconds of frames; back to back, they took a core's worth of time from training beside them.
+  // While training changes the weights, passes over the same model take at most this share of the interface's time:
+  // a pass that took D seconds is followed by the next no sooner than D / kPassShare after it started. A
+  // convolutional model's pass takes seconds of frames; back to back, they took a core's worth of time from the
+  // training beside them. A new model (another shape) or weights that change while paused wait kRefreshSeconds only.
   static constexpr double kPassShare = 0.25;
   static constexpr std::size_t kPixels = static_cast<std::size_t>(kDigitSide) * kDigitSide;
 
@@ -58,6 +59,8 @@ class LatentExplorer {
   // the drawing. `model` must stay unchanged during the call only.
   void update(const Autoencoder& model, std::uint64_t weights_revision, const DigitImage& drawing,
               std::uint64_t drawing_revision, Clock::time_point now = Clock::now());
+  // Whether training is changing the weights (the Lab says so each frame): passes then keep to kPassShare.
+  void set_weights_moving(bool moving) { weights_moving_ = moving; }
   // Runs passes to completion (tests and the script API, which must not wait for frames).
   void complete(const Autoencoder& model, std::uint64_t weights_revision, const DigitImage& drawing,
                 std::uint64_t drawing_revision);
@@ -67,6 +70,8 @@ class LatentExplorer {
   std::uint64_t revision() const { return revision_; }          // changes when anything shown changes
   std::uint64_t weights_revision() const { return shown_weights_; }
   int latent_size() const { return dim_; }
+  // Whether what it shows comes from a model of this architecture (a pass for a new shape may still be running).
+  bool shows(const Architecture& a) const { return model_ != nullptr && model_->architecture() == a; }
 
   // --- The map ------------------------------------------------------------------------------------------------
   const LatentPlane& plane() const { return plane_; }
@@ -157,7 +162,8 @@ class LatentExplorer {
   std::vector<float> test_images_;  // the test set as floats, (kPixels, count)
   Pass pass_;
   Clock::time_point last_pass_start_{};
-  double last_pass_seconds_ = 0;  // how long the last finished pass took, start to finish
+  double last_pass_seconds_ = 0;  // how long the last pass over frames took, start to finish
+  bool weights_moving_ = false;
   std::uint64_t pass_weights_ = ~std::uint64_t{0};  // the revision of the last pass started
 
   std::unique_ptr<Autoencoder> model_;  // the completed pass's weights: everything shown is from these

@@ -83,6 +83,41 @@ TEST_CASE("the explorer encodes the data in blocks over frames, then switches to
   CHECK(e.weights_revision() == lab.views().weights_revision());
 }
 
+TEST_CASE("while training moves the weights, passes take at most a quarter of the frames; paused, 1 s apart",
+          "[explorer]") {
+  Lab& lab = explorer_lab();
+  lab.reset(6);
+  lab.update(0);
+  LatentExplorer& e = lab.explorer();
+  const std::uint64_t base = lab.views().weights_revision();
+  e.complete(lab.views().model(), base, lab.drawing().input(), lab.drawing().revision());  // nothing in progress
+  e.set_weights_moving(false);
+  const auto t0 = LatentExplorer::Clock::now() + std::chrono::seconds(10);  // past any rate limit
+  const auto at = [&](int k) { return t0 + k * std::chrono::milliseconds(100); };  // frame k
+  const auto step = [&](std::uint64_t revision, int k) {
+    e.update(lab.views().model(), revision, lab.drawing().input(), lab.drawing().revision(), at(k));
+  };
+  int k = 0;
+  while (e.weights_revision() != base + 1 && k < 100) step(base + 1, k++);
+  REQUIRE(e.weights_revision() == base + 1);
+  const double pass = 0.1 * (k - 1);  // started at frame 0, finished at frame k - 1
+  REQUIRE(pass > 1.0);
+  // Training: the next pass over the same model waits pass / kPassShare from the last one's start.
+  e.set_weights_moving(true);
+  const int wait = static_cast<int>(std::ceil(pass / LatentExplorer::kPassShare / 0.1));
+  step(base + 2, wait - 2);
+  CHECK_FALSE(e.busy());
+  step(base + 2, wait + 1);
+  CHECK(e.busy());
+  // Paused (weights adopted or reset): kRefreshSeconds after the last start, however long passes take.
+  for (k = wait + 2; e.busy() && k < wait + 200; ++k) step(base + 2, k);
+  REQUIRE(e.weights_revision() == base + 2);
+  e.set_weights_moving(false);
+  step(base + 3, wait + 1 + 11);  // 1.1 s after that pass started
+  CHECK(e.busy());
+  e.complete(lab.views().model(), base + 3, lab.drawing().input(), lab.drawing().revision());
+}
+
 TEST_CASE("the map: the test codes on their principal plane, a decoded grid over it, the drawing on it", "[explorer]") {
   Lab& lab = explorer_lab();
   lab.restore_pretrained();
