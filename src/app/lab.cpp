@@ -2,7 +2,6 @@
 #include "app/lab.hpp"
 
 #include "core/gzip.hpp"
-#include "core/user_files.hpp"
 
 #include <algorithm>
 #include <chrono>

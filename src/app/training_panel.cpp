@@ -311,7 +311,11 @@ bool pretrained_offered(const Lab& lab, const UiState& ui) {
   return pretrained_available(lab, ui, ModelKind::Dense) || pretrained_available(lab, ui, ModelKind::Conv);
 }
 
-const char* family_label(ModelKind family) { return family == ModelKind::Conv ? "Convolutional 16,8,8" : "Dense 784-32-784"; }
+// The menu's name for a family: the table's (pretrained_files.hpp), for the data set's own file or MNIST's.
+const char* family_label(ModelKind family) {
+  const PretrainedFile* f = find_pretrained(DataKind::Mnist, family);
+  return f != nullptr ? f->label : to_string(family);
+}
 
 // Pretrained: a menu of the models at hand (dense, convolutional); choosing one replaces the model, asking first
 // over one trained here.
