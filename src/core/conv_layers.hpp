@@ -23,6 +23,7 @@
 #pragma once
 
 #include <algorithm>
+#include <limits>
 #include <cstddef>
 #include <cstring>
 #include <vector>
@@ -167,21 +168,83 @@ template <class T> Lanes<T> load_lanes(const T* p) {
 }
 template <class T> void store_lanes(T* p, Lanes<T> v) { std::memcpy(p, &v, sizeof v); }
 
-// a[i] = start + sum over planes p, taps t of w[p][t] x[p][i + shift[t]], for i in [0, n), n a whole number of
-// blocks: planes `plane_stride` apart, each plane's taps `taps` weights apart. Each block of a sums every plane and
-// tap in a register before it is stored once.
-template <class T>
-void taps_sum(T* __restrict a, T start, const T* __restrict x, std::size_t plane_stride, int planes, const T* w,
+// The outputs of one taps_sum call: output g is written at a + g * stride, starts from start[g] (0 when start is
+// null), and takes its weights from w + g * weight_step.
+template <class T> struct TapOutputs {
+  T* a;
+  std::size_t stride;
+  const T* start;
+  const T* w;
+  std::size_t weight_step;
+};
+
+// For G outputs g at once: a_g[i] = start_g + sum over planes p, taps t of w_g[p][t] x[p][i + shift[t]], for i in
+// [0, n), n a whole number of blocks: planes `plane_stride` apart, each plane's taps `weight_stride` weights apart.
+// Each output's block sums every plane and tap in a register before it is stored once; G blocks side by side share
+// each load of x and keep G sums in flight (one alone waits on its own adds: 8 outputs at a time natively, 4 in
+// WebAssembly, took the direct loops from 20-30 to ... GFLOP/s).
+template <int G, int B, class T>
+void taps_sum(const TapOutputs<T>& out, const T* __restrict x, std::size_t plane_stride, int planes,
               std::size_t weight_stride, const int* shift, int taps, int n) {
-  for (int i = 0; i < n; i += kLanes) {
-    Lanes<T> acc = Lanes<T>{} + start;
+  for (int i = 0; i < n; i += B * kLanes) {
+    Lanes<T> acc[G][B];
+    for (int g = 0; g < G; ++g)
+      for (int b = 0; b < B; ++b) acc[g][b] = Lanes<T>{} + (out.start == nullptr ? T(0) : out.start[g]);
     for (int p = 0; p < planes; ++p) {
       const T* xp = x + p * plane_stride + i;
-      const T* wp = w + p * weight_stride;
-      for (int t = 0; t < taps; ++t) acc += wp[t] * load_lanes(xp + shift[t]);
+      const T* wp = out.w + p * weight_stride;
+      for (int t = 0; t < taps; ++t) {
+        Lanes<T> xt[B];
+        for (int b = 0; b < B; ++b) xt[b] = load_lanes(xp + shift[t] + b * kLanes);
+        for (int g = 0; g < G; ++g)
+          for (int b = 0; b < B; ++b) acc[g][b] += wp[g * out.weight_step + t] * xt[b];
+      }
     }
-    store_lanes(a + i, acc);
+    for (int g = 0; g < G; ++g)
+      for (int b = 0; b < B; ++b) store_lanes(out.a + g * out.stride + i + b * kLanes, acc[g][b]);
   }
+}
+
+#ifdef __EMSCRIPTEN__
+inline constexpr int kSumOutputs = 4;  // 128-bit vectors: each block is two of V8's 16 registers
+#else
+inline constexpr int kSumOutputs = 8;
+#endif
+// Blocks side by side when taps_sum runs for one output, so that it too keeps several sums in flight.
+#ifdef __EMSCRIPTEN__
+inline constexpr int kRunBlocks = 2;
+#else
+inline constexpr int kRunBlocks = 4;
+#endif
+
+// taps_sum for `outputs` outputs, kSumOutputs at a time and the rest one by one.
+template <class T>
+void all_outputs_sum(TapOutputs<T> out, int outputs, const T* x, std::size_t plane_stride, int planes,
+                     std::size_t weight_stride, const int* shift, int taps, int n) {
+  auto advance = [&out](int g) {
+    out.a += g * out.stride;
+    out.w += g * out.weight_step;
+    if (out.start != nullptr) out.start += g;
+  };
+  int o = 0;
+  for (; o + kSumOutputs <= outputs; o += kSumOutputs, advance(kSumOutputs))
+    taps_sum<kSumOutputs, 1>(out, x, plane_stride, planes, weight_stride, shift, taps, n);
+  const int run = n / (kRunBlocks * kLanes) * (kRunBlocks * kLanes);  // then the last blocks one at a time
+  for (; o < outputs; ++o, advance(1)) {
+    taps_sum<1, kRunBlocks>(out, x, plane_stride, planes, weight_stride, shift, taps, run);
+    TapOutputs<T> tail = out;
+    tail.a += run;
+    taps_sum<1, 1>(tail, x + run, plane_stride, planes, weight_stride, shift, taps, n - run);
+  }
+}
+
+// The sum of a block's lanes, halves added pairwise (a fixed order, whatever the data).
+template <class T> T lane_sum(Lanes<T> v) {
+  T half[kLanes];
+  std::memcpy(half, &v, sizeof v);
+  for (int width = kLanes / 2; width > 0; width /= 2)
+    for (int l = 0; l < width; ++l) half[l] += half[l + width];
+  return half[0];
 }
 
 // dw[t] += sum over i in [0, n) of d[i] x[i + shift[t]], for G taps in one pass over d: G blocks of running sums,
@@ -192,10 +255,7 @@ template <int G, class T> void taps_dot(T* dw, const T* __restrict d, const T* _
     const Lanes<T> di = load_lanes(d + i);
     for (int t = 0; t < G; ++t) part[t] += di * load_lanes(x + shift[t] + i);
   }
-  for (int t = 0; t < G; ++t) {
-    const Lanes<T> p = part[t];
-    dw[t] += ((p[0] + p[4]) + (p[1] + p[5])) + ((p[2] + p[6]) + (p[3] + p[7]));
-  }
+  for (int t = 0; t < G; ++t) dw[t] += lane_sum<T>(part[t]);
 }
 
 // Taps per pass of all_taps_dot: their running sums must stay in registers. WebAssembly's 128-bit vectors make each
@@ -235,10 +295,11 @@ void direct_forward(T* out, const T* in, const T* weight, const T* bias, ImageSh
   const std::size_t out_pixels = static_cast<std::size_t>(g.out_rows) * g.out_cols;
   for (int j = 0; j < n; ++j) {
     pad_planes(padded, in, s, n, j, g);
+    const TapOutputs<T> sums{acc, static_cast<std::size_t>(g.grad), bias, weight, static_cast<std::size_t>(s.channels) * k * k};
+    all_outputs_sum(sums, out_channels, padded, g.plane, s.channels, static_cast<std::size_t>(k * k), shifts.forward.data(),
+                    k * k, g.flat);
     for (int co = 0; co < out_channels; ++co) {
-      T* a = acc + static_cast<std::size_t>(co) * g.grad;
-      taps_sum(a, bias[co], padded, g.plane, s.channels, weight + static_cast<std::size_t>(co * s.channels) * k * k,
-               static_cast<std::size_t>(k * k), shifts.forward.data(), k * k, g.flat);
+      const T* a = acc + static_cast<std::size_t>(co) * g.grad;
       T* o = out + (static_cast<std::size_t>(co) * n + j) * out_pixels;
       for (int y = 0; y < g.out_rows; ++y) std::copy(a + y * g.cols, a + y * g.cols + g.out_cols, o + y * g.out_cols);
     }
@@ -257,6 +318,23 @@ void spread_gradients(T* grad, T* dbias, const T* dout, int out_channels, int n,
     T sum = 0;
     for (std::size_t i = 0; i < out_pixels; ++i) sum += o[i];
     dbias[co] += sum;
+  }
+}
+
+// One image's input gradient: every output channel's gradient, shifted back by each tap, for every input channel
+// (kSumOutputs at a time), then copied from the padded planes into din.
+template <class T>
+void direct_input_gradient(T* din, T* dpadded, const T* grad, const T* weight, ImageShape s, int out_channels, int n,
+                           int j, const DirectGeometry& g, const TapShifts& shifts) {
+  const int taps = g.k * g.k;
+  const TapOutputs<T> sums{dpadded, static_cast<std::size_t>(g.plane), nullptr, weight, static_cast<std::size_t>(taps)};
+  all_outputs_sum(sums, s.channels, grad, static_cast<std::size_t>(g.grad), out_channels,
+                  static_cast<std::size_t>(s.channels) * taps, shifts.backward.data(), taps,
+                  DirectGeometry::round_up(g.rows * g.cols));
+  for (int c = 0; c < s.channels; ++c) {
+    T* dst = din + (static_cast<std::size_t>(c) * n + j) * static_cast<std::size_t>(s.pixels());
+    const T* src = dpadded + static_cast<std::size_t>(c) * g.plane + static_cast<std::size_t>(g.pad) * g.cols + g.pad;
+    for (int y = 0; y < s.height; ++y) std::copy(src + y * g.cols, src + y * g.cols + s.width, dst + y * s.width);
   }
 }
 
@@ -279,44 +357,44 @@ void direct_backward(T* din, T* dweight, T* dbias, const T* dout, const T* in, c
         const T* d = grad + static_cast<std::size_t>(co) * g.grad + g.margin;
         all_taps_dot(dweight + static_cast<std::size_t>(co * s.channels + c) * taps, d, x, shifts.forward.data(), taps, g.flat);
       }
-      if (din == nullptr) continue;
-      // The input's gradient: every output channel's gradient, shifted back by each tap, in one pass.
-      T* dx = dpadded + static_cast<std::size_t>(c) * g.plane;
-      taps_sum(dx, T(0), grad, static_cast<std::size_t>(g.grad), out_channels, weight + static_cast<std::size_t>(c) * taps,
-               static_cast<std::size_t>(s.channels) * taps, shifts.backward.data(), taps, DirectGeometry::round_up(g.rows * g.cols));
-      T* dst = din + (static_cast<std::size_t>(c) * n + j) * static_cast<std::size_t>(s.pixels());
-      const T* src = dx + static_cast<std::size_t>(g.pad) * g.cols + g.pad;
-      for (int y = 0; y < s.height; ++y) std::copy(src + y * g.cols, src + y * g.cols + s.width, dst + y * s.width);
     }
+    if (din != nullptr) direct_input_gradient(din, dpadded, grad, weight, s, out_channels, n, j, g, shifts);
   }
 }
 
-// Whether a layer takes the direct loops. Measured 2026-12-05 on the Keras model's seven layers, forward and backward
-// of 256 images on one thread: in WebAssembly (the page's flags, Node 20's V8) the direct loops were faster on every
-// layer (the stack: 95 ms against 121); natively (-march=native, AVX-512) im2col with Eigen's products was faster
-// wherever a layer has several outputs (8 -> 16 at 16 x 16: 9 ms against 16), the direct loops where it has one.
-inline bool use_direct(int out_channels) {
+// Whether a layer takes the direct loops. Measured 2026-12-05, forward and backward of 256 images on one thread,
+// after taps_sum took several outputs at once: in WebAssembly (the page's flags, Node 20's V8) the direct loops were
+// faster on every layer of the Keras model (the stack: 81 ms, against 121 with im2col and Eigen's products);
+// natively (-march=native, AVX-512) they were faster on its narrow layers (16 -> 8 at 14 x 14: 6.8 ms against 10.5;
+// 8 -> 16 at 16 x 16: 7.0 against 8.0), im2col where the input has one channel (1 -> 16: 5.0 against 6.0, its block
+// only k*k columns) or the layer is wide (32 -> 64 at 14 x 14: 64 ms against 103).
+inline bool use_direct(ImageShape in, int out_channels) {
 #ifdef __EMSCRIPTEN__
+  (void)in;
   (void)out_channels;
   return true;
 #else
-  return out_channels <= 2;
+  return in.channels > 1 && in.channels * out_channels <= 256;
 #endif
 }
 
 }  // namespace conv_detail
 
-// The scratch conv2d_forward and conv2d_backward need for `n` images, in scalars.
 // The im2col block's images for a batch of n, and the scratch it takes: the block, then (for the input's gradient as a
 // convolution of the output's gradient, below) the kernel flipped.
 inline int conv_block_for(ImageShape in, int k, Padding padding, int n) {
   return std::max(1, std::min(n, conv_block_images(in, k, padding)));
 }
 
-inline std::size_t conv_layer_scratch(ImageShape in, int out_channels, int k, Padding padding, int n) {
-  if (conv_detail::use_direct(out_channels)) return conv_detail::DirectGeometry(in, k, padding).scratch(in, out_channels);
+inline std::size_t im2col_layer_scratch(ImageShape in, int out_channels, int k, Padding padding, int n) {
   return conv_scratch(in, k, padding, conv_block_for(in, k, padding, n)) +
          static_cast<std::size_t>(in.channels) * out_channels * k * k;
+}
+
+// The scratch conv2d_forward and conv2d_backward need for `n` images, in scalars.
+inline std::size_t conv_layer_scratch(ImageShape in, int out_channels, int k, Padding padding, int n) {
+  if (conv_detail::use_direct(in, out_channels)) return conv_detail::DirectGeometry(in, k, padding).scratch(in, out_channels);
+  return im2col_layer_scratch(in, out_channels, k, padding, n);
 }
 
 namespace conv_detail {
@@ -327,13 +405,12 @@ template <class T> using ConstChannelBlock = Eigen::Map<const Matrix<T>, 0, Eige
 
 }  // namespace conv_detail
 
-// out (Cout, N, Ho, Wo) = conv(in (Cin, N, H, W), weight (Cout, Cin, k, k)) + bias (Cout), for n images, in blocks
-// of conv_block_images; `scratch` holds conv_layer_scratch(in, out_channels, k, padding, n) scalars.
+namespace conv_detail {
+
+// conv2d_forward by im2col blocks of conv_block_images images and Eigen's products.
 template <class T>
-void conv2d_forward(T* out, const T* in, const T* weight, const T* bias, ImageShape s, int out_channels, int k,
+void im2col_forward(T* out, const T* in, const T* weight, const T* bias, ImageShape s, int out_channels, int k,
                     Padding padding, int n, T* scratch) {
-  using namespace conv_detail;
-  if (use_direct(out_channels)) return direct_forward(out, in, weight, bias, s, out_channels, k, padding, n, scratch);
   const ImageShape o = conv_output(s, out_channels, k, padding);
   const Eigen::Index taps = s.channels * k * k;
   const ConstMatrixMap<T> w(weight, taps, out_channels);  // (Cin k k, Cout): the kernel, transposed
@@ -348,6 +425,18 @@ void conv2d_forward(T* out, const T* in, const T* weight, const T* bias, ImageSh
     y.noalias() = ConstMatrixMap<T>(scratch, rows, taps) * w;
     y.rowwise() += ConstVectorMap<T>(bias, out_channels).transpose();
   }
+}
+
+}  // namespace conv_detail
+
+// out (Cout, N, Ho, Wo) = conv(in (Cin, N, H, W), weight (Cout, Cin, k, k)) + bias (Cout), for n images;
+// `scratch` holds conv_layer_scratch(in, out_channels, k, padding, n) scalars.
+template <class T>
+void conv2d_forward(T* out, const T* in, const T* weight, const T* bias, ImageShape s, int out_channels, int k,
+                    Padding padding, int n, T* scratch) {
+  using namespace conv_detail;
+  if (use_direct(s, out_channels)) return direct_forward(out, in, weight, bias, s, out_channels, k, padding, n, scratch);
+  im2col_forward(out, in, weight, bias, s, out_channels, k, padding, n, scratch);
 }
 
 namespace conv_detail {
@@ -373,6 +462,8 @@ template <class T> void flip_kernel(T* flipped, const T* weight, int in_channels
 
 }  // namespace conv_detail
 
+namespace conv_detail {
+
 // Differentiates conv2d_forward, given dout = dL/dout (Cout, N, Ho, Wo):
 //   dweight (Cout, Cin, k, k) += sum over pixels of dout * the input tap it read   (as a matrix: cols^T dout)
 //   dbias (Cout)              += sum of dout over every pixel of every image
@@ -380,12 +471,8 @@ template <class T> void flip_kernel(T* flipped, const T* weight, int in_channels
 //                                gradient_as_convolution, dout convolved with the flipped kernel
 // dweight and dbias are summed into (zero them first); din, when not null, is written.
 template <class T>
-void conv2d_backward(T* din, T* dweight, T* dbias, const T* dout, const T* in, const T* weight, ImageShape s,
+void im2col_backward(T* din, T* dweight, T* dbias, const T* dout, const T* in, const T* weight, ImageShape s,
                      int out_channels, int k, Padding padding, int n, T* scratch) {
-  using namespace conv_detail;
-  if (use_direct(out_channels)) {
-    return direct_backward(din, dweight, dbias, dout, in, weight, s, out_channels, k, padding, n, scratch);
-  }
   const ImageShape o = conv_output(s, out_channels, k, padding);
   const Eigen::Index taps = s.channels * k * k;
   const ConstMatrixMap<T> w(weight, taps, out_channels);
@@ -420,6 +507,78 @@ void conv2d_backward(T* din, T* dweight, T* dbias, const T* dout, const T* in, c
   }
 }
 
+}  // namespace conv_detail
+
+template <class T>
+void conv2d_backward(T* din, T* dweight, T* dbias, const T* dout, const T* in, const T* weight, ImageShape s,
+                     int out_channels, int k, Padding padding, int n, T* scratch) {
+  using namespace conv_detail;
+  if (use_direct(s, out_channels)) {
+    return direct_backward(din, dweight, dbias, dout, in, weight, s, out_channels, k, padding, n, scratch);
+  }
+  im2col_backward(din, dweight, dbias, dout, in, weight, s, out_channels, k, padding, n, scratch);
+}
+
+// out (C, N, ceil(H/2), ceil(W/2)): the largest of each 2x2 block (blocks on an odd edge are cut short).
+namespace conv_detail {
+
+// The largest of a block's values in row-major order, as std::max takes them (a NaN first stays).
+template <class T> T block_max(T a, T b, T c, T d) { return std::max(std::max(std::max(a, b), c), d); }
+
+// One output row of 2x2 max pooling: the blocks of input rows r0 and r1 (r1 null on an odd edge), `full` of them
+// two columns wide, then (on an odd edge) one more of one column. Full blocks of two rows go without edge tests.
+template <class T> void pool_row(T* dst, const T* r0, const T* r1, int full, int cols) {
+  if (r1 != nullptr) {
+    for (int x = 0; x < full; ++x) dst[x] = block_max(r0[2 * x], r0[2 * x + 1], r1[2 * x], r1[2 * x + 1]);
+    if (full < cols) dst[full] = std::max(r0[2 * full], r1[2 * full]);
+    return;
+  }
+  for (int x = 0; x < full; ++x) dst[x] = std::max(r0[2 * x], r0[2 * x + 1]);
+  if (full < cols) dst[full] = r0[2 * full];
+}
+
+// Which of a block's values takes the gradient: the first equal to the block's maximum `best`, in row-major order;
+// the first also where none equals it (a NaN won). Values outside the image are passed as NaN, which equal nothing.
+template <class T> int winner(T a, T b, T c, T d, T best) {
+  if (a == best || best != best) return 0;
+  if (b == best) return 1;
+  if (c == best) return 2;
+  return d == best ? 3 : 0;
+}
+
+// One output row of maxpool_backward: every input pixel of rows r0 and r1 (r1 null on an odd edge) written once;
+// the full blocks (two rows, two columns) first, without edge tests.
+template <class T>
+void unpool_row(T* d0, T* d1, const T* r0, const T* r1, const T* best, const T* grad, int in_width, int cols) {
+  int x = 0;
+  if (r1 != nullptr) {
+    for (; x < in_width / 2; ++x) {  // as winner(), without branches (which value wins is the data's choice)
+      const int l = 2 * x;
+      const T m = best[x], g = grad[x];
+      const bool a = (r0[l] == m) | (m != m), b = !a & (r0[l + 1] == m), c = !a & !b & (r1[l] == m), d = !a & !b & !c;
+      d0[l] = a ? g : T(0);
+      d0[l + 1] = b ? g : T(0);
+      d1[l] = c ? g : T(0);
+      d1[l + 1] = d ? g : T(0);
+    }
+  }
+  const T none = std::numeric_limits<T>::quiet_NaN();  // outside the image: equal to nothing
+  for (; x < cols; ++x) {
+    const int l = 2 * x;
+    const bool two_cols = l + 1 < in_width;
+    const T a = r0[l], b = two_cols ? r0[l + 1] : none;
+    const T c = r1 != nullptr ? r1[l] : none, d = r1 != nullptr && two_cols ? r1[l + 1] : none;
+    const int w = winner(a, b, c, d, best[x]);
+    d0[l] = w == 0 ? grad[x] : T(0);
+    if (two_cols) d0[l + 1] = w == 1 ? grad[x] : T(0);
+    if (r1 == nullptr) continue;
+    d1[l] = w == 2 ? grad[x] : T(0);
+    if (two_cols) d1[l + 1] = w == 3 ? grad[x] : T(0);
+  }
+}
+
+}  // namespace conv_detail
+
 // out (C, N, ceil(H/2), ceil(W/2)): the largest of each 2x2 block (blocks on an odd edge are cut short).
 template <class T> void maxpool_forward(T* out, const T* in, ImageShape s, int n) {
   const ImageShape o = pool_output(s);
@@ -427,13 +586,8 @@ template <class T> void maxpool_forward(T* out, const T* in, ImageShape s, int n
     const T* plane = in + p * s.pixels();
     T* dst = out + p * o.pixels();
     for (int y = 0; y < o.height; ++y) {
-      for (int x = 0; x < o.width; ++x) {
-        T best = plane[(2 * y) * s.width + 2 * x];
-        for (int dy = 0; dy < 2 && 2 * y + dy < s.height; ++dy) {
-          for (int dx = 0; dx < 2 && 2 * x + dx < s.width; ++dx) best = std::max(best, plane[(2 * y + dy) * s.width + 2 * x + dx]);
-        }
-        dst[y * o.width + x] = best;
-      }
+      const T* r0 = plane + 2 * y * s.width;
+      conv_detail::pool_row(dst + y * o.width, r0, 2 * y + 1 < s.height ? r0 + s.width : nullptr, s.width / 2, o.width);
     }
   }
 }
@@ -445,26 +599,11 @@ template <class T> void maxpool_backward(T* din, const T* dout, const T* in, con
   for (std::size_t p = 0; p < static_cast<std::size_t>(s.channels) * n; ++p) {
     const T* plane = in + p * s.pixels();
     T* dplane = din + p * s.pixels();
-    const T* best_row = out + p * o.pixels();
-    const T* grad_row = dout + p * o.pixels();
-    for (int y = 0; y < o.height; ++y, best_row += o.width, grad_row += o.width) {
-      const int top = 2 * y * s.width;
+    for (int y = 0; y < o.height; ++y) {
+      const std::size_t top = static_cast<std::size_t>(2 * y) * s.width;
       const bool two_rows = 2 * y + 1 < s.height;
-      for (int x = 0; x < o.width; ++x) {
-        const T best = best_row[x], g = grad_row[x];
-        // The block's pixels in row-major order, the first equal to the maximum taking the gradient (the first
-        // also where nothing equals it, a NaN: never outside the block).
-        const int left = top + 2 * x;
-        const bool two_cols = 2 * x + 1 < s.width;
-        const bool first = plane[left] == best || best != best;
-        const bool second = !first && two_cols && plane[left + 1] == best;
-        const bool third = !first && !second && two_rows && plane[left + s.width] == best;
-        const bool fourth = !first && !second && !third && two_rows && two_cols;
-        dplane[left] = first || (!second && !third && !fourth) ? g : T(0);
-        if (two_cols) dplane[left + 1] = second ? g : T(0);
-        if (two_rows) dplane[left + s.width] = third ? g : T(0);
-        if (two_rows && two_cols) dplane[left + s.width + 1] = fourth ? g : T(0);
-      }
+      conv_detail::unpool_row(dplane + top, dplane + top + s.width, plane + top, two_rows ? plane + top + s.width : nullptr,
+                              out + p * o.pixels() + y * o.width, dout + p * o.pixels() + y * o.width, s.width, o.width);
     }
   }
 }

@@ -102,13 +102,13 @@ TEST_CASE("conv2d_forward equals the convolution's definition on random shapes",
   CHECK(conv_output({1, 28, 28}, 16, 3, Padding::Same) == ImageShape{16, 28, 28});
 }
 
-// Both kernel schemes, whichever a build picks for a shape (conv_detail::use_direct): the direct loops, and im2col
-// with the input's gradient by col2im (more outputs than inputs) or as a convolution (fewer, 'same' padding).
+// Both kernel schemes, called by name (conv_detail::use_direct picks one per layer and build): the direct loops (9
+// channels in and out: a group of kSumOutputs sums and one more), and im2col with the input's gradient by col2im
+// (more outputs than inputs) or as a convolution (fewer, 'same' padding).
 TEST_CASE("conv2d_backward matches central differences for weights, biases and input", "[conv][gradcheck]") {
   const Padding padding = GENERATE(Padding::Same, Padding::Valid);
   const int k = GENERATE(1, 3);
-  const ImageShape s{4, 6, 5};
-  const int cout = GENERATE(2, 3, 5);
+  const auto [s, cout] = GENERATE(table<ImageShape, int>({{{4, 6, 5}, 2}, {{4, 6, 5}, 3}, {{4, 6, 5}, 5}, {{9, 5, 6}, 9}}));
   const bool direct = GENERATE(false, true);
   const int n = 2;
   const ImageShape o = conv_output(s, cout, k, padding);
@@ -117,15 +117,15 @@ TEST_CASE("conv2d_backward matches central differences for weights, biases and i
   auto b = random_values(static_cast<std::size_t>(cout), 6);
   const auto r = random_values(static_cast<std::size_t>(o.size()) * n, 7);
   const conv_detail::DirectGeometry geometry(s, k, padding);
-  std::vector<double> scratch(std::max(conv_layer_scratch(s, cout, k, padding, n), geometry.scratch(s, cout)));
+  std::vector<double> scratch(std::max(im2col_layer_scratch(s, cout, k, padding, n), geometry.scratch(s, cout)));
   std::vector<double> out(static_cast<std::size_t>(o.size()) * n);
   const auto forward = [&] {
     if (direct) conv_detail::direct_forward(out.data(), in.data(), w.data(), b.data(), s, cout, k, padding, n, scratch.data());
-    else conv2d_forward(out.data(), in.data(), w.data(), b.data(), s, cout, k, padding, n, scratch.data());
+    else conv_detail::im2col_forward(out.data(), in.data(), w.data(), b.data(), s, cout, k, padding, n, scratch.data());
   };
   const auto backward = [&](double* din, double* dw, double* db) {
     if (direct) conv_detail::direct_backward(din, dw, db, r.data(), in.data(), w.data(), s, cout, k, padding, n, scratch.data());
-    else conv2d_backward(din, dw, db, r.data(), in.data(), w.data(), s, cout, k, padding, n, scratch.data());
+    else conv_detail::im2col_backward(din, dw, db, r.data(), in.data(), w.data(), s, cout, k, padding, n, scratch.data());
   };
   const auto loss = [&] {
     forward();
@@ -136,7 +136,7 @@ TEST_CASE("conv2d_backward matches central differences for weights, biases and i
   for (std::size_t i = 0; i < out.size(); ++i) REQUIRE(std::abs(out[i] - expected[i]) < 1e-12);
   std::vector<double> din(in.size()), dw(w.size(), 0.0), db(b.size(), 0.0);
   backward(din.data(), dw.data(), db.data());
-  INFO((direct ? "direct" : "default") << ", " << (padding == Padding::Same ? "same" : "valid") << ", k " << k << ", "
+  INFO((direct ? "direct" : "im2col") << ", " << (padding == Padding::Same ? "same" : "valid") << ", k " << k << ", "
                                        << cout << " outputs");
   check_gradient(w, dw, loss, "weights");
   check_gradient(b, db, loss, "biases");
@@ -150,21 +150,21 @@ TEST_CASE("conv2d_backward matches central differences for weights, biases and i
 TEST_CASE("a convolution over many images in several im2col blocks equals one image at a time", "[conv]") {
   const ImageShape s{16, 28, 28};
   REQUIRE(conv_block_images(s, 3, Padding::Same) < 5);  // this shape needs several blocks for 5 images
-  const int n = 5, cout = 4;  // im2col (one or two outputs take the direct loops, image by image anyway)
+  const int n = 5, cout = 4;
   const auto in = random_values(static_cast<std::size_t>(s.size()) * n, 8);
   const auto w = random_values(static_cast<std::size_t>(cout * 16 * 9), 9);
   const auto b = random_values(static_cast<std::size_t>(cout), 10);
-  std::vector<double> scratch(conv_layer_scratch(s, cout, 3, Padding::Same, n));
+  std::vector<double> scratch(im2col_layer_scratch(s, cout, 3, Padding::Same, n));
   const ImageShape o = conv_output(s, cout, 3, Padding::Same);
   std::vector<double> all(static_cast<std::size_t>(o.size()) * n);
-  conv2d_forward(all.data(), in.data(), w.data(), b.data(), s, cout, 3, Padding::Same, n, scratch.data());
+  conv_detail::im2col_forward(all.data(), in.data(), w.data(), b.data(), s, cout, 3, Padding::Same, n, scratch.data());
   for (int j = 0; j < n; ++j) {
     std::vector<double> one_in(static_cast<std::size_t>(s.size())), one_out(static_cast<std::size_t>(o.size()));
     for (int c = 0; c < s.channels; ++c) {
       std::copy_n(in.begin() + static_cast<std::ptrdiff_t>(at(s, n, c, j, 0, 0)), s.pixels(),
                   one_in.begin() + static_cast<std::ptrdiff_t>(c * s.pixels()));
     }
-    conv2d_forward(one_out.data(), one_in.data(), w.data(), b.data(), s, cout, 3, Padding::Same, 1, scratch.data());
+    conv_detail::im2col_forward(one_out.data(), one_in.data(), w.data(), b.data(), s, cout, 3, Padding::Same, 1, scratch.data());
     for (int c = 0; c < cout; ++c) {
       for (int p = 0; p < o.pixels(); ++p) {
         CHECK(all[at(o, n, c, j, 0, 0) + static_cast<std::size_t>(p)] == Approx(one_out[static_cast<std::size_t>(c * o.pixels() + p)]).margin(1e-12));
