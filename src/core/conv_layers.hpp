@@ -122,24 +122,36 @@ void col2im_add(T* din, T* cols, ImageShape s, int n, int first, int m, int k, P
 // every input pixel k*k times for a product with one column. Each image's planes are copied into zero-padded planes
 // (H + 2 pad rows of W + 2 pad), flattened; then a kernel tap is a shift along the flattened plane, and one pass over
 // the output (computed on the padded width, its extra columns dropped at the end) adds every tap's weight times the
-// plane shifted by that tap, kLanes outputs at a time held in registers (every input channel and tap summed before
+// plane shifted by that tap, a block of outputs at a time held in registers (every input channel and tap summed before
 // the block is stored). The backward walks the same shifts: passes over the output's gradient give the taps' weight
 // gradients (dot products with the shifted plane), and one pass per input channel gives its gradient (every output
 // channel's gradient shifted back by each tap, times the weight). Replacing a pass per tap (load, add, store) with
 // these took the whole model's training natively from 4,250-4,560 to 5,350-5,590 images/s (2026-12-05, one thread).
-inline constexpr int kLanes = 8;  // outputs per register block; the loops run over whole blocks of the padded planes
+//
+// Outputs per register block: the sums (taps_sum) take 16 natively, 8 in WebAssembly (its vectors hold 4); the dot
+// products 8 everywhere. Measured 2026-12-05 on the Keras model's layers natively (AVX-512, 256 images, one thread):
+// 16 lanes for both took the direct layers from 28 to 24 ms, but made the small planes' weight gradients slower
+// (8 -> 8 at 4 x 4: 0.30 -> 0.80 ms), where more of each block lies past the plane.
+#ifdef __EMSCRIPTEN__
+inline constexpr int kSumLanes = 8;
+#else
+inline constexpr int kSumLanes = 16;
+#endif
+inline constexpr int kDotLanes = 8;
 
 struct DirectGeometry {
   int k, pad, rows, cols, out_rows, out_cols;
-  int flat;    // the outputs on the padded width, rounded up to whole blocks
+  int flat;      // the outputs on the padded width, rounded up to whole blocks of sums
+  int dot_flat;  // the same, rounded up to whole blocks of dot products
   int margin;  // the largest shift, k - 1 rows and columns: zeros before the output's gradient for the backward
   int plane;   // a padded input plane, long enough for every shift of every block
   int grad;    // an output gradient with its margins
   DirectGeometry(ImageShape s, int k_, Padding padding)
       : k(k_), pad(padding == Padding::Same ? k_ / 2 : 0), rows(s.height + 2 * pad), cols(s.width + 2 * pad),
-        out_rows(rows - k + 1), out_cols(cols - k + 1), flat(round_up((rows - k + 1) * cols)),
-        margin((k - 1) * cols + k - 1), plane(round_up(rows * cols) + margin + kLanes), grad(margin + plane) {}
-  static int round_up(int n) { return (n + kLanes - 1) / kLanes * kLanes; }
+        out_rows(rows - k + 1), out_cols(cols - k + 1), flat(round_up(out_rows * cols, kSumLanes)),
+        dot_flat(round_up(out_rows * cols, kDotLanes)), margin((k - 1) * cols + k - 1),
+        plane(round_up(rows * cols, kSumLanes) + margin + kSumLanes), grad(margin + plane) {}
+  static int round_up(int n, int lanes) { return (n + lanes - 1) / lanes * lanes; }
   int shift(int t) const { return (t / k) * cols + t % k; }  // tap t = ky k + kx
   // Scratch: the padded input planes and their gradients, and the outputs (or their gradients, with margins).
   std::size_t scratch(ImageShape s, int out_channels) const {
@@ -155,18 +167,18 @@ template <class T> void pad_planes(T* padded, const T* in, ImageShape s, int n, 
   }
 }
 
-// kLanes scalars as one value of GCC's and Clang's vector extensions, so the loops below are written over whole
-// blocks: left to itself, GCC vectorised the loop over taps instead (with gathers), at a third of the speed.
-template <class T> struct LaneVector;
-template <> struct LaneVector<float> { typedef float type __attribute__((vector_size(kLanes * sizeof(float)))); };
-template <> struct LaneVector<double> { typedef double type __attribute__((vector_size(kLanes * sizeof(double)))); };
-template <class T> using Lanes = typename LaneVector<T>::type;
-template <class T> Lanes<T> load_lanes(const T* p) {
-  Lanes<T> v;
+// W scalars as one value of GCC's and Clang's vector extensions, so the loops below are written over whole blocks:
+// left to itself, GCC vectorised the loop over taps instead (with gathers), at a third of the speed.
+template <class T, int W> struct LaneVector {
+  typedef T type __attribute__((vector_size(W * sizeof(T))));
+};
+template <class T, int W> using Lanes = typename LaneVector<T, W>::type;
+template <int W, class T> Lanes<T, W> load_lanes(const T* p) {
+  Lanes<T, W> v;
   std::memcpy(&v, p, sizeof v);
   return v;
 }
-template <class T> void store_lanes(T* p, Lanes<T> v) { std::memcpy(p, &v, sizeof v); }
+template <int W, class T> void store_lanes(T* p, Lanes<T, W> v) { std::memcpy(p, &v, sizeof v); }
 
 // The outputs of one taps_sum call: output g is written at a + g * stride, starts from start[g] (0 when start is
 // null), and takes its weights from w + g * weight_step.
@@ -187,22 +199,23 @@ template <class T> struct TapOutputs {
 template <int G, int B, class T>
 void taps_sum(const TapOutputs<T>& out, const T* __restrict x, std::size_t plane_stride, int planes,
               std::size_t weight_stride, const int* shift, int taps, int n) {
-  for (int i = 0; i < n; i += B * kLanes) {
-    Lanes<T> acc[G][B];
+  constexpr int W = kSumLanes;
+  for (int i = 0; i < n; i += B * W) {
+    Lanes<T, W> acc[G][B];
     for (int g = 0; g < G; ++g)
-      for (int b = 0; b < B; ++b) acc[g][b] = Lanes<T>{} + (out.start == nullptr ? T(0) : out.start[g]);
+      for (int b = 0; b < B; ++b) acc[g][b] = Lanes<T, W>{} + (out.start == nullptr ? T(0) : out.start[g]);
     for (int p = 0; p < planes; ++p) {
       const T* xp = x + p * plane_stride + i;
       const T* wp = out.w + p * weight_stride;
       for (int t = 0; t < taps; ++t) {
-        Lanes<T> xt[B];
-        for (int b = 0; b < B; ++b) xt[b] = load_lanes(xp + shift[t] + b * kLanes);
+        Lanes<T, W> xt[B];
+        for (int b = 0; b < B; ++b) xt[b] = load_lanes<W>(xp + shift[t] + b * W);
         for (int g = 0; g < G; ++g)
           for (int b = 0; b < B; ++b) acc[g][b] += wp[g * out.weight_step + t] * xt[b];
       }
     }
     for (int g = 0; g < G; ++g)
-      for (int b = 0; b < B; ++b) store_lanes(out.a + g * out.stride + i + b * kLanes, acc[g][b]);
+      for (int b = 0; b < B; ++b) store_lanes<W>(out.a + g * out.stride + i + b * W, acc[g][b]);
   }
 }
 
@@ -230,7 +243,7 @@ void all_outputs_sum(TapOutputs<T> out, int outputs, const T* x, std::size_t pla
   int o = 0;
   for (; o + kSumOutputs <= outputs; o += kSumOutputs, advance(kSumOutputs))
     taps_sum<kSumOutputs, 1>(out, x, plane_stride, planes, weight_stride, shift, taps, n);
-  const int run = n / (kRunBlocks * kLanes) * (kRunBlocks * kLanes);  // then the last blocks one at a time
+  const int run = n / (kRunBlocks * kSumLanes) * (kRunBlocks * kSumLanes);  // then the last blocks one at a time
   for (; o < outputs; ++o, advance(1)) {
     taps_sum<1, kRunBlocks>(out, x, plane_stride, planes, weight_stride, shift, taps, run);
     TapOutputs<T> tail = out;
@@ -240,10 +253,10 @@ void all_outputs_sum(TapOutputs<T> out, int outputs, const T* x, std::size_t pla
 }
 
 // The sum of a block's lanes, halves added pairwise (a fixed order, whatever the data).
-template <class T> T lane_sum(Lanes<T> v) {
-  T half[kLanes];
+template <class T> T lane_sum(Lanes<T, kDotLanes> v) {
+  T half[kDotLanes];
   std::memcpy(half, &v, sizeof v);
-  for (int width = kLanes / 2; width > 0; width /= 2)
+  for (int width = kDotLanes / 2; width > 0; width /= 2)
     for (int l = 0; l < width; ++l) half[l] += half[l + width];
   return half[0];
 }
@@ -251,10 +264,11 @@ template <class T> T lane_sum(Lanes<T> v) {
 // dw[t] += sum over i in [0, n) of d[i] x[i + shift[t]], for G taps in one pass over d: G blocks of running sums,
 // then each tap's lanes in a fixed order.
 template <int G, class T> void taps_dot(T* dw, const T* __restrict d, const T* __restrict x, const int* shift, int n) {
-  Lanes<T> part[G] = {};
-  for (int i = 0; i < n; i += kLanes) {
-    const Lanes<T> di = load_lanes(d + i);
-    for (int t = 0; t < G; ++t) part[t] += di * load_lanes(x + shift[t] + i);
+  constexpr int W = kDotLanes;
+  Lanes<T, W> part[G] = {};
+  for (int i = 0; i < n; i += W) {
+    const Lanes<T, W> di = load_lanes<W>(d + i);
+    for (int t = 0; t < G; ++t) part[t] += di * load_lanes<W>(x + shift[t] + i);
   }
   for (int t = 0; t < G; ++t) dw[t] += lane_sum<T>(part[t]);
 }
@@ -331,7 +345,7 @@ void direct_input_gradient(T* din, T* dpadded, const T* grad, const T* weight, I
   const TapOutputs<T> sums{dpadded, static_cast<std::size_t>(g.plane), nullptr, weight, static_cast<std::size_t>(taps)};
   all_outputs_sum(sums, s.channels, grad, static_cast<std::size_t>(g.grad), out_channels,
                   static_cast<std::size_t>(s.channels) * taps, shifts.backward.data(), taps,
-                  DirectGeometry::round_up(g.rows * g.cols));
+                  DirectGeometry::round_up(g.rows * g.cols, kSumLanes));
   for (int c = 0; c < s.channels; ++c) {
     T* dst = din + (static_cast<std::size_t>(c) * n + j) * static_cast<std::size_t>(s.pixels());
     const T* src = dpadded + static_cast<std::size_t>(c) * g.plane + static_cast<std::size_t>(g.pad) * g.cols + g.pad;
@@ -356,7 +370,7 @@ void direct_backward(T* din, T* dweight, T* dbias, const T* dout, const T* in, c
       const T* x = padded + static_cast<std::size_t>(c) * g.plane;
       for (int co = 0; co < out_channels; ++co) {
         const T* d = grad + static_cast<std::size_t>(co) * g.grad + g.margin;
-        all_taps_dot(dweight + static_cast<std::size_t>(co * s.channels + c) * taps, d, x, shifts.forward.data(), taps, g.flat);
+        all_taps_dot(dweight + static_cast<std::size_t>(co * s.channels + c) * taps, d, x, shifts.forward.data(), taps, g.dot_flat);
       }
     }
     if (din != nullptr) direct_input_gradient(din, dpadded, grad, weight, s, out_channels, n, j, g, shifts);
