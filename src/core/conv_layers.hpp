@@ -580,13 +580,42 @@ template <class T> int winner(T a, T b, T c, T d, T best) {
   return d == best ? 3 : 0;
 }
 
+// Eight full blocks of maxpool_backward at once, as winner() decides, in vectors: the rows' even and odd columns
+// apart, four masks (a NaN maximum goes to the first), the gradient under each, and the columns merged back.
+template <class T> void unpool_eight(T* d0, T* d1, const T* r0, const T* r1, const T* best, const T* grad) {
+  using V = Lanes<T, 8>;
+  const auto even = [](V lo, V hi) { return __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14); };
+  const auto odd = [](V lo, V hi) { return __builtin_shufflevector(lo, hi, 1, 3, 5, 7, 9, 11, 13, 15); };
+  const V a0 = load_lanes<8>(r0), a1 = load_lanes<8>(r0 + 8), c0 = load_lanes<8>(r1), c1 = load_lanes<8>(r1 + 8);
+  const V m = load_lanes<8>(best), g = load_lanes<8>(grad);
+  const auto a = (even(a0, a1) == m) | (m != m);
+  const auto b = ~a & (odd(a0, a1) == m);
+  const auto c = ~a & ~b & (even(c0, c1) == m);
+  const auto d = ~(a | b | c);
+  using Mask = decltype(a);
+  const V ga = V(Mask(g) & a), gb = V(Mask(g) & b), gc = V(Mask(g) & c), gd = V(Mask(g) & d);
+  store_lanes<8>(d0, __builtin_shufflevector(ga, gb, 0, 8, 1, 9, 2, 10, 3, 11));
+  store_lanes<8>(d0 + 8, __builtin_shufflevector(ga, gb, 4, 12, 5, 13, 6, 14, 7, 15));
+  store_lanes<8>(d1, __builtin_shufflevector(gc, gd, 0, 8, 1, 9, 2, 10, 3, 11));
+  store_lanes<8>(d1 + 8, __builtin_shufflevector(gc, gd, 4, 12, 5, 13, 6, 14, 7, 15));
+}
+
 // One output row of maxpool_backward: every input pixel of rows r0 and r1 (r1 null on an odd edge) written once;
-// the full blocks (two rows, two columns) first, without edge tests.
+// the full blocks (two rows, two columns) first, eight at a time where there are eight (the last eight overlapping
+// the ones before: they write the same values again), without edge tests.
 template <class T>
 void unpool_row(T* d0, T* d1, const T* r0, const T* r1, const T* best, const T* grad, int in_width, int cols) {
   int x = 0;
+  const int full = in_width / 2;
+  if (r1 != nullptr && full >= 8) {
+    for (; x < full; x += 8) {
+      const int at = std::min(x, full - 8);
+      unpool_eight(d0 + 2 * at, d1 + 2 * at, r0 + 2 * at, r1 + 2 * at, best + at, grad + at);
+    }
+    x = full;
+  }
   if (r1 != nullptr) {
-    for (; x < in_width / 2; ++x) {  // as winner(), without branches (which value wins is the data's choice)
+    for (; x < full; ++x) {  // as winner(), without branches (which value wins is the data's choice)
       const int l = 2 * x;
       const T m = best[x], g = grad[x];
       const bool a = (r0[l] == m) | (m != m), b = !a & (r0[l + 1] == m), c = !a & !b & (r1[l] == m), d = !a & !b & !c;

@@ -189,8 +189,26 @@ TEST_CASE("max pooling takes each 2x2 block's largest value, rounding up on odd 
   CHECK(din == std::vector<double>{0, 10, 0, 0, 0, 20, 30, 0, 40});
 }
 
+TEST_CASE("max pooling's backward gives a tie to the block's first value, eight blocks at a time too", "[conv]") {
+  const int width = GENERATE(6, 16, 28);  // 28: two groups of eight blocks, the second overlapping the first
+  const ImageShape s{1, 2, width};
+  std::vector<double> in(static_cast<std::size_t>(s.size()), 1.0), out(static_cast<std::size_t>(width / 2));
+  in[static_cast<std::size_t>(width + 3)] = 2.0;  // block 1's maximum, in its second row and column
+  maxpool_forward(out.data(), in.data(), s, 1);
+  std::vector<double> grad(out.size()), din(in.size(), -1.0);
+  for (std::size_t x = 0; x < grad.size(); ++x) grad[x] = 10.0 + static_cast<double>(x);
+  maxpool_backward(din.data(), grad.data(), in.data(), out.data(), s, 1);
+  for (int x = 0; x < width / 2; ++x) {
+    INFO("block " << x << " of a row of " << width);
+    const std::size_t first = static_cast<std::size_t>(2 * x);
+    const std::size_t takes = x == 1 ? static_cast<std::size_t>(width + 3) : first;  // all equal: the first
+    for (std::size_t i : {first, first + 1, first + width, first + width + 1}) CHECK(din[i] == (i == takes ? grad[x] : 0.0));
+  }
+}
+
 TEST_CASE("max pooling and upsampling: gradients match central differences, odd sizes too", "[conv][gradcheck]") {
-  const ImageShape s = GENERATE(ImageShape{2, 7, 7}, ImageShape{3, 4, 6}, ImageShape{1, 5, 2});
+  const ImageShape s = GENERATE(ImageShape{2, 7, 7}, ImageShape{3, 4, 6}, ImageShape{1, 5, 2}, ImageShape{1, 5, 28},
+                                ImageShape{1, 4, 33});
   const int n = 2;
   INFO(s.channels << "x" << s.height << "x" << s.width);
   // Distinct values, so no block has a tie (where the function has no derivative).
