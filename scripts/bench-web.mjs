@@ -10,7 +10,8 @@
 //                     the drawing's new input and reconstruction in the frame right after the pointer events
 //   big_model         frames while 784-512-256-128-32 trains at batch 1024
 //   engine            latentCanvas.bench(): the seed model at batch 256, frames paused, 1 and 2 threads
-//   conv_engine       the same for the convolutional model (conv 16,8,8), and conv_training: frames while it trains
+//   conv_engine       the same for the convolutional model (conv 16,8,8), and conv_training: frames while it trains,
+//                     conv_drawing: the drawing probe above while it trains
 //   conv_20_epochs    twenty epochs of it from fresh weights with the interface running, 1 and 2 training threads
 // Needs the browser-test packages (scripts/setup.sh browser-tests) and a built page; Firefox needs an X display
 // (xvfb-run -a node scripts/bench-web.mjs --browser firefox).
@@ -80,7 +81,7 @@ try {
   // Training and drawing: synthetic pointer moves in circles, a burst per frame, and after each frame a look at
   // whether the views show the drawing as it was after the previous frame's events.
   const r = await api(() => window.latentCanvas.canvasRect());
-  const drawing = await tab.evaluate(({ r, ms }) => new Promise((done) => {
+  const drawWhileTraining = () => tab.evaluate(({ r, ms }) => new Promise((done) => {
     const canvas = document.getElementById('canvas');
     const at = (a) => ({ clientX: r.x + r.width * (0.5 + 0.3 * Math.sin(a)), clientY: r.y + r.height * (0.5 - 0.3 * Math.cos(a)) });
     const fire = (type, a) => canvas.dispatchEvent(new PointerEvent(type, { bubbles: true, pointerId: 77, pointerType: 'mouse',
@@ -108,6 +109,7 @@ try {
     };
     requestAnimationFrame((now) => { last = now; requestAnimationFrame(tick); });
   }), { r, ms: seconds * 1000 });
+  const drawing = await drawWhileTraining();
   await api(() => window.latentCanvas.setTraining(false));
 
   // The big model: its steps take far longer than a frame; the frames must not wait for them.
@@ -136,6 +138,7 @@ try {
   await api(() => window.latentCanvas.setTraining(true));
   await pause(1500);
   const conv_training = summary(await frames(seconds * 1000));
+  const conv_drawing = await drawWhileTraining();
   await api(() => window.latentCanvas.setTraining(false));
 
   // Twenty epochs of the convolutional model from fresh weights, with the interface running (frames counted all the
@@ -181,6 +184,7 @@ try {
     engine,
     conv_engine,
     conv_training,
+    conv_drawing: { ...conv_drawing, fps: round(conv_drawing.fps), p95_ms: round(conv_drawing.p95_ms) },
     conv_20_epochs,
   }));
 } finally {

@@ -18,8 +18,8 @@
 // 28 x 28: 6 ms against 11; 8 -> 8 at 7 x 7: 3 ms against 6), and much slower for the decoder's last layer, 16 -> 1
 // at 28 x 28 (38 ms against 11), where the taps' copy costs as much as the product: that layer wants a direct
 // kernel. The machine's timings vary by a third from run to run; the whole stack took 55-85 ms either way.
-// Since then the direct loops hold their sums in registers (below): natively they match im2col on the small 8 -> 8
-// layers and still lose where a layer has many outputs; in WebAssembly they win on every layer (use_direct).
+// Since then the direct loops hold several outputs' sums in registers (below) and win on every layer in WebAssembly,
+// and natively on the narrow layers; im2col stays for a one-channel input and for wide layers (use_direct).
 #pragma once
 
 #include <algorithm>
