@@ -108,7 +108,9 @@ TEST_CASE("conv2d_forward equals the convolution's definition on random shapes",
 TEST_CASE("conv2d_backward matches central differences for weights, biases and input", "[conv][gradcheck]") {
   const Padding padding = GENERATE(Padding::Same, Padding::Valid);
   const int k = GENERATE(1, 3);
-  const auto [s, cout] = GENERATE(table<ImageShape, int>({{{4, 6, 5}, 2}, {{4, 6, 5}, 3}, {{4, 6, 5}, 5}, {{9, 5, 6}, 9}}));
+  const auto shape = GENERATE(table<ImageShape, int>({{{4, 6, 5}, 2}, {{4, 6, 5}, 3}, {{4, 6, 5}, 5}, {{9, 5, 6}, 9}}));
+  const ImageShape s = std::get<0>(shape);  // not a structured binding: clang 14's lambdas cannot capture one
+  const int cout = std::get<1>(shape);
   const bool direct = GENERATE(false, true);
   const int n = 2;
   const ImageShape o = conv_output(s, cout, k, padding);
