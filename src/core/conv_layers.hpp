@@ -553,7 +553,6 @@ void conv2d_backward(T* din, T* dweight, T* dbias, const T* dout, const T* in, c
   im2col_backward(din, dweight, dbias, dout, in, weight, s, out_channels, k, padding, n, scratch);
 }
 
-// out (C, N, ceil(H/2), ceil(W/2)): the largest of each 2x2 block (blocks on an odd edge are cut short).
 namespace conv_detail {
 
 // The largest of a block's values in row-major order, as std::max takes them (a NaN first stays).
@@ -601,8 +600,8 @@ template <class T> void unpool_eight(T* d0, T* d1, const T* r0, const T* r1, con
 }
 
 // One output row of maxpool_backward: every input pixel of rows r0 and r1 (r1 null on an odd edge) written once;
-// the full blocks (two rows, two columns) first, eight at a time where there are eight (the last eight overlapping
-// the ones before: they write the same values again), without edge tests.
+// the full blocks (two rows, two columns) eight at a time where a row has eight (the last eight overlapping the ones
+// before: they write the same values again), the rest (short rows, odd edges) one by one through winner().
 template <class T>
 void unpool_row(T* d0, T* d1, const T* r0, const T* r1, const T* best, const T* grad, int in_width, int cols) {
   int x = 0;
@@ -613,17 +612,6 @@ void unpool_row(T* d0, T* d1, const T* r0, const T* r1, const T* best, const T* 
       unpool_eight(d0 + 2 * at, d1 + 2 * at, r0 + 2 * at, r1 + 2 * at, best + at, grad + at);
     }
     x = full;
-  }
-  if (r1 != nullptr) {
-    for (; x < full; ++x) {  // as winner(), without branches (which value wins is the data's choice)
-      const int l = 2 * x;
-      const T m = best[x], g = grad[x];
-      const bool a = (r0[l] == m) | (m != m), b = !a & (r0[l + 1] == m), c = !a & !b & (r1[l] == m), d = !a & !b & !c;
-      d0[l] = a ? g : T(0);
-      d0[l + 1] = b ? g : T(0);
-      d1[l] = c ? g : T(0);
-      d1[l + 1] = d ? g : T(0);
-    }
   }
   const T none = std::numeric_limits<T>::quiet_NaN();  // outside the image: equal to nothing
   for (; x < cols; ++x) {
