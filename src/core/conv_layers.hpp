@@ -26,6 +26,7 @@
 #include <limits>
 #include <cstddef>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "core/eigen.hpp"
@@ -555,14 +556,61 @@ void conv2d_backward(T* din, T* dweight, T* dbias, const T* dout, const T* in, c
 
 namespace conv_detail {
 
+// The rows of pooling and upsampling, in vectors of W = 8 or 4 lanes (the shuffles below know both).
+// The even lanes of lo then hi (lo0, lo2, ..., hi0, hi2, ...), and the odd ones.
+template <int W, class V> V even_lanes(V lo, V hi) {
+  if constexpr (W == 8) return __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14);
+  else return __builtin_shufflevector(lo, hi, 0, 2, 4, 6);
+}
+template <int W, class V> V odd_lanes(V lo, V hi) {
+  if constexpr (W == 8) return __builtin_shufflevector(lo, hi, 1, 3, 5, 7, 9, 11, 13, 15);
+  else return __builtin_shufflevector(lo, hi, 1, 3, 5, 7);
+}
+// a and b interleaved (a0, b0, a1, b1, ...): its first W lanes, and its last W.
+template <int W, class V> V interleave_low(V a, V b) {
+  if constexpr (W == 8) return __builtin_shufflevector(a, b, 0, 8, 1, 9, 2, 10, 3, 11);
+  else return __builtin_shufflevector(a, b, 0, 4, 1, 5);
+}
+template <int W, class V> V interleave_high(V a, V b) {
+  if constexpr (W == 8) return __builtin_shufflevector(a, b, 4, 12, 5, 13, 6, 14, 7, 15);
+  else return __builtin_shufflevector(a, b, 2, 6, 3, 7);
+}
+
+// std::max lane by lane: b where a < b, else a (a NaN in a stays, as in block_max).
+template <class V> V lane_max(V a, V b) {
+  const auto less = a < b;
+  using Mask = decltype(less);
+  return V((Mask(b) & less) | (Mask(a) & ~less));
+}
+
+// Runs step(lanes, at) over items [0, count) in blocks of 8 lanes (of 4 where count < 8), the last block ending at
+// count and overlapping the one before (the steps here write the same values again). Returns false, and does nothing,
+// where count < 4: the caller takes those items one by one.
+template <class Step> bool in_blocks(int count, Step step) {
+  const auto run = [count, &step](auto lanes) {
+    for (int x = 0; x < count; x += lanes.value) step(lanes, std::min(x, count - lanes.value));
+  };
+  if (count >= 8) run(std::integral_constant<int, 8>{});
+  else if (count >= 4) run(std::integral_constant<int, 4>{});
+  return count >= 4;
+}
+
 // The largest of a block's values in row-major order, as std::max takes them (a NaN first stays).
 template <class T> T block_max(T a, T b, T c, T d) { return std::max(std::max(std::max(a, b), c), d); }
 
+// W full blocks of 2x2 max pooling at once: block_max of the rows' even and odd columns.
+template <int W, class T> void pool_blocks(T* dst, const T* r0, const T* r1) {
+  const Lanes<T, W> a0 = load_lanes<W>(r0), a1 = load_lanes<W>(r0 + W), c0 = load_lanes<W>(r1), c1 = load_lanes<W>(r1 + W);
+  const auto top = lane_max(even_lanes<W>(a0, a1), odd_lanes<W>(a0, a1));
+  store_lanes<W>(dst, lane_max(lane_max(top, even_lanes<W>(c0, c1)), odd_lanes<W>(c0, c1)));
+}
+
 // One output row of 2x2 max pooling: the blocks of input rows r0 and r1 (r1 null on an odd edge), `full` of them
-// two columns wide, then (on an odd edge) one more of one column. Full blocks of two rows go without edge tests.
+// two columns wide (in vectors where there are 4 or more), then (on an odd edge) one more of one column.
 template <class T> void pool_row(T* dst, const T* r0, const T* r1, int full, int cols) {
   if (r1 != nullptr) {
-    for (int x = 0; x < full; ++x) dst[x] = block_max(r0[2 * x], r0[2 * x + 1], r1[2 * x], r1[2 * x + 1]);
+    const bool vectors = in_blocks(full, [&](auto lanes, int at) { pool_blocks<lanes.value>(dst + at, r0 + 2 * at, r1 + 2 * at); });
+    for (int x = vectors ? full : 0; x < full; ++x) dst[x] = block_max(r0[2 * x], r0[2 * x + 1], r1[2 * x], r1[2 * x + 1]);
     if (full < cols) dst[full] = std::max(r0[2 * full], r1[2 * full]);
     return;
   }
@@ -579,38 +627,34 @@ template <class T> int winner(T a, T b, T c, T d, T best) {
   return d == best ? 3 : 0;
 }
 
-// Eight full blocks of maxpool_backward at once, as winner() decides, in vectors: the rows' even and odd columns
-// apart, four masks (a NaN maximum goes to the first), the gradient under each, and the columns merged back.
-template <class T> void unpool_eight(T* d0, T* d1, const T* r0, const T* r1, const T* best, const T* grad) {
-  using V = Lanes<T, 8>;
-  const auto even = [](V lo, V hi) { return __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14); };
-  const auto odd = [](V lo, V hi) { return __builtin_shufflevector(lo, hi, 1, 3, 5, 7, 9, 11, 13, 15); };
-  const V a0 = load_lanes<8>(r0), a1 = load_lanes<8>(r0 + 8), c0 = load_lanes<8>(r1), c1 = load_lanes<8>(r1 + 8);
-  const V m = load_lanes<8>(best), g = load_lanes<8>(grad);
-  const auto a = (even(a0, a1) == m) | (m != m);
-  const auto b = ~a & (odd(a0, a1) == m);
-  const auto c = ~a & ~b & (even(c0, c1) == m);
+// W full blocks of maxpool_backward at once, as winner() decides, in vectors: the rows' even and odd columns apart,
+// four masks (a NaN maximum goes to the first), the gradient under each, and the columns merged back.
+template <int W, class T> void unpool_blocks(T* d0, T* d1, const T* r0, const T* r1, const T* best, const T* grad) {
+  using V = Lanes<T, W>;
+  const V a0 = load_lanes<W>(r0), a1 = load_lanes<W>(r0 + W), c0 = load_lanes<W>(r1), c1 = load_lanes<W>(r1 + W);
+  const V m = load_lanes<W>(best), g = load_lanes<W>(grad);
+  const auto a = (even_lanes<W>(a0, a1) == m) | (m != m);
+  const auto b = ~a & (odd_lanes<W>(a0, a1) == m);
+  const auto c = ~a & ~b & (even_lanes<W>(c0, c1) == m);
   const auto d = ~(a | b | c);
   using Mask = decltype(a);
   const V ga = V(Mask(g) & a), gb = V(Mask(g) & b), gc = V(Mask(g) & c), gd = V(Mask(g) & d);
-  store_lanes<8>(d0, __builtin_shufflevector(ga, gb, 0, 8, 1, 9, 2, 10, 3, 11));
-  store_lanes<8>(d0 + 8, __builtin_shufflevector(ga, gb, 4, 12, 5, 13, 6, 14, 7, 15));
-  store_lanes<8>(d1, __builtin_shufflevector(gc, gd, 0, 8, 1, 9, 2, 10, 3, 11));
-  store_lanes<8>(d1 + 8, __builtin_shufflevector(gc, gd, 4, 12, 5, 13, 6, 14, 7, 15));
+  store_lanes<W>(d0, interleave_low<W>(ga, gb));
+  store_lanes<W>(d0 + W, interleave_high<W>(ga, gb));
+  store_lanes<W>(d1, interleave_low<W>(gc, gd));
+  store_lanes<W>(d1 + W, interleave_high<W>(gc, gd));
 }
 
 // One output row of maxpool_backward: every input pixel of rows r0 and r1 (r1 null on an odd edge) written once;
-// the full blocks (two rows, two columns) eight at a time where a row has eight (the last eight overlapping the ones
-// before: they write the same values again), the rest (short rows, odd edges) one by one through winner().
+// the full blocks (two rows, two columns) in vectors where a row has 4 or more, the rest (short rows, odd edges) one
+// by one through winner().
 template <class T>
 void unpool_row(T* d0, T* d1, const T* r0, const T* r1, const T* best, const T* grad, int in_width, int cols) {
   int x = 0;
   const int full = in_width / 2;
-  if (r1 != nullptr && full >= 8) {
-    for (; x < full; x += 8) {
-      const int at = std::min(x, full - 8);
-      unpool_eight(d0 + 2 * at, d1 + 2 * at, r0 + 2 * at, r1 + 2 * at, best + at, grad + at);
-    }
+  if (r1 != nullptr && in_blocks(full, [&](auto lanes, int at) {
+        unpool_blocks<lanes.value>(d0 + 2 * at, d1 + 2 * at, r0 + 2 * at, r1 + 2 * at, best + at, grad + at);
+      })) {
     x = full;
   }
   const T none = std::numeric_limits<T>::quiet_NaN();  // outside the image: equal to nothing
@@ -626,6 +670,31 @@ void unpool_row(T* d0, T* d1, const T* r0, const T* r1, const T* best, const T* 
     d1[l] = w == 2 ? grad[x] : T(0);
     if (two_cols) d1[l + 1] = w == 3 ? grad[x] : T(0);
   }
+}
+
+// One input row of upsample_forward: each of its `width` pixels twice, in both output rows o0 and o1.
+template <class T> void upsample_row(T* o0, T* o1, const T* src, int width) {
+  const bool vectors = in_blocks(width, [&](auto lanes, int at) {
+    constexpr int W = lanes.value;
+    const Lanes<T, W> v = load_lanes<W>(src + at);
+    for (T* o : {o0 + 2 * at, o1 + 2 * at}) {
+      store_lanes<W>(o, interleave_low<W>(v, v));
+      store_lanes<W>(o + W, interleave_high<W>(v, v));
+    }
+  });
+  for (int x = vectors ? width : 0; x < width; ++x) o0[2 * x] = o0[2 * x + 1] = o1[2 * x] = o1[2 * x + 1] = src[x];
+}
+
+// One row of upsample_backward: dst[x] sums the 2x2 block of gradients below it, in rows g0 and g1, in one order
+// (the top row's two, then the bottom row's, left to right) in vectors and alone.
+template <class T> void block_sum_row(T* dst, const T* g0, const T* g1, int width) {
+  const bool vectors = in_blocks(width, [&](auto lanes, int at) {
+    constexpr int W = lanes.value;
+    const Lanes<T, W> a0 = load_lanes<W>(g0 + 2 * at), a1 = load_lanes<W>(g0 + 2 * at + W);
+    const Lanes<T, W> c0 = load_lanes<W>(g1 + 2 * at), c1 = load_lanes<W>(g1 + 2 * at + W);
+    store_lanes<W>(dst + at, even_lanes<W>(a0, a1) + odd_lanes<W>(a0, a1) + even_lanes<W>(c0, c1) + odd_lanes<W>(c0, c1));
+  });
+  for (int x = vectors ? width : 0; x < width; ++x) dst[x] = g0[2 * x] + g0[2 * x + 1] + g1[2 * x] + g1[2 * x + 1];
 }
 
 }  // namespace conv_detail
@@ -665,10 +734,9 @@ template <class T> void upsample_forward(T* out, const T* in, ImageShape s, int 
   for (std::size_t p = 0; p < static_cast<std::size_t>(s.channels) * n; ++p) {
     const T* plane = in + p * s.pixels();
     T* dst = out + p * o.pixels();
-    for (int y = 0; y < o.height; ++y) {
-      const T* src = plane + (y / 2) * s.width;
-      T* row = dst + y * o.width;
-      for (int x = 0; x < s.width; ++x) row[2 * x] = row[2 * x + 1] = src[x];
+    for (int y = 0; y < s.height; ++y) {
+      T* row = dst + 2 * y * o.width;
+      conv_detail::upsample_row(row, row + o.width, plane + y * s.width, s.width);
     }
   }
 }
@@ -680,10 +748,8 @@ template <class T> void upsample_backward(T* din, const T* dout, ImageShape s, i
     const T* grad = dout + p * o.pixels();
     T* dst = din + p * s.pixels();
     for (int y = 0; y < s.height; ++y) {
-      for (int x = 0; x < s.width; ++x) {
-        const T* top = grad + (2 * y) * o.width + 2 * x;
-        dst[y * s.width + x] = top[0] + top[1] + top[o.width] + top[o.width + 1];
-      }
+      const T* top = grad + 2 * y * o.width;
+      conv_detail::block_sum_row(dst + y * s.width, top, top + o.width, s.width);
     }
   }
 }

@@ -191,8 +191,8 @@ TEST_CASE("max pooling takes each 2x2 block's largest value, rounding up on odd 
   CHECK(din == std::vector<double>{0, 10, 0, 0, 0, 20, 30, 0, 40});
 }
 
-TEST_CASE("max pooling's backward gives a tie to the block's first value, eight blocks at a time too", "[conv]") {
-  const int width = GENERATE(6, 16, 28);  // 28: two groups of eight blocks, the second overlapping the first
+TEST_CASE("max pooling's backward gives a tie to the block's first value, in vectors too", "[conv]") {
+  const int width = GENERATE(6, 10, 16, 28);  // 5 blocks: 4 lanes twice, overlapping; 14: 8 lanes twice, overlapping
   const ImageShape s{1, 2, width};
   std::vector<double> in(static_cast<std::size_t>(s.size()), 1.0), out(static_cast<std::size_t>(width / 2));
   in[static_cast<std::size_t>(width + 3)] = 2.0;  // block 1's maximum, in its second row and column
@@ -205,6 +205,83 @@ TEST_CASE("max pooling's backward gives a tie to the block's first value, eight 
     const std::size_t first = static_cast<std::size_t>(2 * x);
     const std::size_t takes = x == 1 ? static_cast<std::size_t>(width + 3) : first;  // all equal: the first
     for (std::size_t i : {first, first + 1, first + width, first + width + 1}) CHECK(din[i] == (i == takes ? grad[x] : 0.0));
+  }
+}
+
+namespace {
+
+// Pooling and upsampling from their definitions, on one plane of floats (the engine's type).
+struct PlaneReference {
+  ImageShape s;
+  std::vector<float> in, grad_pooled, grad_upsampled;
+  float value(int y, int x) const { return y < s.height && x < s.width ? in[static_cast<std::size_t>(y * s.width + x)] : NAN; }
+  std::vector<float> pooled() const {
+    const ImageShape p = pool_output(s);
+    std::vector<float> out;
+    for (int y = 0; y < p.height; ++y)
+      for (int x = 0; x < p.width; ++x) {
+        float m = value(2 * y, 2 * x);
+        for (float v : {value(2 * y, 2 * x + 1), value(2 * y + 1, 2 * x), value(2 * y + 1, 2 * x + 1)}) m = v > m ? v : m;
+        out.push_back(m);
+      }
+    return out;
+  }
+  // The gradient of each block goes to its first value equal to the block's maximum.
+  std::vector<float> unpooled(const std::vector<float>& best) const {
+    const ImageShape p = pool_output(s);
+    std::vector<float> din(in.size(), 0.0f);
+    for (int y = 0; y < p.height; ++y)
+      for (int x = 0; x < p.width; ++x) {
+        const auto i = static_cast<std::size_t>(y * p.width + x);
+        bool given = false;
+        for (int t = 0; t < 4 && !given; ++t) {
+          const int yy = 2 * y + t / 2, xx = 2 * x + t % 2;
+          if ((given = value(yy, xx) == best[i])) din[static_cast<std::size_t>(yy * s.width + xx)] = grad_pooled[i];
+        }
+      }
+    return din;
+  }
+  std::vector<float> upsampled() const {
+    std::vector<float> out;
+    for (int y = 0; y < 2 * s.height; ++y)
+      for (int x = 0; x < 2 * s.width; ++x) out.push_back(value(y / 2, x / 2));
+    return out;
+  }
+  std::vector<float> block_sums() const {
+    std::vector<float> din;
+    const auto g = [this](int y, int x) { return grad_upsampled[static_cast<std::size_t>(y * 2 * s.width + x)]; };
+    for (int y = 0; y < s.height; ++y)
+      for (int x = 0; x < s.width; ++x) din.push_back(g(2 * y, 2 * x) + g(2 * y, 2 * x + 1) + g(2 * y + 1, 2 * x) + g(2 * y + 1, 2 * x + 1));
+    return din;
+  }
+};
+
+std::vector<float> random_floats(std::size_t n, std::uint32_t seed) {
+  const auto v = random_values(n, seed);
+  return {v.begin(), v.end()};
+}
+
+}  // namespace
+
+TEST_CASE("max pooling and upsampling match their definitions exactly, at every width the vectors split", "[conv]") {
+  const int width = GENERATE(range(1, 35));  // one by one below 4, 4 and 8 lanes, and last blocks that overlap
+  for (const int height : {3, 4}) {
+    INFO(height << " x " << width);
+    const ImageShape s{1, height, width};
+    PlaneReference r{s, random_floats(static_cast<std::size_t>(s.size()), 21),
+                     random_floats(static_cast<std::size_t>(pool_output(s).size()), 22),
+                     random_floats(static_cast<std::size_t>(upsample_output(s).size()), 23)};
+    r.in[1] = r.in[0];  // a tie: the gradient goes to the first
+    std::vector<float> pooled(r.grad_pooled.size()), unpooled(r.in.size()), upsampled(r.grad_upsampled.size()),
+        summed(r.in.size());
+    maxpool_forward(pooled.data(), r.in.data(), s, 1);
+    maxpool_backward(unpooled.data(), r.grad_pooled.data(), r.in.data(), pooled.data(), s, 1);
+    upsample_forward(upsampled.data(), r.in.data(), s, 1);
+    upsample_backward(summed.data(), r.grad_upsampled.data(), s, 1);
+    CHECK(pooled == r.pooled());
+    CHECK(unpooled == r.unpooled(pooled));
+    CHECK(upsampled == r.upsampled());
+    CHECK(summed == r.block_sums());
   }
 }
 
