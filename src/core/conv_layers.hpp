@@ -130,15 +130,16 @@ void col2im_add(T* din, T* cols, ImageShape s, int n, int first, int m, int k, P
 // these took the whole model's training natively from 4,250-4,560 to 5,350-5,590 images/s (2026-12-05, one thread).
 //
 // Outputs per register block: the sums (taps_sum) take 16 natively, 8 in WebAssembly (its vectors hold 4); the dot
-// products 8 everywhere. Measured 2026-12-05 on the Keras model's layers natively (AVX-512, 256 images, one thread):
+// products 8 natively, 4 in WebAssembly (one register each, so that a pass can share its loads over two outputs). Measured 2026-12-05 on the Keras model's layers natively (AVX-512, 256 images, one thread):
 // 16 lanes for both took the direct layers from 28 to 24 ms, but made the small planes' weight gradients slower
 // (8 -> 8 at 4 x 4: 0.30 -> 0.80 ms), where more of each block lies past the plane.
 #ifdef __EMSCRIPTEN__
 inline constexpr int kSumLanes = 8;
+inline constexpr int kDotLanes = 4;
 #else
 inline constexpr int kSumLanes = 16;
-#endif
 inline constexpr int kDotLanes = 8;
+#endif
 
 struct DirectGeometry {
   int k, pad, rows, cols, out_rows, out_cols;
@@ -281,31 +282,59 @@ template <class T> T lane_sum(Lanes<T, kDotLanes> v) {
   return half[0];
 }
 
-// dw[t] += sum over i in [0, n) of d[i] x[i + shift[t]], for G taps in one pass over d: G blocks of running sums,
-// then each tap's lanes in a fixed order.
-template <int G, class T> void taps_dot(T* dw, const T* __restrict d, const T* __restrict x, const int* shift, int n) {
-  constexpr int W = kDotLanes;
-  Lanes<T, W> part[G] = {};
-  for (int i = 0; i < n; i += W) {
-    const Lanes<T, W> di = load_lanes<W>(d + i);
-    for (int t = 0; t < G; ++t) part[t] += di * load_lanes<W>(x + shift[t] + i);
-  }
-  for (int t = 0; t < G; ++t) dw[t] += lane_sum<T>(part[t]);
+// The sum of v[0, n), n a whole number of blocks: a block of running sums, then its lanes (a fixed order).
+template <class T> T block_total(const T* v, int n) {
+  Lanes<T, kDotLanes> part{};
+  for (int i = 0; i < n; i += kDotLanes) part += load_lanes<kDotLanes>(v + i);
+  return lane_sum<T>(part);
 }
 
-// Taps per pass of all_taps_dot: their running sums must stay in registers. WebAssembly's 128-bit vectors make each
-// block two registers, and V8 has 16 of them on x86: 3 taps (a kernel row) per pass ran the backward of the Keras
-// model's layers 15-25 % faster than 9 in Node 20; natively (AVX-512, 32 registers) 9 taps was 30 % faster than 3.
+// dw_o[t] += sum over i in [0, n) of d_o[i] x[i + shift[t]], for O outputs o (d_o = d + o d_stride, dw_o = dw +
+// o dw_stride) and G taps in one pass: O x G blocks of running sums, each load of d and of x shared by G and by O of
+// them; then each sum's lanes in a fixed order.
+template <int O, int G, class T>
+void taps_dot(T* dw, std::size_t dw_stride, const T* __restrict d, std::size_t d_stride, const T* __restrict x,
+              const int* shift, int n) {
+  constexpr int W = kDotLanes;
+  Lanes<T, W> part[O][G] = {};
+  for (int i = 0; i < n; i += W) {
+    Lanes<T, W> di[O];
+    for (int o = 0; o < O; ++o) di[o] = load_lanes<W>(d + o * d_stride + i);
+    for (int t = 0; t < G; ++t) {
+      const Lanes<T, W> xt = load_lanes<W>(x + shift[t] + i);
+      for (int o = 0; o < O; ++o) part[o][t] += di[o] * xt;
+    }
+  }
+  for (int o = 0; o < O; ++o)
+    for (int t = 0; t < G; ++t) dw[o * dw_stride + t] += lane_sum<T>(part[o][t]);
+}
+
+// Taps and outputs per pass of all_taps_dot: their running sums must stay in registers. WebAssembly's 128-bit
+// vectors make each block two registers, and V8 has 16 of them on x86: 3 taps (a kernel row) per pass ran the
+// backward of the Keras model's layers 15-25 % faster than 9 in Node 20; natively (AVX-512, 32 registers) 9 taps was
+// 30 % faster than 3.
+// Outputs per pass: 2 in WebAssembly (4 lanes) took the weight gradients of the Keras model's layers from 18.6-19.7 to
+// 17.2-17.9 ms in Node 20; 3 was slower than 1, and so was 2 natively (10.2-10.6 against 10.6-11.4 ms).
 #ifdef __EMSCRIPTEN__
 inline constexpr int kDotTaps = 3;
+inline constexpr int kDotOutputs = 2;
 #else
 inline constexpr int kDotTaps = 9;
+inline constexpr int kDotOutputs = 1;
 #endif
 
-template <class T> void all_taps_dot(T* dw, const T* d, const T* x, const int* shift, int taps, int n) {
-  int t = 0;
-  for (; t + kDotTaps <= taps; t += kDotTaps) taps_dot<kDotTaps>(dw + t, d, x, shift + t, n);
-  for (; t < taps; ++t) taps_dot<1>(dw + t, d, x, shift + t, n);
+// taps_dot over every tap and `outputs` outputs: kDotOutputs x kDotTaps at a time, then the rest.
+template <class T>
+void all_taps_dot(T* dw, std::size_t dw_stride, const T* d, std::size_t d_stride, int outputs, const T* x,
+                  const int* shift, int taps, int n) {
+  const auto each_tap = [&](auto outs, T* dwo, const T* dout) {
+    int t = 0;
+    for (; t + kDotTaps <= taps; t += kDotTaps) taps_dot<outs.value, kDotTaps>(dwo + t, dw_stride, dout, d_stride, x, shift + t, n);
+    for (; t < taps; ++t) taps_dot<outs.value, 1>(dwo + t, dw_stride, dout, d_stride, x, shift + t, n);
+  };
+  int o = 0;
+  for (; o + kDotOutputs <= outputs; o += kDotOutputs) each_tap(std::integral_constant<int, kDotOutputs>{}, dw + o * dw_stride, d + o * d_stride);
+  for (; o < outputs; ++o) each_tap(std::integral_constant<int, 1>{}, dw + o * dw_stride, d + o * d_stride);
 }
 
 // The taps' shifts along a padded plane, forward, and backward from the margin (for the input's gradient).
@@ -350,9 +379,7 @@ void spread_gradients(T* grad, T* dbias, const T* dout, int out_channels, int n,
     const T* o = dout + (static_cast<std::size_t>(co) * n + j) * out_pixels;
     T* d = grad + static_cast<std::size_t>(co) * g.grad + g.margin;
     copy_rows(d, g.cols, o, g.out_cols, g.out_rows, g.out_cols);
-    T sum = 0;
-    for (std::size_t i = 0; i < out_pixels; ++i) sum += o[i];
-    dbias[co] += sum;
+    dbias[co] += block_total(d, g.dot_flat);  // the padded width's extra columns are 0
   }
 }
 
@@ -387,11 +414,9 @@ void direct_backward(T* din, T* dweight, T* dbias, const T* dout, const T* in, c
     pad_planes(padded, in, s, n, j, g);
     spread_gradients(grad, dbias, dout, out_channels, n, j, g);
     for (int c = 0; c < s.channels; ++c) {
-      const T* x = padded + static_cast<std::size_t>(c) * g.plane;
-      for (int co = 0; co < out_channels; ++co) {
-        const T* d = grad + static_cast<std::size_t>(co) * g.grad + g.margin;
-        all_taps_dot(dweight + static_cast<std::size_t>(co * s.channels + c) * taps, d, x, shifts.forward.data(), taps, g.dot_flat);
-      }
+      all_taps_dot(dweight + static_cast<std::size_t>(c) * taps, static_cast<std::size_t>(s.channels) * taps, grad + g.margin,
+                   static_cast<std::size_t>(g.grad), out_channels, padded + static_cast<std::size_t>(c) * g.plane,
+                   shifts.forward.data(), taps, g.dot_flat);
     }
     if (din != nullptr) direct_input_gradient(din, dpadded, grad, weight, s, out_channels, n, j, g, shifts);
   }
