@@ -275,6 +275,19 @@
     Object.assign(api, {
       state,
       setTraining: (on) => command('setTraining', { on: !!on }),
+      // Exactly n training steps, then a pause: resolves with the state once they are done, rejects when training
+      // stopped before them (a divergence, another command).
+      step: async (n = 1) => {
+        const before = state().step;
+        const s = await command('step', { steps: Number(n) });
+        for (let now = s; ; now = state()) {
+          if (!now.training && now.stepsLeft === 0 && !now.evaluating) {
+            if (now.step - before >= n) return now;
+            throw new Error(`step: training stopped after ${now.step - before} of ${n} steps${now.diverged ? `: ${now.diverged}` : ''}`);
+          }
+          await new Promise((go) => setTimeout(go, 5));
+        }
+      },
       reset: (seed = 1) => command('reset', { seed: Number(seed) }),
       // Any settings of the schema (docs/script-api.md): those that fit the current model apply to it at once,
       // a new shape makes a new model. Rejects what the schema refuses, with its message.

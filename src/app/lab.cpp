@@ -146,6 +146,8 @@ std::uint64_t Lab::set_training(bool on) {
   return on ? send(command::Start{}) : send(command::Pause{});
 }
 
+std::uint64_t Lab::step(int steps) { return send(command::Step{steps}); }
+
 std::uint64_t Lab::reset(std::uint64_t seed) {
   ++model_changes_;
   requested_.seed = seed;

@@ -77,6 +77,7 @@ class Lab {
 
   // --- Commands (to the session) -----------------------------------------------------------------------------
   std::uint64_t set_training(bool on);
+  std::uint64_t step(int steps);  // exactly `steps` training steps, then a pause
   std::uint64_t reset(std::uint64_t seed);   // train from scratch: fresh random weights from `seed`
   std::uint64_t restore_pretrained(ModelKind family = ModelKind::Dense);  // nothing when that family has none
   // A new architecture makes a new model (random weights from settings.seed); otherwise the learning rate, batch

@@ -85,11 +85,11 @@ bool setting_slider(const char* label, const char* key, float& value, const char
   return true;
 }
 
-bool setting_slider(const char* label, const char* key, int& value) {
+bool setting_slider(const char* label, const char* key, int& value, const char* format = "%d") {
   const SettingRow& row = setting(key);
   const auto lo = static_cast<int>(row.slider.lo), hi = static_cast<int>(row.slider.hi);
   int v = value;
-  const bool moved = ui::slider(label, &v, lo, hi, "%d", row.slider.logarithmic ? ImGuiSliderFlags_Logarithmic : 0);
+  const bool moved = ui::slider(label, &v, lo, hi, format, row.slider.logarithmic ? ImGuiSliderFlags_Logarithmic : 0);
   setting_help(row);
   if (!moved) return false;
   value = std::clamp(v, lo, hi);
@@ -302,6 +302,16 @@ void train_button(Lab& lab, UiState& ui, const Snapshot& snap, ImVec2 size) {
   }
 }
 
+// Step: exactly one training step, then a pause, so that its effect on every view can be seen.
+void step_button(Lab& lab, UiState& ui, const Snapshot& snap, ImVec2 size) {
+  if (ImGui::Button("Step", size)) lab.step(1);
+  ui.remember("button:step");
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("One training step (a batch of %d), then a pause: the charts, the gallery and the map show its "
+                      "effect. For a slower pace while training, see Slow motion below.", snap.settings.batch_size);
+  }
+}
+
 // Whether a family's pretrained model is at hand: kept in the Lab, or a file the platform can fetch for this data.
 bool pretrained_available(const Lab& lab, const UiState& ui, ModelKind family) {
   return lab.has_pretrained(family) || (ui.files.fetch_weights && find_pretrained(lab.data_kind(), family));
@@ -362,9 +372,12 @@ void draw_commands(Lab& lab, UiState& ui, const Snapshot& snap) {
   const float full = ImGui::GetContentRegionAvail().x;
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const float row_h = ImGui::GetFrameHeight() * 1.3f;
-  const bool one_row = full * 0.32f + ui::button_width("Train from scratch") + ui::button_width("Pretrained") +
-                       gap * 2.0f <= full;
-  train_button(lab, ui, snap, ImVec2(one_row ? full * 0.32f : full, row_h));
+  const float step_w = ui::button_width("Step");
+  const bool one_row = full * 0.32f + step_w + ui::button_width("Train from scratch") + ui::button_width("Pretrained") +
+                       gap * 3.0f <= full;
+  train_button(lab, ui, snap, ImVec2(one_row ? full * 0.32f : full - step_w - gap, row_h));
+  ImGui::SameLine();
+  step_button(lab, ui, snap, ImVec2(step_w, row_h));
   if (one_row) ImGui::SameLine();
   const float other_w = one_row ? 0.0f : pretrained_offered(lab, ui) ? std::floor((full - gap) / 2.0f) : full;
   restart_buttons(lab, ui, snap, ImVec2(other_w, row_h));
@@ -519,6 +532,10 @@ void draw_optimisation(Lab& lab, const SessionSettings& current, const Snapshot&
   batch_combo(lab, current);
   s = current;
   if (setting_slider("Epochs", "epochs", s.target_epochs)) lab.apply(s);
+  s = current;
+  if (setting_slider("Slow motion", "stepsPerSecond", s.steps_per_second, s.steps_per_second == 0 ? "off" : "%d steps/s")) {
+    lab.apply(s);
+  }
   threads_row(lab, current, snap);
 }
 

@@ -43,17 +43,16 @@ std::shared_ptr<const Snapshot> SessionThread::latest() const {
 
 void SessionThread::publish() {
   auto next = std::make_shared<const Snapshot>(session_->snapshot());  // built outside the lock
+  published_ = Clock::now();
   std::lock_guard lock(snapshot_mutex_);
   latest_ = std::move(next);
 }
 
 // Between steps: take every queued command and carry them out, then publish at once. While training, one step
-// at a time (so a command waits at most one step), publishing every kPublishSeconds. While paused, sleep until a
-// command comes.
+// at a time (so a command waits at most one step), publishing every kPublishSeconds, and in slow motion after every
+// step (then resting until the next is due). While paused, sleep until a command comes.
 void SessionThread::run() {
-  using Clock = std::chrono::steady_clock;
   const TrainingSession::Interrupt interrupted = [this] { return pending_.load(std::memory_order_acquire); };
-  auto published = Clock::now();
   std::vector<SessionCommand> commands;
   for (;;) {
     {
@@ -68,23 +67,36 @@ void SessionThread::run() {
     for (const SessionCommand& c : commands) session_->handle(c);
     const bool had_commands = !commands.empty();
     commands.clear();
-    if (had_commands) {
-      publish();  // the commands' effect at once
-      published = Clock::now();
-    }
+    if (had_commands) publish();  // the commands' effect at once
     // What is left to do (a test evaluation, of new weights or of the last epoch), unless a command is waiting.
-    if (session_->finish(interrupted)) {
-      publish();
-      published = Clock::now();
+    if (session_->finish(interrupted)) publish();
+    train(interrupted);
+  }
+}
+
+// Steps while training and no command waits.
+void SessionThread::train(const TrainingSession::Interrupt& interrupted) {
+  bool unpublished = false;
+  while (session_->training() && !interrupted()) {
+    if (const double wait = session_->seconds_to_next_step(); wait > 0) {  // slow motion: show the step, then rest
+      if (unpublished) publish();
+      unpublished = false;
+      rest(wait);
+      continue;
     }
-    while (session_->training() && !interrupted()) {
-      session_->run_for(0.0, interrupted);  // one step (with the epoch's evaluation, if it ends one)
-      if (!session_->training() || std::chrono::duration<double>(Clock::now() - published).count() >= kPublishSeconds) {
-        publish();
-        published = Clock::now();
-      }
+    session_->run_for(0.0, interrupted);  // one step (with the epoch's evaluation, if it ends one)
+    unpublished = true;
+    if (!session_->training() || std::chrono::duration<double>(Clock::now() - published_).count() >= kPublishSeconds) {
+      publish();
+      unpublished = false;
     }
   }
+}
+
+// Sleeps up to `seconds`, or until a command comes.
+void SessionThread::rest(double seconds) {
+  std::unique_lock lock(commands_mutex_);
+  wake_.wait_for(lock, std::chrono::duration<double>(seconds), [this] { return stop_ || !queue_.empty(); });
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -55,10 +56,14 @@ class SessionThread final : public SessionHost {
   bool off_main_thread() const override { return true; }
 
  private:
+  using Clock = std::chrono::steady_clock;
   void run();
+  void train(const TrainingSession::Interrupt& interrupted);
   void publish();
+  void rest(double seconds);
 
   std::unique_ptr<TrainingSession> session_;  // the session thread's alone once it has started
+  Clock::time_point published_{};             // when it last published (the session thread's alone)
 
   mutable std::mutex commands_mutex_;
   std::condition_variable wake_;

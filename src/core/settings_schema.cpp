@@ -80,6 +80,11 @@ const SettingRow kRows[] = {
      std::nullopt, {1, 200, false}, "passes over the training set before training stops",
      [](const Settings& s) { return number(s.session.target_epochs); },
      [](Settings& s, const SettingValue& v) { s.session.target_epochs = whole(v); }},
+    {nullptr, nullptr, "stepsPerSecond", "steps per second", SettingType::Whole, 0, SessionSettings::kMaxStepsPerSecond,
+     nullptr, std::nullopt, {0, SessionSettings::kMaxStepsPerSecond, false},
+     "slow motion: 0 trains as fast as it can; 1 to 50 steps a second, to watch each step change the views (not in links)",
+     [](const Settings& s) { return number(s.session.steps_per_second); },
+     [](Settings& s, const SettingValue& v) { s.session.steps_per_second = whole(v); }},
     {"seed", "--seed", "seed", "seed", SettingType::Whole, 0, kMaxSeed, nullptr, std::nullopt, {0, 2147483647, false},
      "draws a new model's random weights, the batch order and the noise",
      [](const Settings& s) { return number(static_cast<double>(s.session.seed)); },
@@ -166,6 +171,7 @@ const SettingRow* find_setting(Surface surface, std::string_view name) {
 const SettingRow& setting(std::string_view key) {
   const SettingRow* row = find_setting(Surface::Link, key);
   if (row == nullptr) row = find_setting(Surface::Cli, "--" + std::string(key));
+  if (row == nullptr) row = find_setting(Surface::Json, key);
   return *row;  // the callers name rows that exist (tested)
 }
 

@@ -88,7 +88,8 @@ struct SettingRow {
 std::span<const SettingRow> settings_schema();
 // The row a surface spells `name`, or nullptr.
 const SettingRow* find_setting(Surface surface, std::string_view name);
-// The row with this link key (e.g. "lr"); the row must exist.
+// The row with this link key (e.g. "lr"), else this command-line flag without its dashes ("threads"), else this
+// script API key ("stepsPerSecond"); the row must exist.
 const SettingRow& setting(std::string_view key);
 const char* spelling(const SettingRow& row, Surface surface);  // nullptr where the surface cannot set it
 

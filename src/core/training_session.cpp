@@ -74,15 +74,13 @@ void TrainingSession::handle(const SessionCommand& command) {
       [this](const auto& c) {
         using C = std::decay_t<decltype(c)>;
         if constexpr (std::is_same_v<C, command::Start>) {
-          diverged_.clear();
-          if (trainer_->epoch() >= settings_.target_epochs) {
-            settings_.target_epochs = std::min(SessionSettings::kMaxEpochs, trainer_->epoch() + SessionSettings::kEpochsPerExtension);
+          start(0);
+        } else if constexpr (std::is_same_v<C, command::Step>) {
+          if (c.steps < 1 || c.steps > command::Step::kMax) {
+            return refuse(Status::error("steps: expected a whole number from 1 to " + std::to_string(command::Step::kMax) +
+                                        ", got " + std::to_string(c.steps)));
           }
-          if (!training_) {
-            rate_start_ = Clock::now();
-            rate_samples_ = 0;
-          }
-          training_ = true;
+          start(c.steps);
         } else if constexpr (std::is_same_v<C, command::Pause>) {
           training_ = false;
           samples_per_sec_ = 0;
@@ -109,6 +107,20 @@ void TrainingSession::handle(const SessionCommand& command) {
 
 void TrainingSession::refuse(const Status& why) { error_ = why.message(); }
 
+void TrainingSession::start(std::int64_t steps) {
+  diverged_.clear();
+  if (trainer_->epoch() >= settings_.target_epochs) {
+    settings_.target_epochs = std::min(SessionSettings::kMaxEpochs, trainer_->epoch() + SessionSettings::kEpochsPerExtension);
+  }
+  if (!training_) {
+    rate_start_ = Clock::now();
+    rate_samples_ = 0;
+  }
+  training_ = true;
+  steps_left_ = steps;
+  next_step_ = Clock::now();
+}
+
 void TrainingSession::apply(const command::Apply& c) {
   SessionSettings wanted = c.settings;
   wanted.shape.input = data_->train.pixels();
@@ -122,6 +134,7 @@ void TrainingSession::apply(const command::Apply& c) {
                                   wanted.optimizer.epsilon != settings_.optimizer.epsilon;
   const SessionSettings before = settings_;
   settings_ = wanted;
+  if (settings_.steps_per_second != before.steps_per_second) next_step_ = Clock::now();  // the new pace, from now
   // A new model starts a new run: the target goes back to the default unless this command sets another.
   if (new_model && wanted.target_epochs == before.target_epochs) settings_.target_epochs = SessionSettings{}.target_epochs;
   if (new_model) {
@@ -278,7 +291,7 @@ void TrainingSession::complete_evaluation() {
   r.seconds = epoch_train_seconds_ + eval_.seconds;
   epochs_.push_back(r);
   epoch_train_seconds_ = 0;
-  if (trainer_->epoch() >= settings_.target_epochs) training_ = false;
+  if (trainer_->epoch() >= settings_.target_epochs && steps_left_ == 0) training_ = false;  // a Step runs its steps
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -287,31 +300,56 @@ void TrainingSession::complete_evaluation() {
 
 int TrainingSession::run_for(double budget_seconds, const Interrupt& interrupted) {
   if (eval_.active && !finish(interrupted)) return 0;  // a command is waiting
-  if (!training_) return 0;
+  if (!training_ || seconds_to_next_step() > 0) return 0;
   const auto start = Clock::now();
   const std::int64_t samples_before = trainer_->samples_seen();
   int steps = 0;
   do {
-    const auto step_start = Clock::now();
-    const bool epoch_done = trainer_->step();
-    epoch_train_seconds_ += std::chrono::duration<double>(Clock::now() - step_start).count();
     ++steps;
-    if (diverging(trainer_->last_batch_loss(), trainer_->last_batch_terms())) {
-      recover();
-      break;
-    }
-    add_train_point(trainer_->last_batch_terms());
-    train_loss_ = trainer_->epoch_loss();
-    train_reconstruction_ = trainer_->epoch_reconstruction();
-    if (epoch_done) {
-      start_evaluation(true);
-      if (!finish(interrupted)) break;  // a command is waiting: the evaluation goes on after it
-      if (!training_) break;            // the target is reached
-    }
-  } while (std::chrono::duration<double>(Clock::now() - start).count() < budget_seconds);
+    if (!train_one_step(interrupted)) break;
+  } while (seconds_to_next_step() <= 0 && std::chrono::duration<double>(Clock::now() - start).count() < budget_seconds);
   ++weights_revision_;
+  update_rate(samples_before);
+  return steps;
+}
 
-  // Samples per wall-clock second (whatever else the machine did meanwhile), over windows of a quarter second.
+double TrainingSession::seconds_to_next_step() const {
+  if (settings_.steps_per_second <= 0 || !training_) return 0;
+  return std::max(0.0, std::chrono::duration<double>(next_step_ - Clock::now()).count());
+}
+
+// One step, its point on the curves, and the evaluation of the epoch it ends. False where training goes no further
+// now: the loss diverged, a command waits during the evaluation, the target is reached, or a Step's steps are done.
+bool TrainingSession::train_one_step(const Interrupt& interrupted) {
+  const auto step_start = Clock::now();
+  const bool epoch_done = trainer_->step();
+  epoch_train_seconds_ += std::chrono::duration<double>(Clock::now() - step_start).count();
+  schedule_next_step();
+  if (diverging(trainer_->last_batch_loss(), trainer_->last_batch_terms())) {
+    recover();
+    return false;
+  }
+  add_train_point(trainer_->last_batch_terms());
+  train_loss_ = trainer_->epoch_loss();
+  train_reconstruction_ = trainer_->epoch_reconstruction();
+  if (steps_left_ > 0 && --steps_left_ == 0) training_ = false;
+  if (epoch_done) {
+    start_evaluation(true);
+    if (!finish(interrupted)) return false;  // a command is waiting: the evaluation goes on after it
+  }
+  return training_;
+}
+
+// In slow motion, the next step one period after this one's turn; a host that fell behind (a slow step, a frame
+// that came late) skips the backlog instead of catching up in a burst.
+void TrainingSession::schedule_next_step() {
+  if (settings_.steps_per_second <= 0) return;
+  const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / settings_.steps_per_second));
+  next_step_ = std::max(next_step_ + period, Clock::now());
+}
+
+// Samples per wall-clock second (whatever else the machine did meanwhile), over windows of a quarter second.
+void TrainingSession::update_rate(std::int64_t samples_before) {
   rate_samples_ += trainer_->samples_seen() - samples_before;
   const double window = std::chrono::duration<double>(Clock::now() - rate_start_).count();
   if (window >= 0.25 || !training_) {
@@ -320,7 +358,6 @@ int TrainingSession::run_for(double budget_seconds, const Interrupt& interrupted
     rate_samples_ = 0;
   }
   if (!training_) samples_per_sec_ = 0;
-  return steps;
 }
 
 void TrainingSession::keep_good_weights() {
@@ -394,6 +431,7 @@ Snapshot TrainingSession::snapshot(bool with_parameters) {
   s.error = error_;
   s.diverged = diverged_;
   s.training = training_;
+  s.steps_left = training_ ? steps_left_ : 0;
   s.epoch = trainer_->epoch();
   s.batch_in_epoch = trainer_->batch_in_epoch();
   s.batches_per_epoch = trainer_->batches_per_epoch();

@@ -35,8 +35,10 @@ namespace latent {
 // link and script API, and the Training panel all read.
 struct SessionSettings : TrainConfig {
   int target_epochs = 20;
+  int steps_per_second = 0;  // 0: as fast as the machine goes; 1 to kMaxStepsPerSecond: slow motion, each step seen
 
   static constexpr int kMaxEpochs = 100000;
+  static constexpr int kMaxStepsPerSecond = 50;
   static constexpr int kEpochsPerExtension = 20;  // what Start adds when the target is already reached
 
   const TrainConfig& train_config() const { return *this; }
@@ -48,6 +50,10 @@ struct SessionSettings : TrainConfig {
 namespace command {
 struct Start {};                 // train; at or past the target, the target grows by kEpochsPerExtension first
 struct Pause {};
+struct Step {                    // exactly `steps` training steps, then a pause (while training too: it stops after
+  int steps = 1;                 // them); at or past the target, the target grows first, as for Start
+  static constexpr int kMax = 1000000;
+};
 struct Reset {                   // fresh random weights (Glorot, from `seed`) for the current architecture
   std::uint64_t seed = 1;
 };
@@ -66,7 +72,7 @@ struct Bench {                   // times `steps` steps of a fresh model of `set
   int steps = 200;
 };
 }  // namespace command
-using SessionCommand = std::variant<command::Start, command::Pause, command::Reset, command::Apply,
+using SessionCommand = std::variant<command::Start, command::Pause, command::Step, command::Reset, command::Apply,
                                     command::SetTarget, command::Adopt, command::Bench>;
 
 struct ChartPoint {
@@ -100,6 +106,7 @@ struct Snapshot {
   std::string diverged;
 
   bool training = false;
+  std::int64_t steps_left = 0;         // of a Step command, while it runs (0: training runs on to the target)
   int epoch = 0;                       // completed epochs
   int batch_in_epoch = 0;
   int batches_per_epoch = 0;
@@ -164,6 +171,10 @@ class TrainingSession {
   // `interrupted` says a command is waiting. Returns the number of steps run.
   int run_for(double budget_seconds, const Interrupt& interrupted = {});
 
+  // In slow motion, how long until the next step is due (0: now, or not in slow motion, or not training). run_for
+  // runs no step before then; a host with a thread of its own sleeps meanwhile.
+  double seconds_to_next_step() const;
+
   bool training() const { return training_; }
   const SessionSettings& settings() const { return settings_; }
   const DatasetSplit& data() const { return *data_; }
@@ -177,6 +188,7 @@ class TrainingSession {
                   SessionLimits limits);
   // Refuses `wanted` when it needs more than the limit, or (in the browser) more than the heap can grow to.
   Status check_memory_for(const SessionSettings& wanted) const;
+  void start(std::int64_t steps);  // train: on to the target (steps 0), or for `steps` steps
   void apply(const command::Apply& c);
   void adopt(const command::Adopt& c);
   void bench(const command::Bench& c);
@@ -185,6 +197,9 @@ class TrainingSession {
   void after_model_change(std::string origin, bool inherited_training);
   void start_evaluation(bool epoch_end);
   void complete_evaluation();
+  bool train_one_step(const Interrupt& interrupted);
+  void schedule_next_step();
+  void update_rate(std::int64_t samples_before);
   void add_train_point(const Autoencoder::Terms& terms);
   bool diverging(float objective, const Autoencoder::Terms& terms) const;
   void recover();           // the last good weights back, training stopped, the reason in diverged_
@@ -205,6 +220,8 @@ class TrainingSession {
   std::int64_t good_step_ = 0;
   float first_reconstruction_ = 0;        // the first step's, the yardstick for "blew up"
   bool training_ = false;
+  std::int64_t steps_left_ = 0;           // of a Step command; meaningful while training_
+  Clock::time_point next_step_{};         // in slow motion, when the next step is due
   std::uint64_t revision_ = 0;
   std::uint64_t commands_ = 0;
   std::uint64_t weights_revision_ = 0;

@@ -102,6 +102,16 @@ Answer set_training(const json& r) {
   return ok(lab().set_training(r["on"].get<bool>()));
 }
 
+// Exactly `steps` training steps (1 by default), then a pause.
+Answer step(const json& r) {
+  int steps = 1;
+  if (!read_whole(r, "steps", 1, command::Step::kMax, 1, steps)) {
+    return refused("steps: expected a whole number from 1 to " + std::to_string(command::Step::kMax) + ", got " +
+                   r.value("steps", json(nullptr)).dump());
+  }
+  return ok(lab().step(steps));
+}
+
 Answer reset(const json& r) {
   const double seed = r.contains("seed") && r["seed"].is_number() ? r["seed"].get<double>() : 1.0;
   const double s = std::isfinite(seed) ? std::clamp(std::floor(seed), 0.0, setting("seed").hi) : 1.0;
@@ -333,8 +343,8 @@ struct Call {
 const Call kCalls[] = {
     {"state", Needs::Nothing, state_call},          {"canvasRect", Needs::Nothing, canvas_rect},
     {"controls", Needs::Nothing, controls},         {"setTraining", Needs::Lab, set_training},
-    {"reset", Needs::Lab, reset},                   {"apply", Needs::Lab, apply},
-    {"usePretrained", Needs::Lab, use_pretrained},
+    {"step", Needs::Lab, step},                     {"reset", Needs::Lab, reset},
+    {"apply", Needs::Lab, apply},                   {"usePretrained", Needs::Lab, use_pretrained},
     {"bench", Needs::Lab, bench},                   {"benchResult", Needs::Lab, bench_result},
     {"weightsFile", Needs::Lab, weights_file},      {"input", Needs::Lab, input},
     {"latent", Needs::Lab, latent_code},            {"reconstruction", Needs::Lab, reconstruction},

@@ -24,6 +24,7 @@ void training_state(const Snapshot& snap, json& state) {
   state["step"] = snap.step;
   state["samplesSeen"] = snap.samples_seen;
   state["training"] = snap.training;
+  state["stepsLeft"] = snap.steps_left;
   state["trainLoss"] = snap.train_loss;
   state["testLoss"] = snap.test_loss;  // null while evaluating
   state["evaluating"] = snap.evaluating;

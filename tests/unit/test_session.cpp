@@ -137,6 +137,91 @@ TEST_CASE("start, steps, pause; the target stops training and Start extends it",
   CHECK(s->snapshot().settings.target_epochs == 7);
 }
 
+TEST_CASE("Step runs exactly its steps and pauses, across an epoch's end and past the target", "[session]") {
+  SessionSettings settings;
+  settings.target_epochs = 1;
+  auto s = make_session(settings);  // 32 batches an epoch
+  s->handle(command::Step{3});
+  Snapshot a = s->snapshot();
+  CHECK(a.training);
+  CHECK(a.steps_left == 3);
+  while (s->training()) s->run_for(1.0);  // a budget for many: it still stops at 3
+  a = s->snapshot();
+  CHECK(a.step == 3);
+  CHECK(a.steps_left == 0);
+  CHECK_FALSE(a.training);
+  CHECK(s->run_for(1.0) == 0);
+
+  // Across the epoch's end: the epoch is evaluated, the target (1) reached, and Step extended it first.
+  s->handle(command::Step{30});
+  while (s->training() || s->unfinished()) s->run_for(1.0);
+  a = s->snapshot();
+  CHECK(a.step == 33);
+  CHECK(a.epoch == 1);
+  CHECK(a.epochs.size() == 1);
+  s->handle(command::Step{1});
+  CHECK(s->snapshot().settings.target_epochs == 1 + SessionSettings::kEpochsPerExtension);
+  s->run_for(0.0);
+  CHECK(s->snapshot().step == 34);
+
+  // While training, Step stops it after its steps; Start after a Step trains on to the target.
+  s->handle(command::Start{});
+  s->run_for(0.0);
+  s->handle(command::Step{2});
+  CHECK(s->run_for(1.0) == 2);
+  CHECK(s->snapshot().step == 37);
+  CHECK_FALSE(s->training());
+  s->handle(command::Step{1});
+  s->handle(command::Start{});
+  CHECK(s->snapshot().steps_left == 0);
+  CHECK(s->run_for(0.0) == 1);
+  CHECK(s->run_for(0.0) == 1);
+  CHECK(s->training());
+
+  // Refused: out of range, and nothing changes.
+  s->handle(command::Pause{});
+  s->handle(command::Step{0});
+  CHECK(s->snapshot().error == "steps: expected a whole number from 1 to 1000000, got 0");
+  CHECK_FALSE(s->training());
+}
+
+TEST_CASE("slow motion: steps come at the pace asked for, on a session thread and in a sliced session", "[session][threads]") {
+  SessionSettings settings;
+  settings.steps_per_second = 20;
+  using Clock = std::chrono::steady_clock;
+  {
+    SessionThread host(make_session(settings, small_split()));
+    const auto t0 = Clock::now();
+    const std::uint64_t n = host.send(command::Step{6});
+    REQUIRE(wait_for([&] { return host.latest()->commands >= n && !host.latest()->training; }));
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    CHECK(host.latest()->step == 6);
+    CHECK(seconds >= 0.2);  // the first at once, five more 50 ms apart
+    // Every step of a slow run is published: a reader sees each one.
+    settings.steps_per_second = 10;
+    host.send(command::Apply{settings});
+    std::vector<std::int64_t> seen;
+    const std::uint64_t m = host.send(command::Step{4});
+    REQUIRE(wait_for([&] {
+      const auto snap = host.latest();
+      if (snap->commands >= m && (seen.empty() || seen.back() != snap->step)) seen.push_back(snap->step);
+      return snap->commands >= m && !snap->training;
+    }));
+    if (!seen.empty() && seen.front() == 6) seen.erase(seen.begin());  // before the first step, if read in time
+    CHECK(seen == std::vector<std::int64_t>{7, 8, 9, 10});
+  }
+  SlicedSession sliced(make_session(settings, small_split()));
+  sliced.send(command::Start{});
+  sliced.frame(0.5);  // one step, then the next is not due for 50 ms
+  CHECK(sliced.latest()->step == 1);
+  sliced.frame(0.5);
+  CHECK(sliced.latest()->step == 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(120));
+  sliced.frame(0.5);
+  CHECK(sliced.latest()->step >= 2);
+  CHECK(sliced.latest()->step <= 3);  // a late frame catches up one step at most, not a burst
+}
+
 TEST_CASE("reset gives the seed's weights; apply keeps or replaces the model; bad commands change nothing", "[session]") {
   auto s = make_session();
   train_steps(*s, 5);

@@ -354,7 +354,7 @@ TEST_CASE("the command line's usage lists every setting it takes, from the schem
   for (const SettingRow& row : settings_schema()) {
     INFO(row.label);
     if (row.flag == nullptr) {
-      CHECK(usage.find(std::string("  --") + row.key + " ") == std::string::npos);
+      CHECK(usage.find(std::string("  --") + (row.key != nullptr ? row.key : row.json) + " ") == std::string::npos);
       continue;
     }
     CHECK(usage.find(std::string("  ") + row.flag + " ") != std::string::npos);
