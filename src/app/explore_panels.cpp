@@ -235,6 +235,24 @@ void draw_map_tab(Lab& lab, UiState& ui, TextureStore& textures) {
 
 // --- [SECTION] Sliders --------------------------------------------------------------------------------------------
 
+namespace {
+
+// One unit's slider row: its name, then a slider over its observed range (widened to include the value).
+void slider_row(LatentExplorer& e, UiState& ui, const std::vector<float>& code, int u, float slider_x) {
+  ImGui::PushID(u);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ui::palette::kTextDim), "unit %d", u);
+  ImGui::SameLine(slider_x);
+  float v = code[static_cast<std::size_t>(u)];
+  const float lo = std::min(e.unit_min(u), v), hi = std::max({e.unit_max(u), v, lo + 1e-3f});
+  ImGui::SetNextItemWidth(-1);
+  if (ui::slider("##v", &v, lo, hi, "%.2f")) e.set_slider_value(u, v);
+  if (u == 0) ui.remember("slider:unit0");
+  ImGui::PopID();
+}
+
+}  // namespace
+
 void draw_sliders_tab(Lab& lab, UiState& ui, TextureStore& textures) {
   LatentExplorer& e = lab.explorer();
   if (waiting_for_codes(e)) return;
@@ -256,22 +274,15 @@ void draw_sliders_tab(Lab& lab, UiState& ui, TextureStore& textures) {
   ImGui::EndGroup();
   if (!stacked) ImGui::SameLine(0, font * 1.5f);
 
-  // One slider per unit, in a scrolling list, over each unit's observed range (widened to include the value).
+  // One slider per unit, in a scrolling list.
   const float list_h = stacked ? std::min(avail.x * 1.2f, 480.0f) : std::max(avail.y, font * 8);
   ImGui::BeginChild("##units", ImVec2(0, list_h), false);
   const std::vector<float> code = e.slider_code();
-  const float label_w = ImGui::CalcTextSize("unit 000").x;
-  for (int u = 0; u < e.latent_size(); ++u) {
-    ImGui::PushID(u);
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ui::palette::kTextDim), "unit %d", u);
-    ImGui::SameLine(label_w + font);
-    float v = code[static_cast<std::size_t>(u)];
-    const float lo = std::min(e.unit_min(u), v), hi = std::max({e.unit_max(u), v, lo + 1e-3f});
-    ImGui::SetNextItemWidth(-1);
-    if (ui::slider("##v", &v, lo, hi, "%.2f")) e.set_slider_value(u, v);
-    if (u == 0) ui.remember("slider:unit0");
-    ImGui::PopID();
+  const float label_w = ImGui::CalcTextSize("unit 0000").x;
+  ImGuiListClipper rows;  // only the rows in view: a code may have 1,024 units
+  rows.Begin(e.latent_size());
+  while (rows.Step()) {
+    for (int u = rows.DisplayStart; u < rows.DisplayEnd; ++u) slider_row(e, ui, code, u, label_w + font);
   }
   ImGui::EndChild();
 }

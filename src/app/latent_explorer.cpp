@@ -72,7 +72,8 @@ void LatentExplorer::start_pass(const Autoencoder& model, std::uint64_t weights_
   pass_.weights_revision = weights_revision;
   pass_.next_test = pass_.next_train = 0;
   const double per_image = std::max(1.0, model.architecture().forward_flops());
-  pass_.block = static_cast<std::size_t>(std::clamp(kFlopsPerFrame / per_image, 8.0, static_cast<double>(kBlock)));
+  const double budget = weights_moving_ ? kFlopsPerFrame : kPausedFlopsPerFrame;
+  pass_.block = static_cast<std::size_t>(std::clamp(budget / per_image, 8.0, static_cast<double>(kBlock)));
   const auto dim = static_cast<std::size_t>(model.architecture().code_size());
   pass_.test_codes.assign(data_->test.size() * dim, 0.0f);
   pass_.test_losses.assign(data_->test.size(), 0.0f);

@@ -42,6 +42,10 @@ class LatentExplorer {
   static constexpr int kNeighbours = 5;
   static constexpr int kBlock = 250;        // test images per frame during a pass (training images: twice as many),
   static constexpr double kFlopsPerFrame = 30e6;  // or fewer, so that a block costs at most this (a conv model: ~14)
+  // The same while paused, when no training shares the machine: a pass over a wide model (a code of 1,024, 3.2
+  // MFLOP an image) or a convolutional one then takes about 2 s of frames instead of 7 to 11, so that a Step's
+  // effect shows soon.
+  static constexpr double kPausedFlopsPerFrame = 90e6;
   static constexpr double kRefreshSeconds = 1.0;
   // While training changes the weights, passes over the same model take at most this share of the interface's time:
   // a pass that took D seconds is followed by the next no sooner than D / kPassShare after it started. A

@@ -386,6 +386,7 @@ void draw_commands(Lab& lab, UiState& ui, const Snapshot& snap) {
 // The model, the data, and what the session or the files last said.
 void draw_model_lines(Lab& lab, UiState& ui, const Snapshot& snap) {
   ui::wrapped("Model " + snap.settings.architecture().describe() + ", started from " + snap.origin, ui::palette::kTextDim);
+  if (const std::string trap = identity_trap_note(snap.settings.shape); !trap.empty()) ui::wrapped(trap, ui::palette::kWarning);
   data_row(lab, ui);
   if (!ui.file_message.empty() && ui.file_message_model == lab.model_changes()) {
     ui::wrapped(ui.file_message, ui.file_error ? ui::palette::kError : ui::palette::kTextDim);
@@ -719,6 +720,7 @@ void draw_shape(Lab& lab, UiState& ui, const SessionSettings& current, const Sna
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ui::palette::kTest));
   ImGui::TextWrapped("%s", wanted.architecture().describe().c_str());
   ImGui::PopStyleColor();
+  if (const std::string trap = identity_trap_note(wanted.shape); !trap.empty()) ui::wrapped(trap, ui::palette::kWarning);
 }
 
 }  // namespace

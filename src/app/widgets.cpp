@@ -131,8 +131,9 @@ void code_bars(const char* id, const float* code, int k, float scale, ImVec2 siz
   if (hovered) hovered_unit = static_cast<int>((ImGui::GetIO().MousePos.x - p.x) / slot);
   for (int i = 0; i < k; ++i) {
     const float v = scale > 0 ? std::clamp(code[i] / scale, -1.0f, 1.0f) : 0.0f;
-    const float x0 = p.x + static_cast<float>(i) * slot + std::max(1.0f, slot * 0.15f);
-    const float x1 = p.x + static_cast<float>(i + 1) * slot - std::max(1.0f, slot * 0.15f);
+    const float inset = slot >= 4.0f ? std::max(1.0f, slot * 0.15f) : 0.0f;  // wide codes: bars side by side
+    const float x0 = p.x + static_cast<float>(i) * slot + inset;
+    const float x1 = std::max(x0 + 1.0f, p.x + static_cast<float>(i + 1) * slot - inset);
     const float y = zero - v * reach;
     ImU32 color = code_color(code[i], scale);
     if (std::abs(v) < 0.02f) color = palette::kFrame;

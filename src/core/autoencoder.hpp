@@ -36,7 +36,7 @@ const char* to_string(ModelKind kind);  // "dense", "conv"
 
 struct ModelShape {
   static constexpr int kMinLatent = 2;
-  static constexpr int kMaxLatent = 256;
+  static constexpr int kMaxLatent = 1024;  // wider than the 784 pixels: the identity trap can be tried
   static constexpr int kMaxHiddenLayers = 6;
   static constexpr int kMaxWidth = 4096;
   static constexpr int kMaxInput = 1 << 16;

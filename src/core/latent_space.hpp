@@ -64,6 +64,10 @@ struct DiagnosisInput {
 };
 TrainingDiagnosis diagnose_training(const DiagnosisInput& in);
 
+// The identity trap, as the seed article puts it: a code at least as wide as the input can carry the input through
+// unchanged, so a good reconstruction is no longer evidence of learning. What to say about such a shape (else "").
+std::string identity_trap_note(const ModelShape& shape);
+
 // The thresholds diagnose_training uses, named so the tests and the docs can cite them.
 struct StallRule {
   static constexpr int kEpochs = 5;                  // the test loss over this many last epochs...

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "core/latent_space.hpp"
 #include "core/memory.hpp"
 #include "core/settings_schema.hpp"
 #include "platform/app_instance.hpp"
@@ -25,6 +26,7 @@ void training_state(const Snapshot& snap, json& state) {
   state["samplesSeen"] = snap.samples_seen;
   state["training"] = snap.training;
   state["stepsLeft"] = snap.steps_left;
+  state["identityTrap"] = identity_trap_note(snap.settings.shape);
   state["trainLoss"] = snap.train_loss;
   state["testLoss"] = snap.test_loss;  // null while evaluating
   state["evaluating"] = snap.evaluating;

@@ -207,7 +207,7 @@ forEachBrowser('files', (session) => {
     await loadApp(session(), bad, 60000, '#latent=1&lr=0.01');
     await bad.waitFor(() => window.latentCanvas.warnings.length > 0, null, 20000);
     assert.deepEqual(await bad.evaluate(() => window.latentCanvas.warnings),
-      ["The link's settings could not be used (latent size: expected a whole number from 2 to 256, got '1'); using the defaults."]);
+      ["The link's settings could not be used (latent size: expected a whole number from 2 to 1024, got '1'); using the defaults."]);
     s = await state(bad);
     assert.equal(s.architecture, '784-32-784 relu');
     assert.match(s.origin, /^pretrained/);

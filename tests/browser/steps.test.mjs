@@ -1,10 +1,11 @@
 // Training one step at a time, in each tested browser: the Step button and step(n) run exactly their steps and
-// pause, every view then shows the new weights, and slow motion trains at the pace asked for.
+// pause, every view then shows the new weights, and slow motion trains at the pace asked for. And the identity
+// trap: a code of 1,024 numbers trains, the page names the trap, and the views work on it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { THREE, api, drawWithMouse, forEachBrowser, loadApp, press, state } from './helpers.mjs';
 
-const settled = (tab) => tab.waitFor(() => !window.latentCanvas.state().evaluating, null, 20000);
+const settled = async (tab) => { await tab.waitFor(() => !window.latentCanvas.state().evaluating, null, 20000); return state(tab); };
 
 forEachBrowser('step-by-step training', (session) => {
   test('Step runs one batch and pauses; step(n) runs exactly n; the views show the new weights', async () => {
@@ -58,6 +59,43 @@ forEachBrowser('step-by-step training', (session) => {
     const fast = (await state(tab)).step - fast0;
     assert.ok(fast > 20, `${fast} steps in 1 s at full speed`);
     await api(tab, 'setTraining', false);
+    assert.deepEqual(tab.log.errors, []);
+    await tab.close();
+  });
+});
+
+forEachBrowser('the identity trap: a code wider than the input', (session) => {
+  test('latent 1024 trains, the panel names the trap, and the map, sliders and neighbours work on the wide code', async () => {
+    const tab = await session().open({ width: 1440, height: 900 });
+    await loadApp(session(), tab);
+    await api(tab, 'apply', { latent: 1024 });
+    const fresh = await settled(tab);
+    assert.equal(fresh.architecture, '784-1024-784 relu');
+    assert.equal(fresh.latentDim, 1024);
+    assert.match(fresh.identityTrap, /^A code of 1024 numbers is as wide as the 784 pixels or wider/);
+    const trained = await api(tab, 'step', 40);
+    assert.ok(trained.testLoss < fresh.testLoss - 0.2, `test loss ${fresh.testLoss} -> ${trained.testLoss}`);
+    await drawWithMouse(tab, THREE);
+    const map = await api(tab, 'map');
+    assert.equal(map.points.length, 2000);
+    assert.ok(map.explained > 0.05 && map.explained < 1, `explained ${map.explained}`);
+    assert.ok(map.drawing, 'the drawing is on the map');
+    const near = await api(tab, 'neighbours');
+    assert.equal(near.length, 5);
+    assert.ok(near.every((n, i) => i === 0 || n.distance >= near[i - 1].distance), 'nearest first');
+    const sliders = await api(tab, 'sliders');
+    assert.equal(sliders.code.length, 1024);
+    assert.equal(sliders.image.length, 784);
+    // The sliders' list scrolls: the tab shows the first units, not all 1,024 at once, and frames stay short.
+    await api(tab, 'selectTab', 'sliders');
+    await tab.frames(3);
+    const t0 = Date.now();
+    await tab.frames(30);
+    const perFrame = (Date.now() - t0) / 30;
+    assert.ok(perFrame < 50, `${perFrame.toFixed(1)} ms a frame on the sliders tab`);
+    // Back to a narrow code: no note.
+    await api(tab, 'apply', { latent: 32 });
+    assert.equal((await settled(tab)).identityTrap, '');
     assert.deepEqual(tab.log.errors, []);
     await tab.close();
   });

@@ -212,10 +212,10 @@ TEST_CASE("the seed architecture and the tensor names", "[autoencoder]") {
 TEST_CASE("architecture limits give messages", "[autoencoder]") {
   Architecture a;
   a.latent = 1;
-  CHECK_THAT(a.validate().message(), Catch::Contains("latent size 1 is out of range (2 to 256)"));
-  a.latent = 257;
-  CHECK_THAT(a.validate().message(), Catch::Contains("latent size 257"));
-  a.latent = 256;
+  CHECK_THAT(a.validate().message(), Catch::Contains("latent size 1 is out of range (2 to 1024)"));
+  a.latent = 1025;
+  CHECK_THAT(a.validate().message(), Catch::Contains("latent size 1025"));
+  a.latent = 1024;
   CHECK(a.validate().is_ok());
   a.hidden = {0};
   CHECK_THAT(a.validate().message(), Catch::Contains("hidden layer width 0"));

@@ -244,7 +244,7 @@ TEST_CASE("bad arguments exit 2 with a one-line message", "[cli][errors]") {
   expect_bad_input({"train", "--batch", "-5"}, "batch size: expected a whole number");
   expect_bad_input({"train", "--lr", "fast"}, "learning rate: expected a number from 1e-06 to 10, got 'fast'");
   expect_bad_input({"train", "--lr", "-1"}, "learning rate");
-  expect_bad_input({"train", "--latent", "1"}, "latent size: expected a whole number from 2 to 256, got '1'");
+  expect_bad_input({"train", "--latent", "1"}, "latent size: expected a whole number from 2 to 1024, got '1'");
   expect_bad_input({"train", "--hidden", "128;64"}, "hidden layers: expected up to 6 widths");
   expect_bad_input({"train", "--activation", "gelu"}, "activation: expected relu, sigmoid, tanh or linear");
   expect_bad_input({"train", "--loss", "l1"}, "loss: expected bce or mse");

@@ -80,7 +80,7 @@ TEST_CASE("convolutional shapes that cannot be built are refused with a message"
   CHECK(refusal(conv_model({16, 0})) == "channels: 0 is out of range (1 to 256)");
   CHECK(refusal(conv_model({256})) ==
         "channels 256 give a code of 50176 numbers; at most 4096 (fewer channels in the last block, or a bottleneck)");
-  CHECK(refusal(conv_model({16, 8, 8}, 257)) == "bottleneck 257 is out of range (0 for none, or 1 to 256)");
+  CHECK(refusal(conv_model({16, 8, 8}, 1025)) == "bottleneck 1025 is out of range (0 for none, or 1 to 1024)");
   CHECK(refusal(conv_model({16, 8, 8}, 0, true)) ==
         "a variational convolutional model needs a bottleneck (its code is a dense layer's mean and variance)");
   Architecture odd = conv_model({4, 4});

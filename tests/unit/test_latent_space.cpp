@@ -6,6 +6,8 @@
 #include <cmath>
 #include <random>
 
+#include "core/eigen.hpp"
+
 #include "core/latent_space.hpp"
 
 using namespace latent;
@@ -30,9 +32,10 @@ TEST_CASE("PCA of four points worked by hand", "[latent]") {
   CHECK(xy[5] == Approx(0.0f).margin(1e-5));
 }
 
-TEST_CASE("PCA finds a known plane in 8 dimensions, and plane_code inverts project", "[latent]") {
-  // Codes = c + a u + b v + tiny noise, with u, v orthonormal, a spread 3x wider than b.
-  const int dim = 8, count = 2000;
+TEST_CASE("PCA finds a known plane in 8 and in 1,024 dimensions, and plane_code inverts project", "[latent]") {
+  // Codes = c + a u + b v + tiny noise, with u, v orthonormal, a spread 3x wider than b. 1,024 wide takes the
+  // iterated solver (no covariance).
+  const int dim = GENERATE(8, 1024), count = 2000;
   std::vector<float> u(dim, 0), v(dim, 0), c(dim);
   u[1] = u[4] = std::sqrt(0.5f);
   v[2] = 0.6f;
@@ -90,6 +93,28 @@ TEST_CASE("interpolation runs from one code to the other, evenly", "[latent]") {
     const float t = static_cast<float>(s) / 9.0f;
     CHECK(path[static_cast<std::size_t>(s) * 3 + 1] == Approx(a[1] + t * (b[1] - a[1])));
   }
+}
+
+TEST_CASE("PCA of wide codes with a slowly falling spectrum matches the exact eigensolver", "[latent]") {
+  // 300 units, unit i spread 1 / (1 + i / 8): the second and third directions only 11 % apart.
+  const int dim = 300, count = 2000;
+  std::mt19937 rng(11);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> codes(static_cast<std::size_t>(dim) * count);
+  for (std::size_t n = 0; n < static_cast<std::size_t>(count); ++n) {
+    for (int i = 0; i < dim; ++i) codes[n * dim + static_cast<std::size_t>(i)] = normal(rng) / (1.0f + static_cast<float>(i) / 8.0f);
+  }
+  const LatentPlane p = principal_plane(codes.data(), count, dim);
+  const Eigen::Map<const Eigen::MatrixXf> x(codes.data(), dim, count);
+  const Eigen::MatrixXd centred = x.cast<double>().colwise() - x.cast<double>().rowwise().mean();
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> exact(centred * centred.transpose() / count);
+  for (int a = 0; a < 2; ++a) {
+    double dot = 0;
+    for (int i = 0; i < dim; ++i) dot += p.axis[a][static_cast<std::size_t>(i)] * exact.eigenvectors()(i, dim - 1 - a);
+    CHECK(std::abs(dot) == Approx(1.0).epsilon(1e-3));
+    CHECK(p.variance[a] == Approx(exact.eigenvalues()(dim - 1 - a)).epsilon(1e-4));
+  }
+  CHECK(p.total_variance == Approx(exact.eigenvalues().sum()).epsilon(1e-5));
 }
 
 TEST_CASE("nearest neighbours agree with a brute-force sort", "[latent]") {
@@ -175,4 +200,21 @@ TEST_CASE("stall detection on recorded test-loss curves", "[latent]") {
   mse.test_losses = tanh_stall;
   mse.binary_cross_entropy = false;
   CHECK_FALSE(diagnose_training(mse).stalled);
+}
+
+TEST_CASE("the identity trap: a code as wide as the input is named, a narrower one is not", "[latent]") {
+  ModelShape s;
+  CHECK(identity_trap_note(s).empty());  // 32 numbers for 784 pixels
+  s.latent = 783;
+  CHECK(identity_trap_note(s).empty());
+  s.latent = 784;
+  CHECK_THAT(identity_trap_note(s), Catch::StartsWith("A code of 784 numbers is as wide as the 784 pixels or wider"));
+  s.latent = 1024;
+  CHECK_THAT(identity_trap_note(s), Catch::Contains("can learn to copy its input"));
+  s.kind = ModelKind::Conv;  // the pooled maps: 8 x 4 x 4 = 128 numbers
+  CHECK(identity_trap_note(s).empty());
+  s.channels = {16, 64};     // 64 x 7 x 7 = 3,136 numbers
+  CHECK_THAT(identity_trap_note(s), Catch::StartsWith("A code of 3136 numbers"));
+  s.bottleneck = 32;
+  CHECK(identity_trap_note(s).empty());
 }

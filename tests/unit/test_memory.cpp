@@ -70,6 +70,7 @@ TEST_CASE("memory: the estimate covers what a training session holds, and is not
       {"denoising, batch 4096", settings_for({}, 32, 4096, 1, Variant::Denoising)},
       {"VAE 256-2, batch 128, 2 threads", settings_for({256}, 2, 128, 2, Variant::Variational)},
       {"1024-1024, batch 64", settings_for({1024, 1024}, 16, 64, 1, Variant::Plain)},
+      {"latent 1024 (wider than the input), batch 256", settings_for({}, 1024, 256, 1, Variant::Plain)},
       {"conv 16,8,8, batch 256, 2 threads", conv_settings({16, 8, 8}, 0, 256, 2, Variant::Plain)},
       {"conv 32,64, batch 64", conv_settings({32, 64}, 0, 64, 1, Variant::Denoising)},
       {"conv VAE 16,8,8 bottleneck 2, batch 128", conv_settings({16, 8, 8}, 2, 128, 1, Variant::Variational)},

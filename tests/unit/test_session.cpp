@@ -78,11 +78,11 @@ TEST_CASE("a new session: random weights from the seed, nothing trained, a snaps
   CHECK(s->snapshot().revision > a.revision);
 
   SessionSettings bad;
-  bad.shape.latent = 1000;
+  bad.shape.latent = 2000;
   std::unique_ptr<TrainingSession> none;
   const Status st = TrainingSession::create(bundled_split(), bad, none);
   CHECK_FALSE(st.is_ok());
-  CHECK(st.message() == "latent size: expected a whole number from 2 to 256, got '1000'");
+  CHECK(st.message() == "latent size: expected a whole number from 2 to 1024, got '2000'");
 }
 
 TEST_CASE("start, steps, pause; the target stops training and Start extends it", "[session]") {

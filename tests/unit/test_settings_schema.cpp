@@ -331,8 +331,8 @@ TEST_CASE("a link may set only some settings, in any order", "[settings][link]")
 }
 
 TEST_CASE("bad settings in a link are refused with the row's message", "[settings][link][errors]") {
-  CHECK(refusal("latent=1") == "latent size: expected a whole number from 2 to 256, got '1'");
-  CHECK(refusal("latent=3x") == "latent size: expected a whole number from 2 to 256, got '3x'");
+  CHECK(refusal("latent=1") == "latent size: expected a whole number from 2 to 1024, got '1'");
+  CHECK(refusal("latent=3x") == "latent size: expected a whole number from 2 to 1024, got '3x'");
   CHECK(refusal("batch=") == "batch size: expected a whole number from 1 to 65536, got ''");
   CHECK(refusal("lr=nan") == "learning rate: expected a number from 1e-06 to 10, got 'nan'");
   CHECK(refusal("lr=20") == "learning rate: expected a number from 1e-06 to 10, got '20'");
