@@ -338,6 +338,8 @@
       interpolate: (a, b, steps) => call('interpolate', { a: list(a), b: list(b), steps }),
       neighbours: () => call('neighbours'),
       unusualness: () => call('unusualness'),
+      // The drawing as the views show it now (no waiting for them): {loss, percentile, neighbours: [labels]} or null.
+      drawingSummary: () => call('drawingSummary'),
       unitImages: (which) => call('unitImages', { which }),
       featureMaps: () => call('featureMaps'),
       sliders: () => call('sliders'),
@@ -546,10 +548,55 @@
     mark('interface');
     $('loader').classList.add('done');
     const waitForFrame = () => {
-      if (api.canvasRect().width > 0) { mark('ready'); api.ready = true; return; }
+      if (api.canvasRect().width > 0) { mark('ready'); api.ready = true; words(); return; }
       requestAnimationFrame(waitForFrame);
     };
     requestAnimationFrame(waitForFrame);
+  }
+
+  // [SECTION] Words for what the canvas shows, for screen readers. A polite live region (#speech) says when training
+  // starts or stops, each epoch's test loss, and after a stroke the drawing's reconstruction loss and its nearest
+  // training digits; a message waits until 2 s after the last one (the newest of each kind is kept, so a fast run of
+  // epochs is one message, not a queue). A visually hidden summary (#summary) says what the model and its settings
+  // are. Both read the script API's state, four times a second.
+  const SPEECH_GAP_MS = 2000;
+  function words() {
+    const pending = new Map();  // kind -> the newest text of that kind
+    let last = null, spokenAt = 0;
+    const fixed = (v, d = 4) => (v == null ? 'not known yet' : Number(v).toFixed(d));
+    const strokeWords = (s) => {
+      if (s.strokes === 0) return 'The drawing is empty.';
+      const d = api.drawingSummary(), items = s.dataKind === 'fashion' ? 'images' : 'digits';
+      if (!d) return null;  // the views have yet to take it
+      return `Your drawing is rebuilt with a loss of ${fixed(d.loss)}, more unusual than ${Math.round(d.percentile)} % ` +
+        `of test ${items}. Its nearest training ${items} by code: ${d.neighbours.map((l) => s.classNames?.[l] ?? l).join(', ')}.`;
+    };
+    const summary = (s) => `${s.architecture} (${s.model}), a code of ${s.latentDim} numbers, ${s.variant} autoencoder, ` +
+      `on ${s.data}. Learning rate ${s.learningRate}, batch ${s.batchSize}, ${s.targetEpochs} epochs as the target, ` +
+      `${s.trainingThreads} training thread${s.trainingThreads === 1 ? '' : 's'}. ${s.training ? 'Training' : 'Paused'}: ` +
+      `epoch ${s.epoch}, step ${s.step}, test loss ${fixed(s.testLoss)}.${s.identityTrap ? ` ${s.identityTrap}` : ''}`;
+    const look = () => {
+      if (!api.ready || api.error) return;
+      const s = api.state();
+      if (last) {
+        if (s.training !== last.training) pending.set('training', s.training ? `Training started, from epoch ${s.epoch}.` : `Training stopped at epoch ${s.epoch}, step ${s.step}.`);
+        if (s.epoch > last.epoch && s.testLoss == null) s.epoch = last.epoch;  // said once its test loss is known
+        else if (s.epoch > last.epoch) pending.set('epoch', `Epoch ${s.epoch} done: test loss ${fixed(s.testLoss)}.`);
+        const shown = !s.drawing && s.viewsDrawingRevision === s.drawingRevision;  // the views have taken the stroke
+        const stroke = s.strokes !== last.strokes && shown ? strokeWords(s) : null;
+        if (stroke) pending.set('drawing', stroke);
+        else if (s.strokes !== last.strokes) s.strokes = last.strokes;  // said once the views show it
+      }
+      last = s;
+      const text = summary(s);
+      if ($('summary-text').textContent !== text) $('summary-text').textContent = text;
+      if (pending.size && Date.now() - spokenAt >= SPEECH_GAP_MS) {
+        $('speech').textContent = [...pending.values()].join(' ');
+        pending.clear();
+        spokenAt = Date.now();
+      }
+    };
+    setInterval(() => { try { look(); } catch (e) { console.warn(`words: ${e.message}`); } }, 250);
   }
 
   const OPENED_FROM_DISK = 'This page was opened straight from disk (file://), and browsers do not let such pages load ' +

@@ -280,6 +280,16 @@ Answer neighbours(const json&) {
   return ok(out);
 }
 
+// The drawing as the views show it now, without bringing them up to date first (so it costs nothing while a pass is
+// under way): its loss, percentile and nearest training digits' labels; null before the views have a drawing.
+Answer drawing_summary(const json&) {
+  const LatentExplorer& e = explorer();
+  if (!e.ready() || !e.has_drawing()) return ok(nullptr);
+  json labels = json::array();
+  for (const Neighbour& n : e.neighbours()) labels.push_back(e.train_label(n.index));
+  return ok({{"loss", e.drawing_loss()}, {"percentile", e.drawing_percentile()}, {"neighbours", labels}});
+}
+
 Answer unusualness(const json&) {
   const LatentExplorer& e = explorer();
   if (!e.has_drawing()) return ok({{"loss", nullptr}, {"percentile", nullptr}});
@@ -355,7 +365,7 @@ const Call kCalls[] = {
     {"decode", Needs::Views, decode},               {"sliders", Needs::Views, sliders},
     {"interpolate", Needs::Views, interpolate_codes}, {"neighbours", Needs::Views, neighbours},
     {"unusualness", Needs::Views, unusualness},     {"unitImages", Needs::Views, unit_images},
-    {"featureMaps", Needs::Views, feature_maps},
+    {"featureMaps", Needs::Views, feature_maps},   {"drawingSummary", Needs::Lab, drawing_summary},
 };
 
 Answer answer(const json& request) {
