@@ -332,7 +332,8 @@
       setBrush: (radius) => call('setBrush', { radius: Number(radius) }),
       drawingRaster: () => { const r = call('drawingRaster'); return { size: r.size, pixels: Array.from(bytes(r.bytes)) }; },
       // The latent views.
-      map: () => { const m = call('map'); return { ...m, rect: onPage(m.rect) }; },
+      // The map; {codes: true} adds codeNeighbourAgreement, the same measure in the code space (slower).
+      map: (options = {}) => { const m = call('map', { codes: !!options.codes }); return { ...m, rect: onPage(m.rect) }; },
       setCode: (values) => call('setCode', { values: list(values) }).code,
       decode: (values) => call('decode', { values: list(values) }),
       interpolate: (a, b, steps) => call('interpolate', { a: list(a), b: list(b), steps }),

@@ -197,6 +197,27 @@ TrainingDiagnosis diagnose_training(const DiagnosisInput& in) {
   return d;
 }
 
+double neighbour_agreement(const float* points, int count, int dim, const int* labels, int k) {
+  if (count <= k || k <= 0) return 0;
+  const auto d = static_cast<std::size_t>(dim);
+  std::vector<std::pair<float, int>> others(static_cast<std::size_t>(count) - 1);
+  std::size_t agree = 0;
+  for (int i = 0; i < count; ++i) {
+    const float* p = points + static_cast<std::size_t>(i) * d;
+    std::size_t o = 0;
+    for (int j = 0; j < count; ++j) {
+      if (j == i) continue;
+      const float* q = points + static_cast<std::size_t>(j) * d;
+      float sum = 0;
+      for (std::size_t u = 0; u < d; ++u) sum += (p[u] - q[u]) * (p[u] - q[u]);
+      others[o++] = {sum, j};
+    }
+    std::nth_element(others.begin(), others.begin() + (k - 1), others.end());
+    for (int n = 0; n < k; ++n) agree += labels[others[static_cast<std::size_t>(n)].second] == labels[i] ? 1 : 0;
+  }
+  return static_cast<double>(agree) / (static_cast<double>(count) * k);
+}
+
 std::string identity_trap_note(const ModelShape& shape) {
   if (shape.code_size() < shape.input) return "";
   return "A code of " + std::to_string(shape.code_size()) + " numbers is as wide as the " + std::to_string(shape.input) +

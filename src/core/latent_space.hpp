@@ -64,6 +64,11 @@ struct DiagnosisInput {
 };
 TrainingDiagnosis diagnose_training(const DiagnosisInput& in);
 
+// How well points (rows of `dim` floats: a map's 2-D positions, or the codes themselves) keep classes together: for
+// each point, the share of its k nearest other points (Euclidean; ties to the lower index) with its label, averaged
+// over all points. 0 for none, 1 for all; count > k.
+double neighbour_agreement(const float* points, int count, int dim, const int* labels, int k = 10);
+
 // The identity trap, as the seed article puts it: a code at least as wide as the input can carry the input through
 // unchanged, so a good reconstruction is no longer evidence of learning. What to say about such a shape (else "").
 std::string identity_trap_note(const ModelShape& shape);

@@ -217,7 +217,17 @@ Answer drawing_raster(const json&) {
 
 LatentExplorer& explorer() { return lab().explorer(); }
 
-Answer map(const json&) {
+// How well the map, or the codes themselves ({codes: true}; costs count^2 x the code's size), keep the digits'
+// classes together: neighbour_agreement over the test digits, 10 neighbours.
+json agreement(const LatentExplorer& e, bool codes) {
+  std::vector<int> labels(static_cast<std::size_t>(e.map_count()));
+  for (int i = 0; i < e.map_count(); ++i) labels[static_cast<std::size_t>(i)] = e.map_label(i);
+  json out = {{"neighbourAgreement", neighbour_agreement(e.map_xy().data(), e.map_count(), 2, labels.data())}};
+  if (codes) out["codeNeighbourAgreement"] = neighbour_agreement(e.test_code(0), e.map_count(), e.latent_size(), labels.data());
+  return out;
+}
+
+Answer map(const json& r) {
   const LatentExplorer& e = explorer();
   json points = json::array();
   for (int i = 0; i < e.map_count(); ++i) {
@@ -228,10 +238,12 @@ Answer map(const json&) {
   if (e.drawing_on_map()) drawing = {{"x", e.drawing_xy()[0]}, {"y", e.drawing_xy()[1]}};
   const LatentPlane& p = e.plane();
   const CodeSource& source = e.slider_source();
-  return ok({{"points", points}, {"drawing", drawing}, {"extent", std::vector<float>(e.extent(), e.extent() + 4)},
-             {"explained", p.total_variance > 0 ? (p.variance[0] + p.variance[1]) / p.total_variance : 0.0f},
-             {"grid", LatentExplorer::kGrid}, {"rect", rect_json(app_instance().map_rect())},
-             {"selected", source.kind == CodeSource::TestDigit ? source.index : -1}});
+  json out = {{"points", points}, {"drawing", drawing}, {"extent", std::vector<float>(e.extent(), e.extent() + 4)},
+              {"explained", p.total_variance > 0 ? (p.variance[0] + p.variance[1]) / p.total_variance : 0.0f},
+              {"grid", LatentExplorer::kGrid}, {"rect", rect_json(app_instance().map_rect())},
+              {"selected", source.kind == CodeSource::TestDigit ? source.index : -1}, {"method", "pca"}};
+  out.update(agreement(e, r.contains("codes") && r["codes"].is_boolean() && r["codes"].get<bool>()));
+  return ok(out);
 }
 
 Answer set_code(const json& r) {

@@ -218,3 +218,24 @@ TEST_CASE("the identity trap: a code as wide as the input is named, a narrower o
   s.bottleneck = 32;
   CHECK(identity_trap_note(s).empty());
 }
+
+TEST_CASE("neighbour agreement: the share of each point's nearest others that have its label", "[latent]") {
+  const std::vector<float> line{0, 1, 10, 11};  // one number per point
+  const std::vector<int> pairs{0, 0, 1, 1}, crossed{0, 1, 0, 1};
+  CHECK(neighbour_agreement(line.data(), 4, 1, pairs.data(), 1) == 1.0);
+  CHECK(neighbour_agreement(line.data(), 4, 1, crossed.data(), 1) == 0.0);
+  CHECK(neighbour_agreement(line.data(), 4, 1, pairs.data(), 2) == 0.5);  // each: its pair, and one across the gap
+  // Two clusters in 3-D, 50 points each, far apart: every one of the 10 nearest is the same class.
+  std::mt19937 rng(5);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> points;
+  std::vector<int> labels;
+  for (int i = 0; i < 100; ++i) {
+    for (int u = 0; u < 3; ++u) points.push_back(normal(rng) + (i < 50 ? 0.0f : 20.0f));
+    labels.push_back(i < 50 ? 0 : 1);
+  }
+  CHECK(neighbour_agreement(points.data(), 100, 3, labels.data()) == 1.0);
+  std::shuffle(labels.begin(), labels.end(), rng);  // labels that say nothing: about half agree
+  CHECK(neighbour_agreement(points.data(), 100, 3, labels.data()) == Approx(0.5).margin(0.1));
+  CHECK(neighbour_agreement(points.data(), 10, 3, labels.data()) == 0.0);  // no 10 others
+}
