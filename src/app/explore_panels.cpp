@@ -279,10 +279,13 @@ void draw_sliders_tab(Lab& lab, UiState& ui, TextureStore& textures) {
   ImGui::BeginChild("##units", ImVec2(0, list_h), false);
   const std::vector<float> code = e.slider_code();
   const float label_w = ImGui::CalcTextSize("unit 0000").x;
-  ImGuiListClipper rows;  // only the rows in view: a code may have 1,024 units
-  rows.Begin(e.latent_size());
+  // The first row always (its place is where the list starts, for a finger to scroll to), the rest only where in
+  // view: a code may have 1,024 units.
+  slider_row(e, ui, code, 0, label_w + font);
+  ImGuiListClipper rows;
+  rows.Begin(e.latent_size() - 1);
   while (rows.Step()) {
-    for (int u = rows.DisplayStart; u < rows.DisplayEnd; ++u) slider_row(e, ui, code, u, label_w + font);
+    for (int u = rows.DisplayStart; u < rows.DisplayEnd; ++u) slider_row(e, ui, code, u + 1, label_w + font);
   }
   ImGui::EndChild();
 }
