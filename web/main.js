@@ -576,19 +576,31 @@
       `on ${s.data}. Learning rate ${s.learningRate}, batch ${s.batchSize}, ${s.targetEpochs} epochs as the target, ` +
       `${s.trainingThreads} training thread${s.trainingThreads === 1 ? '' : 's'}. ${s.training ? 'Training' : 'Paused'}: ` +
       `epoch ${s.epoch}, step ${s.step}, test loss ${fixed(s.testLoss)}.${s.identityTrap ? ` ${s.identityTrap}` : ''}`;
+    // What changed since the last look: training started or stopped, an epoch whose test loss is known, a stroke the
+    // views have taken. `said` is what the region has spoken for (epochs restart with a new model).
+    let said = null;
+    const notice = (s) => {
+      if (last && s.training !== last.training) {
+        pending.set('training', s.training ? `Training started, from epoch ${s.epoch}.` : `Training stopped at epoch ${s.epoch}, step ${s.step}.`);
+      }
+      said ??= { epoch: s.epoch, strokes: s.strokes };
+      if (s.epoch < said.epoch) said.epoch = s.epoch;
+      if (s.epoch > said.epoch && s.testLoss != null) {
+        pending.set('epoch', `Epoch ${s.epoch} done: test loss ${fixed(s.testLoss)}.`);
+        said.epoch = s.epoch;
+      }
+      const shown = !s.drawing && s.viewsDrawingRevision === s.drawingRevision;  // the views have taken the stroke
+      const stroke = s.strokes !== said.strokes && shown ? strokeWords(s) : null;
+      if (stroke) {
+        pending.set('drawing', stroke);
+        said.strokes = s.strokes;
+      }
+      last = s;
+    };
     const look = () => {
       if (!api.ready || api.error) return;
       const s = api.state();
-      if (last) {
-        if (s.training !== last.training) pending.set('training', s.training ? `Training started, from epoch ${s.epoch}.` : `Training stopped at epoch ${s.epoch}, step ${s.step}.`);
-        if (s.epoch > last.epoch && s.testLoss == null) s.epoch = last.epoch;  // said once its test loss is known
-        else if (s.epoch > last.epoch) pending.set('epoch', `Epoch ${s.epoch} done: test loss ${fixed(s.testLoss)}.`);
-        const shown = !s.drawing && s.viewsDrawingRevision === s.drawingRevision;  // the views have taken the stroke
-        const stroke = s.strokes !== last.strokes && shown ? strokeWords(s) : null;
-        if (stroke) pending.set('drawing', stroke);
-        else if (s.strokes !== last.strokes) s.strokes = last.strokes;  // said once the views show it
-      }
-      last = s;
+      notice(s);
       const text = summary(s);
       if ($('summary-text').textContent !== text) $('summary-text').textContent = text;
       if (pending.size && Date.now() - spokenAt >= SPEECH_GAP_MS) {
