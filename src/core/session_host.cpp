@@ -115,9 +115,12 @@ std::uint64_t SlicedSession::send(SessionCommand command) {
   return ++sent_;
 }
 
+// A new snapshot only when something happened: in slow motion most frames wait for the next step's turn.
 void SlicedSession::frame(double budget_seconds) {
   if (!session_->training()) return;
-  session_->run_for(budget_seconds);
+  const bool evaluating = session_->unfinished();
+  const int steps = session_->run_for(budget_seconds);
+  if (steps == 0 && evaluating == session_->unfinished() && session_->training()) return;
   latest_ = std::make_shared<const Snapshot>(session_->snapshot());
 }
 
