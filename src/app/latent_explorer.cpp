@@ -13,23 +13,6 @@ namespace latent {
 
 namespace {
 
-// A robust extent along one coordinate: from the 0.5th to the 99.5th percentile, widened by 8 % each side, so a
-// few far-off codes do not squeeze the rest into a corner.
-void robust_range(std::vector<float> values, float& lo, float& hi) {
-  if (values.empty()) {
-    lo = -1;
-    hi = 1;
-    return;
-  }
-  std::sort(values.begin(), values.end());
-  const auto at = [&](double q) { return values[static_cast<std::size_t>(q * static_cast<double>(values.size() - 1))]; };
-  lo = at(0.005);
-  hi = at(0.995);
-  const float pad = std::max(1e-3f, 0.08f * (hi - lo));
-  lo -= pad;
-  hi += pad;
-}
-
 }  // namespace
 
 std::string CodeSource::describe() const {
@@ -129,7 +112,7 @@ void LatentExplorer::finish_pass() {
   sorted_losses_ = std::move(pass_.test_losses);
   std::sort(sorted_losses_.begin(), sorted_losses_.end());
   find_unit_ranges();
-  project_map();
+  map_.set_codes(test_codes_.data(), static_cast<int>(data_->test.size()), dim_, weights_moving_ && !new_shape);
   decode_grid();
   if (new_shape && slider_source_.kind == CodeSource::Manual) slider_source_.kind = CodeSource::TestDigit;
   refresh_units();
@@ -156,24 +139,26 @@ void LatentExplorer::find_unit_ranges() {
   }
 }
 
-// The test codes on their principal plane, and the map's robust extent along each axis.
-void LatentExplorer::project_map() {
-  const int count = static_cast<int>(data_->test.size());
-  plane_ = principal_plane(test_codes_.data(), count, dim_);
-  map_xy_.assign(2 * static_cast<std::size_t>(count), 0.0f);
-  project(plane_, test_codes_.data(), count, map_xy_.data());
-  for (int axis = 0; axis < 2; ++axis) {
-    std::vector<float> values(static_cast<std::size_t>(count));
-    for (std::size_t n = 0; n < values.size(); ++n) values[n] = map_xy_[2 * n + static_cast<std::size_t>(axis)];
-    robust_range(std::move(values), extent_[axis], extent_[axis + 2]);
+// The grid: kGrid x kGrid codes over the PCA extent, row 0 at the top (the largest b), decoded in one batch. A VAE
+// with a 2-unit code gets the classic manifold instead: its prior N(0, I) at the quantiles 5 % ... 95 % of each unit
+// (Keras' VAE example), unit 0 across and unit 1 up. On a t-SNE map, whose plane has no codes, each cell shows the
+// test digit nearest its centre.
+void LatentExplorer::decode_grid() {
+  grid_is_prior_ = false;
+  if (map_.method() == CodeMap::Method::Tsne) {
+    const std::vector<int> cells = map_.cell_points(kGrid);
+    grid_.assign(cells.size() * kPixels, 0.0f);
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      if (cells[c] >= 0) std::copy_n(test_image(cells[c]), kPixels, grid_.begin() + static_cast<std::ptrdiff_t>(c * kPixels));
+    }
+  } else {
+    decode_plane();
   }
 }
 
-// The grid: kGrid x kGrid codes over the extent, row 0 at the top (the largest b), decoded in one batch. A VAE with
-// a 2-unit code gets the classic manifold instead: its prior N(0, I) at the quantiles 5 % ... 95 % of each unit
-// (Keras' VAE example), unit 0 across and unit 1 up.
-void LatentExplorer::decode_grid() {
+void LatentExplorer::decode_plane() {
   const auto d = static_cast<std::size_t>(dim_);
+  const float* extent = map_.plane_extent();
   grid_is_prior_ = model_->architecture().variational && dim_ == 2;
   std::vector<float> codes(static_cast<std::size_t>(kGrid * kGrid) * d);
   for (int r = 0; r < kGrid; ++r) {
@@ -184,9 +169,9 @@ void LatentExplorer::decode_grid() {
         code[1] = normal_quantile(0.95 - 0.9 * r / (kGrid - 1));
         continue;
       }
-      const float a = extent_[0] + (extent_[2] - extent_[0]) * (static_cast<float>(c) + 0.5f) / kGrid;
-      const float b = extent_[3] - (extent_[3] - extent_[1]) * (static_cast<float>(r) + 0.5f) / kGrid;
-      plane_code(plane_, a, b, code);
+      const float a = extent[0] + (extent[2] - extent[0]) * (static_cast<float>(c) + 0.5f) / kGrid;
+      const float b = extent[3] - (extent[3] - extent[1]) * (static_cast<float>(r) + 0.5f) / kGrid;
+      plane_code(map_.plane(), a, b, code);
     }
   }
   grid_.assign(static_cast<std::size_t>(kGrid * kGrid) * kPixels, 0.0f);
@@ -209,6 +194,37 @@ void LatentExplorer::update(const Autoencoder& model, std::uint64_t weights_revi
     if (!busy()) last_pass_seconds_ = std::chrono::duration<double>(now - last_pass_start_).count();
   }
   if (ready()) follow_drawing(drawing, drawing_revision, false);
+  if (ready()) advance_map();
+}
+
+// A few ms of t-SNE's settling, when it is the map and not yet settled; its grid of digits every tenth iteration.
+void LatentExplorer::advance_map() {
+  const std::chrono::duration<double> budget(weights_moving_ ? kMovingMapSeconds : kMapSeconds);
+  if (!map_.advance(Clock::now() + std::chrono::duration_cast<Clock::duration>(budget))) return;
+  if (map_.settled() || map_.iteration() % 10 == 0) decode_grid();
+  place_drawing();
+  ++revision_;
+}
+
+void LatentExplorer::set_map_method(CodeMap::Method method) {
+  if (method == map_.method()) return;
+  map_.set_method(method);
+  if (!ready()) return;
+  decode_grid();
+  place_drawing();
+  ++revision_;
+}
+
+void LatentExplorer::settle_map() {
+  if (!ready() || map_.settled()) return;
+  map_.settle();
+  decode_grid();
+  place_drawing();
+  ++revision_;
+}
+
+void LatentExplorer::place_drawing() {
+  if (drawing_present_) map_.place(drawing_code_.data(), drawing_xy_);
 }
 
 void LatentExplorer::complete(const Autoencoder& model, std::uint64_t weights_revision, const DigitImage& drawing,
@@ -237,7 +253,7 @@ void LatentExplorer::follow_drawing(const DigitImage& drawing, std::uint64_t dra
                          drawing_code_.data());
     drawing_percentile_ = percentile_below(sorted_losses_, drawing_loss_);
     drawing_maps_ = model_->feature_maps(drawing_input_.data());
-    project(plane_, drawing_code_.data(), 1, drawing_xy_);
+    place_drawing();
     neighbours_ = nearest(train_codes_.data(), static_cast<int>(data_->train.size()), dim_, drawing_code_.data(), kNeighbours);
   }
   if (slider_source_.kind == CodeSource::Drawing) refresh_sliders();
@@ -249,19 +265,19 @@ std::vector<float> LatentExplorer::code_of(const CodeSource& source) const {
   const auto d = static_cast<std::size_t>(dim_);
   if (!ready()) return {};
   switch (source.kind) {
-    case CodeSource::Drawing: return drawing_present_ ? drawing_code_ : std::vector<float>(plane_.mean);
+    case CodeSource::Drawing: return drawing_present_ ? drawing_code_ : std::vector<float>(plane().mean);
     case CodeSource::TestDigit: {
       const int i = std::clamp(source.index, 0, map_count() - 1);
       return std::vector<float>(test_code(i), test_code(i) + d);
     }
     case CodeSource::MapPoint: {
       std::vector<float> code(d);
-      plane_code(plane_, source.a, source.b, code.data());
+      plane_code(plane(), source.a, source.b, code.data());
       return code;
     }
     case CodeSource::Manual:
       if (source.values.size() == d) return source.values;
-      return std::vector<float>(plane_.mean);
+      return std::vector<float>(plane().mean);
   }
   return {};
 }
@@ -270,20 +286,6 @@ std::vector<float> LatentExplorer::decode(const std::vector<float>& code) {
   std::vector<float> image(kPixels, 0.0f);
   if (ready() && code.size() == static_cast<std::size_t>(dim_)) model_->decode(code.data(), 1, image.data());
   return image;
-}
-
-int LatentExplorer::pick(float a, float b, float radius) const {
-  int best = -1;
-  float best_d = radius * radius;
-  for (int i = 0; i < map_count(); ++i) {
-    const float da = map_xy_[2 * static_cast<std::size_t>(i)] - a, db = map_xy_[2 * static_cast<std::size_t>(i) + 1] - b;
-    const float d2 = da * da + db * db;
-    if (d2 <= best_d) {
-      best_d = d2;
-      best = i;
-    }
-  }
-  return best;
 }
 
 const float* LatentExplorer::train_image(int i) const {
@@ -318,7 +320,7 @@ void LatentExplorer::set_slider_value(int unit, float value) {
 void LatentExplorer::reset_sliders() {
   CodeSource s;
   s.kind = CodeSource::Manual;
-  s.values = plane_.mean;
+  s.values = plane().mean;
   if (dim_ == 2) {  // the 2-unit plane's mean is the origin: use the codes' own mean
     s.values.assign(2, 0.0f);
     for (int i = 0; i < map_count(); ++i) {

@@ -22,6 +22,7 @@
 #include "core/autoencoder.hpp"
 #include "core/dataset.hpp"
 #include "core/digit_preprocessor.hpp"
+#include "app/code_map.hpp"
 #include "core/latent_space.hpp"
 
 namespace latent {
@@ -47,6 +48,8 @@ class LatentExplorer {
   // effect shows soon.
   static constexpr double kPausedFlopsPerFrame = 90e6;
   static constexpr double kRefreshSeconds = 1.0;
+  // Of each frame, for t-SNE's slices: less while training shares the machine.
+  static constexpr double kMapSeconds = 0.008, kMovingMapSeconds = 0.004;
   // While training changes the weights, passes over the same model take at most this share of the interface's time:
   // a pass that took D seconds is followed by the next no sooner than D / kPassShare after it started. A
   // convolutional model's pass takes seconds of frames; back to back, they took a core's worth of time from the
@@ -77,20 +80,27 @@ class LatentExplorer {
   // Whether what it shows comes from a model of this architecture (a pass for a new shape may still be running).
   bool shows(const Architecture& a) const { return model_ != nullptr && model_->architecture() == a; }
 
-  // --- The map ------------------------------------------------------------------------------------------------
-  const LatentPlane& plane() const { return plane_; }
-  const std::vector<float>& map_xy() const { return map_xy_; }   // 2 per test digit
+  // --- The map (code_map.hpp: PCA or t-SNE) -----------------------------------------------------------------
+  const CodeMap& code_map() const { return map_; }
+  // PCA or t-SNE. t-SNE then settles in slices, a few ms of each frame's update (kMapSeconds), or at once on
+  // settle_map().
+  void set_map_method(CodeMap::Method method);
+  void settle_map();
+  const LatentPlane& plane() const { return map_.plane(); }
+  const std::vector<float>& map_xy() const { return map_.xy(); }   // 2 per test digit, by the shown method
   int map_label(int i) const { return data_->test.labels[static_cast<std::size_t>(i)]; }
-  int map_count() const { return static_cast<int>(map_xy_.size() / 2); }
-  // The map's extent: the rectangle in plane coordinates the map and the grid show (lo.a, lo.b, hi.a, hi.b).
-  const float* extent() const { return extent_; }
-  const std::vector<float>& grid() const { return grid_; }      // kGrid * kGrid images; row 0 is the top (high b)
+  int map_count() const { return static_cast<int>(map_xy().size() / 2); }
+  // The map's extent: the rectangle the map shows (lo.a, lo.b, hi.a, hi.b); PCA's is also the grid's.
+  const float* extent() const { return map_.extent(); }
+  // kGrid * kGrid images; row 0 is the top (high b). PCA: the plane decoded over its extent; t-SNE: in each cell, the
+  // test digit nearest its centre (or paper).
+  const std::vector<float>& grid() const { return grid_; }
   // True when the grid is a 2-unit VAE's prior at N(0, 1) quantiles (the classic manifold), not the map's extent.
   bool grid_is_prior() const { return grid_is_prior_; }
   bool drawing_on_map() const { return drawing_present_; }
   const float* drawing_xy() const { return drawing_xy_; }
-  // The test digit nearest to the map point (a, b) within `radius` (plane units), or -1.
-  int pick(float a, float b, float radius) const;
+  // The test digit nearest to the map point (a, b) within `radius` (map units), or -1.
+  int pick(float a, float b, float radius) const { return map_.pick(a, b, radius); }
   const float* test_code(int i) const { return test_codes_.data() + static_cast<std::size_t>(i) * dim_; }
   const float* test_image(int i) const { return test_images_.data() + static_cast<std::size_t>(i) * kPixels; }
   const float* train_image(int i) const;  // one at a time: a small cache of the last asked
@@ -154,8 +164,10 @@ class LatentExplorer {
   void run_block();
   void finish_pass();
   void find_unit_ranges();
-  void project_map();
+  void advance_map();
   void decode_grid();
+  void decode_plane();
+  void place_drawing();
   void follow_drawing(const DigitImage& drawing, std::uint64_t drawing_revision, bool force);
   void refresh_sliders();
   void refresh_strip();
@@ -176,9 +188,7 @@ class LatentExplorer {
   int dim_ = 0;
   std::vector<float> test_codes_, train_codes_, sorted_losses_;
   std::vector<float> unit_lo_, unit_hi_;
-  LatentPlane plane_;
-  std::vector<float> map_xy_;
-  float extent_[4] = {-1, -1, 1, 1};
+  CodeMap map_;
   std::vector<float> grid_;
   bool grid_is_prior_ = false;
 

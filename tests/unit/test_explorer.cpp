@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <numeric>
 #include <tuple>
@@ -155,6 +156,55 @@ TEST_CASE("the map: the test codes on their principal plane, a decoded grid over
   CHECK(std::isfinite(e.drawing_xy()[0]));
   // pick() finds a point at its own position.
   CHECK(e.pick(e.map_xy()[2 * 123], e.map_xy()[2 * 123 + 1], 1e-6f) == 123);
+}
+
+TEST_CASE("the t-SNE map keeps the seed model's digits apart, settles over frames, and places the drawing", "[explorer][tsne]") {
+  Lab& lab = explorer_lab();
+  lab.restore_pretrained();
+  draw_one(lab);
+  lab.complete_explorer();
+  LatentExplorer& e = lab.explorer();
+  std::vector<int> labels(static_cast<std::size_t>(e.map_count()));
+  for (int i = 0; i < e.map_count(); ++i) labels[static_cast<std::size_t>(i)] = e.map_label(i);
+  const double pca = neighbour_agreement(e.map_xy().data(), e.map_count(), 2, labels.data());
+  e.set_map_method(CodeMap::Method::Tsne);
+  REQUIRE(e.code_map().method() == CodeMap::Method::Tsne);
+  CHECK_FALSE(e.code_map().settled());
+  // Frames move it along, a few ms each.
+  const std::uint64_t before = e.revision();
+  int frames = 0;
+  while (e.code_map().iteration() < 5 && frames < 500) {
+    lab.update(0);
+    ++frames;
+  }
+  CHECK(e.revision() > before);
+  CHECK(e.code_map().iteration() >= 5);
+  CHECK_FALSE(e.code_map().settled());
+  const auto start = std::chrono::steady_clock::now();
+  e.settle_map();
+  INFO("settled in " << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s");
+  REQUIRE(e.code_map().settled());
+  const double tsne = neighbour_agreement(e.map_xy().data(), e.map_count(), 2, labels.data());
+  const double codes = neighbour_agreement(e.test_code(0), e.map_count(), 32, labels.data());
+  INFO("PCA " << pca << ", t-SNE " << tsne << ", codes " << codes);
+  CHECK(tsne > 0.75);
+  CHECK(tsne > codes - 0.05);
+  CHECK(tsne > pca + 0.4);
+  // The grid shows, in each cell, the test digit nearest its centre; hover and pick use the t-SNE positions.
+  CHECK(e.pick(e.map_xy()[2 * 77], e.map_xy()[2 * 77 + 1], 1e-6f) == 77);
+  const std::vector<int> cells = e.code_map().cell_points(LatentExplorer::kGrid);
+  const auto filled = std::find_if(cells.begin(), cells.end(), [](int i) { return i >= 0; });
+  REQUIRE(filled != cells.end());
+  const float* cell = e.grid().data() + static_cast<std::size_t>(filled - cells.begin()) * 784;
+  CHECK(std::equal(cell, cell + 784, e.test_image(*filled)));
+  // The drawing sits at the mean position of its 5 nearest test codes.
+  const std::vector<float> code = lab.explorer().code_of(CodeSource{});
+  const auto near = nearest(e.test_code(0), e.map_count(), 32, code.data(), CodeMap::kPlaceNeighbours);
+  float x = 0;
+  for (const Neighbour& n : near) x += e.map_xy()[2 * static_cast<std::size_t>(n.index)] / CodeMap::kPlaceNeighbours;
+  CHECK(e.drawing_xy()[0] == Approx(x).margin(1e-4));
+  e.set_map_method(CodeMap::Method::Pca);
+  CHECK(neighbour_agreement(e.map_xy().data(), e.map_count(), 2, labels.data()) == pca);
 }
 
 TEST_CASE("the drawing's neighbours agree with brute force, and its percentile with the test losses", "[explorer]") {
