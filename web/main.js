@@ -332,8 +332,17 @@
       setBrush: (radius) => call('setBrush', { radius: Number(radius) }),
       drawingRaster: () => { const r = call('drawingRaster'); return { size: r.size, pixels: Array.from(bytes(r.bytes)) }; },
       // The latent views.
-      // The map; {codes: true} adds codeNeighbourAgreement, the same measure in the code space (slower).
-      map: (options = {}) => { const m = call('map', { codes: !!options.codes }); return { ...m, rect: onPage(m.rect) }; },
+      // The map, once settled; {method: 'pca' | 'tsne'} switches it first (t-SNE settles over frames, a few seconds),
+      // {codes: true} adds codeNeighbourAgreement, the same measure in the code space (slower).
+      map: async (options = {}) => {
+        let m = call('map', options.method !== undefined ? { method: options.method } : {});
+        for (const end = Date.now() + 120000; !m.settled; m = call('map')) {
+          if (Date.now() > end) throw new Error(`map: t-SNE had not settled after 120 s (iteration ${m.iteration} of ${m.iterations})`);
+          await new Promise((go) => setTimeout(go, 50));
+        }
+        if (options.codes) m = call('map', { codes: true });
+        return { ...m, rect: onPage(m.rect) };
+      },
       setCode: (values) => call('setCode', { values: list(values) }).code,
       decode: (values) => call('decode', { values: list(values) }),
       interpolate: (a, b, steps) => call('interpolate', { a: list(a), b: list(b), steps }),

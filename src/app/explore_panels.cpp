@@ -74,15 +74,36 @@ void marker(ImDrawList* draw, ImVec2 q, float r, ImU32 colour, bool cross) {
   }
 }
 
-// The scatter's picture: axes through the codes' mean, a dot per test digit in its label's colour, the selected
+// Each digit's earlier positions (PCA, while training), oldest faintest, joined to where it is now: the clusters
+// forming. Each segment in its digit's colour.
+void draw_trails(ImDrawList* draw, const MapFrame& f, const LatentExplorer& e) {
+  const auto& trail = e.code_map().trail();
+  const auto& now = e.map_xy();
+  for (std::size_t t = 0; t < trail.size(); ++t) {
+    const std::vector<float>& from = trail[t];
+    const std::vector<float>& to = t + 1 < trail.size() ? trail[t + 1] : now;
+    if (from.size() != now.size() || to.size() != now.size()) continue;
+    const int alpha = static_cast<int>(40 + 80 * (t + 1) / trail.size());
+    for (std::size_t i = 0; i < now.size() / 2; ++i) {
+      const ImU32 colour = (ui::digit_color(e.map_label(static_cast<int>(i))) & 0x00FFFFFFu) | (static_cast<ImU32>(alpha) << 24);
+      draw->AddLine(f.to_screen(from[2 * i], from[2 * i + 1]), f.to_screen(to[2 * i], to[2 * i + 1]), colour, 1.0f);
+    }
+  }
+}
+
+// The scatter's picture: PCA's axes through the codes' mean, a dot per test digit in its label's colour, the selected
 // digit, a dragged point and the drawing's marker.
 void draw_map_points(ImDrawList* draw, const MapFrame& f, const LatentExplorer& e, const UiState& ui) {
   const float side = f.s;
   draw->AddRectFilled(f.p, ImVec2(f.p.x + side, f.p.y + side), ui::palette::kPaper, 4.0f);
   draw->PushClipRect(f.p, ImVec2(f.p.x + side, f.p.y + side), true);
-  const ImVec2 zero = f.to_screen(0, 0);
-  draw->AddLine(ImVec2(f.p.x, zero.y), ImVec2(f.p.x + side, zero.y), ui::palette::kGrid);
-  draw->AddLine(ImVec2(zero.x, f.p.y), ImVec2(zero.x, f.p.y + side), ui::palette::kGrid);
+  const bool pca = e.code_map().method() == CodeMap::Method::Pca;
+  if (pca) {  // t-SNE's axes mean nothing
+    const ImVec2 zero = f.to_screen(0, 0);
+    draw->AddLine(ImVec2(f.p.x, zero.y), ImVec2(f.p.x + side, zero.y), ui::palette::kGrid);
+    draw->AddLine(ImVec2(zero.x, f.p.y), ImVec2(zero.x, f.p.y + side), ui::palette::kGrid);
+  }
+  if (pca && ui.map_trails) draw_trails(draw, f, e);
   const float dot = std::clamp(side / 220.0f, 1.0f, 2.2f);
   const auto& xy = e.map_xy();
   for (int i = 0; i < e.map_count(); ++i) {
@@ -93,7 +114,7 @@ void draw_map_points(ImDrawList* draw, const MapFrame& f, const LatentExplorer& 
     const auto i = static_cast<std::size_t>(ui.selected_digit);
     marker(draw, f.to_screen(xy[2 * i], xy[2 * i + 1]), 7.0f, IM_COL32(255, 255, 255, 255), false);
   }
-  if (e.slider_source().kind == CodeSource::MapPoint) {
+  if (pca && e.slider_source().kind == CodeSource::MapPoint) {
     const ImVec2 q = f.to_screen(e.slider_source().a, e.slider_source().b);
     draw->AddRectFilled(ImVec2(q.x - 4, q.y - 4), ImVec2(q.x + 4, q.y + 4), IM_COL32(255, 255, 255, 255));
   }
@@ -107,7 +128,7 @@ void draw_map_points(ImDrawList* draw, const MapFrame& f, const LatentExplorer& 
 void map_pointer(LatentExplorer& e, UiState& ui, float a, float b, float radius) {
   if (ImGui::IsItemActivated()) {
     const int picked = e.pick(a, b, radius);
-    ui.map_dragging = picked < 0;
+    ui.map_dragging = picked < 0 && e.code_map().method() == CodeMap::Method::Pca;  // t-SNE's plane has no codes
     if (picked >= 0) {
       ui.selected_digit = picked;
       CodeSource s;
@@ -138,6 +159,7 @@ void map_tooltip(const LatentExplorer& e, TextureStore& textures, float a, float
   ImGui::Text("test %s #%d, %s", kind == DataKind::Fashion ? "image" : "digit", near, class_name(kind, e.map_label(near)).c_str());
   ui::digit_image(textures, kSlotHover, e.test_image(near), 84.0f);
   ImGui::TextUnformatted("click: use it in the other views");
+  if (e.code_map().method() == CodeMap::Method::Tsne) ui::wrapped("(t-SNE: between the digits, the map has no codes to decode)", ui::palette::kTextDim);
   ImGui::EndTooltip();
 }
 
@@ -166,13 +188,20 @@ void map_probe(LatentExplorer& e, UiState& ui, TextureStore& textures, float wid
 }
 
 struct PlaneInfo {
-  char text[320];
+  char text[480];
 };
 
 PlaneInfo plane_info(const LatentExplorer& e) {
   PlaneInfo info;
   const LatentPlane& p = e.plane();
-  if (e.grid_is_prior()) {
+  if (e.code_map().method() == CodeMap::Method::Tsne) {
+    std::snprintf(info.text, sizeof info.text,
+                  "The 2,000 test digits' %d-number codes laid out by t-SNE, which keeps each code's nearest "
+                  "neighbours near it (the distances between clusters mean little); beside it, in each cell, the test "
+                  "digit nearest its centre. The drawing sits at the mean place of its %d nearest test digits by code. "
+                  "Hover a point to see it, click to use it.",
+                  e.latent_size(), CodeMap::kPlaceNeighbours);
+  } else if (e.grid_is_prior()) {
     std::snprintf(info.text, sizeof info.text,
                   "The 2,000 test digits at their codes (the VAE's 2 units), coloured by label; beside it, the prior "
                   "N(0, I) decoded at the 5 %% to 95 %% quantiles of each unit: the classic manifold. Hover a point "
@@ -192,11 +221,37 @@ PlaneInfo plane_info(const LatentExplorer& e) {
   return info;
 }
 
+// PCA or t-SNE (with its progress, or why it is not offered), and PCA's trails.
+void map_method_row(LatentExplorer& e, UiState& ui) {
+  const CodeMap& map = e.code_map();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Map by");
+  ImGui::SameLine();
+  if (ImGui::RadioButton("PCA", map.method() == CodeMap::Method::Pca)) e.set_map_method(CodeMap::Method::Pca);
+  ui.remember("radio:pca");
+  ImGui::SameLine();
+  const std::string refusal = map.tsne_refusal();
+  ImGui::BeginDisabled(!refusal.empty());
+  if (ImGui::RadioButton("t-SNE", map.method() == CodeMap::Method::Tsne)) e.set_map_method(CodeMap::Method::Tsne);
+  ImGui::EndDisabled();
+  ui.remember("radio:tsne");
+  if (!refusal.empty() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", refusal.c_str());
+  if (map.method() == CodeMap::Method::Pca) {
+    ImGui::SameLine();
+    ImGui::Checkbox("Trails", &ui.map_trails);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("While training: each digit's last %d positions", CodeMap::kTrail);
+  } else if (!map.settled()) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ui::palette::kTextDim), "settling: %d of %d", map.iteration(), map.iterations());
+  }
+}
+
 }  // namespace
 
 void draw_map_tab(Lab& lab, UiState& ui, TextureStore& textures) {
   LatentExplorer& e = lab.explorer();
   if (waiting_for_codes(e)) return;
+  map_method_row(e, ui);
   const PlaneInfo info = plane_info(e);
   caption(info.text);
   const float font = ImGui::GetFontSize();
@@ -218,7 +273,9 @@ void draw_map_tab(Lab& lab, UiState& ui, TextureStore& textures) {
   ui::image_tiles(textures, kSlotMapGrid, e.grid().data(), LatentExplorer::kGrid * LatentExplorer::kGrid,
                   LatentExplorer::kGrid, side);
   if (ImGui::IsItemHovered()) {
-    if (e.grid_is_prior()) {
+    if (e.code_map().method() == CodeMap::Method::Tsne) {
+      ImGui::SetTooltip("In each cell of the t-SNE map, the test digit nearest its centre");
+    } else if (e.grid_is_prior()) {
       ImGui::SetTooltip("The VAE's prior N(0, I) decoded on a %d x %d grid at the 5 %% ... 95 %% quantiles of each unit "
                         "(unit 0 across, unit 1 up): the classic manifold", LatentExplorer::kGrid, LatentExplorer::kGrid);
     } else {

@@ -84,6 +84,7 @@ struct UiState {
   // The latent views' own state (the explorer holds what they show).
   int selected_digit = -1;     // the map's selected test digit
   bool map_dragging = false;   // a drag on the map's empty space is decoding points
+  bool map_trails = true;      // PCA: each digit's last positions while training
   std::uint64_t random_seed = 0;
   int end_digit[2] = {0, 1};
   ImVec4 map_rect{0, 0, 0, 0};   // the map's square on screen (x, y, w, h), for the script API

@@ -148,11 +148,12 @@ void Tsne::symmetrise() {
 
 double Tsne::affinity_total() const { return std::accumulate(p_.begin(), p_.end(), 0.0); }
 
-// Each point's pull from all the others, sum over j of q_ij^2 (y_i - y_j) with q_ij = 1 / (1 + |y_i - y_j|^2)
-// unnormalised, and z = the sum of q_ij over all pairs i != j. The whole of the exact method's cost.
+// Each point's push from all the others, sum over j of q_ij^2 (y_i - y_j) with q_ij = 1 / (1 + |y_i - y_j|^2)
+// unnormalised, and z = the sum of q_ij over all pairs i != j: the whole of the exact method's cost. Each pair once
+// (j > i), its force added to i and taken from j; the inner loop runs over contiguous j and vectorises.
 void Tsne::repulsion(std::vector<float>& force, double& z) const {
   const auto n = static_cast<std::size_t>(count_);
-  std::vector<float> xs(n), ys(n);
+  std::vector<float> xs(n), ys(n), fxs(n, 0.0f), fys(n, 0.0f);
   for (std::size_t i = 0; i < n; ++i) {
     xs[i] = y_[2 * i];
     ys[i] = y_[2 * i + 1];
@@ -161,17 +162,26 @@ void Tsne::repulsion(std::vector<float>& force, double& z) const {
   for (std::size_t i = 0; i < n; ++i) {
     const float xi = xs[i], yi = ys[i];
     float zi = 0, fx = 0, fy = 0;
+    float* __restrict fxj = fxs.data();
+    float* __restrict fyj = fys.data();
 #pragma omp simd reduction(+ : zi, fx, fy)
-    for (std::size_t j = 0; j < n; ++j) {
+    for (std::size_t j = i + 1; j < n; ++j) {
       const float dx = xi - xs[j], dy = yi - ys[j];
       const float q = 1.0f / (1.0f + dx * dx + dy * dy);
+      const float q2 = q * q;
       zi += q;
-      fx += q * q * dx;
-      fy += q * q * dy;
+      fx += q2 * dx;
+      fy += q2 * dy;
+      fxj[j] -= q2 * dx;
+      fyj[j] -= q2 * dy;
     }
-    z += static_cast<double>(zi) - 1.0;  // less the point itself (q = 1, no force)
-    force[2 * i] = fx;
-    force[2 * i + 1] = fy;
+    z += 2.0 * static_cast<double>(zi);
+    fxs[i] += fx;
+    fys[i] += fy;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    force[2 * i] = fxs[i];
+    force[2 * i + 1] = fys[i];
   }
 }
 

@@ -227,8 +227,16 @@ json agreement(const LatentExplorer& e, bool codes) {
   return out;
 }
 
+// {method: 'pca' | 'tsne'} switches the map first; t-SNE then settles over the next frames (`settled`, `iteration`).
 Answer map(const json& r) {
-  const LatentExplorer& e = explorer();
+  LatentExplorer& e = explorer();
+  if (r.contains("method")) {
+    const json& m = r["method"];
+    if (!m.is_string() || (m != "pca" && m != "tsne")) return refused("method must be 'pca' or 'tsne', got " + m.dump());
+    if (m == "tsne" && !e.code_map().tsne_refusal().empty()) return refused(e.code_map().tsne_refusal());
+    e.set_map_method(m == "tsne" ? CodeMap::Method::Tsne : CodeMap::Method::Pca);
+  }
+  const bool tsne = e.code_map().method() == CodeMap::Method::Tsne;
   json points = json::array();
   for (int i = 0; i < e.map_count(); ++i) {
     const auto at = 2 * static_cast<std::size_t>(i);
@@ -241,7 +249,9 @@ Answer map(const json& r) {
   json out = {{"points", points}, {"drawing", drawing}, {"extent", std::vector<float>(e.extent(), e.extent() + 4)},
               {"explained", p.total_variance > 0 ? (p.variance[0] + p.variance[1]) / p.total_variance : 0.0f},
               {"grid", LatentExplorer::kGrid}, {"rect", rect_json(app_instance().map_rect())},
-              {"selected", source.kind == CodeSource::TestDigit ? source.index : -1}, {"method", "pca"}};
+              {"selected", source.kind == CodeSource::TestDigit ? source.index : -1}, {"method", tsne ? "tsne" : "pca"},
+              {"settled", e.code_map().settled()}, {"iteration", e.code_map().iteration()},
+              {"iterations", e.code_map().iterations()}};
   out.update(agreement(e, r.contains("codes") && r["codes"].is_boolean() && r["codes"].get<bool>()));
   return ok(out);
 }
