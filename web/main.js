@@ -343,6 +343,8 @@
         if (options.codes) m = call('map', { codes: true });
         return { ...m, rect: onPage(m.rect) };
       },
+      // The Network tab's blocks and the values each shows now (docs/script-api.md).
+      network: () => call('network'),
       setCode: (values) => call('setCode', { values: list(values) }).code,
       decode: (values) => call('decode', { values: list(values) }),
       interpolate: (a, b, steps) => call('interpolate', { a: list(a), b: list(b), steps }),

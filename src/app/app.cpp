@@ -341,7 +341,7 @@ void App::offer_files(UserFiles files, bool ask) {
 }
 
 const char* const* tab_names() {
-  static constexpr const char* kNames[kTabCount] = {"digits", "map", "sliders", "morph", "units"};
+  static constexpr const char* kNames[kTabCount] = {"digits", "map", "sliders", "morph", "units", "network"};
   return kNames;
 }
 
@@ -352,7 +352,7 @@ int tab_from_name(const std::string& name) {
   return -1;
 }
 
-// The views' tabs: the test digits, the map, the sliders, interpolation, the units.
+// The views' tabs: the test digits, the map, the sliders, interpolation, the units, the network.
 void App::draw_view(int tab, TextureStore& textures) {
   ui_.tab = tab;
   ImGui::Spacing();
@@ -362,23 +362,29 @@ void App::draw_view(int tab, TextureStore& textures) {
     case kTabSliders: draw_sliders_tab(lab_, ui_, textures); break;
     case kTabInterpolate: draw_interpolate_tab(lab_, ui_, textures); break;
     case kTabUnits: draw_units_tab(lab_, ui_, textures); break;
+    case kTabNetwork: draw_network_tab(lab_, ui_, textures); break;
     default: break;
   }
 }
 
 void App::draw_views(TextureStore& textures) {
-  static constexpr const char* kNames[kTabCount] = {"Digits", "Map", "Sliders", "Morph", "Units"};
+  static constexpr const char* kNames[kTabCount] = {"Digits", "Map", "Sliders", "Morph", "Units", "Network"};
   if (ui_.narrow) {
-    // A phone: ImGui's tab bar would shorten the names to fit ("Sli..."); five equal buttons, touch-high, fit.
+    // A phone: ImGui's tab bar would shorten the names to fit ("Sli..."); equal buttons, touch-high, instead.
     if (ui_.select_tab >= 0) ui_.tab = ui_.select_tab;
     ui_.select_tab = -1;
+    // One row when every name fits its button, else two rows of three.
     const float gap = 4.0f;
+    float widest = 0;
+    for (const char* name : kNames) widest = std::max(widest, ImGui::CalcTextSize(name).x);
+    const float avail = ImGui::GetContentRegionAvail().x;
     constexpr float kTabs = static_cast<float>(kTabCount);
-    const float w = std::floor((ImGui::GetContentRegionAvail().x - gap * (kTabs - 1.0f)) / kTabs);
+    const int per_row = (avail - gap * (kTabs - 1.0f)) / kTabs >= widest + 8.0f ? kTabCount : (kTabCount + 1) / 2;
+    const float w = std::floor((avail - gap * static_cast<float>(per_row - 1)) / static_cast<float>(per_row));
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(2.0f, ImGui::GetStyle().FramePadding.y));
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(gap, ImGui::GetStyle().ItemSpacing.y));
     for (int t = 0; t < kTabCount; ++t) {
-      if (t > 0) ImGui::SameLine();
+      if (t % per_row != 0) ImGui::SameLine();
       const bool active = ui_.tab == t;
       ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(active ? ImGuiCol_TabActive : ImGuiCol_Tab));
       if (ImGui::Button(kNames[t], ImVec2(w, 0))) ui_.tab = t;

@@ -76,6 +76,7 @@ class App {
   int tab() const { return ui_.tab; }
   ImVec4 map_rect() const { return ui_.map_rect; }
   const std::map<std::string, ImVec4>& controls() const { return ui_.controls; }
+  const UiState& ui() const { return ui_; }
   // The last frame's: the height of a button (touch targets), and the right edge of the panels and of every item
   // in them, clipped or not (against the window's width: nothing may run off a phone's screen).
   float frame_height() const { return frame_height_; }

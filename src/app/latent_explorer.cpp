@@ -256,6 +256,9 @@ void LatentExplorer::follow_drawing(const DigitImage& drawing, std::uint64_t dra
     place_drawing();
     neighbours_ = nearest(train_codes_.data(), static_cast<int>(data_->train.size()), dim_, drawing_code_.data(), kNeighbours);
   }
+  const float* shown = drawing_present_ ? drawing_input_.data() : test_image(0);
+  network_input_.assign(shown, shown + kPixels);
+  network_outputs_ = model_->layer_outputs(network_input_.data());
   if (slider_source_.kind == CodeSource::Drawing) refresh_sliders();
   if (ends_[0].kind == CodeSource::Drawing || ends_[1].kind == CodeSource::Drawing) refresh_strip();
   ++revision_;

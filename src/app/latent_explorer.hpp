@@ -144,6 +144,13 @@ class LatentExplorer {
   const std::vector<Autoencoder::FeatureMaps>& drawing_maps() const { return drawing_maps_; }
   float unit_scale(bool encoder) const { return encoder ? encoder_scale_ : decoder_scale_; }  // largest |weight|
 
+  // --- The network view -------------------------------------------------------------------------------------------
+  // Every layer's output (Autoencoder::layer_outputs) for the drawing, or for test digit #0 while the canvas is empty,
+  // from the completed pass's weights; and that input. The weights shown are the same model's.
+  const std::vector<std::vector<float>>& network_outputs() const { return network_outputs_; }
+  const std::vector<float>& network_input() const { return network_input_; }
+  const Autoencoder* shown_model() const { return model_.get(); }
+
   // --- The drawing --------------------------------------------------------------------------------------------
   const std::vector<Neighbour>& neighbours() const { return neighbours_; }  // training digits, nearest first
   int train_label(int i) const { return data_->train.labels[static_cast<std::size_t>(i)]; }
@@ -210,6 +217,8 @@ class LatentExplorer {
   float encoder_scale_ = 1, decoder_scale_ = 1;
   int unit_side_ = kDigitSide;
   std::vector<Autoencoder::FeatureMaps> drawing_maps_;
+  std::vector<std::vector<float>> network_outputs_;
+  std::vector<float> network_input_;
 
   mutable int cached_train_ = -1;
   mutable std::vector<float> cached_train_image_;

@@ -85,6 +85,11 @@ struct UiState {
   int selected_digit = -1;     // the map's selected test digit
   bool map_dragging = false;   // a drag on the map's empty space is decoding points
   bool map_trails = true;      // PCA: each digit's last positions while training
+  struct NetworkUnit {
+    int block = -1, index = -1;
+  };
+  NetworkUnit network_hover;   // the Network tab's unit or map whose tooltip shows: under the pointer, or pinned
+  NetworkUnit network_pinned;  // by a tap or click (a finger cannot hover); another tap elsewhere lets it go
   std::uint64_t random_seed = 0;
   int end_digit[2] = {0, 1};
   ImVec4 map_rect{0, 0, 0, 0};   // the map's square on screen (x, y, w, h), for the script API
@@ -101,8 +106,9 @@ struct UiState {
   ImVec4 canvas_rect{0, 0, 0, 0};  // x, y, width, height in display coordinates (CSS pixels on the web)
 };
 
-enum TabId { kTabDigits, kTabMap, kTabSliders, kTabInterpolate, kTabUnits, kTabCount };
-// The tabs' names for scripts and options: "digits", "map", "sliders", "morph", "units"; -1 for anything else.
+enum TabId { kTabDigits, kTabMap, kTabSliders, kTabInterpolate, kTabUnits, kTabNetwork, kTabCount };
+// The tabs' names for scripts and options: "digits", "map", "sliders", "morph", "units", "network"; -1 for anything
+// else.
 int tab_from_name(const std::string& name);
 const char* const* tab_names();  // kTabCount names
 
@@ -127,6 +133,7 @@ void draw_map_tab(Lab& lab, UiState& ui, class TextureStore& textures);
 void draw_sliders_tab(Lab& lab, UiState& ui, class TextureStore& textures);
 void draw_interpolate_tab(Lab& lab, UiState& ui, class TextureStore& textures);
 void draw_units_tab(Lab& lab, UiState& ui, class TextureStore& textures);
+void draw_network_tab(Lab& lab, UiState& ui, class TextureStore& textures);  // network_panel.cpp
 void draw_neighbours(Lab& lab, class TextureStore& textures, float width);  // the drawing's, in the Draw panel
 void draw_gallery_panel(Lab& lab, UiState& ui, class TextureStore& textures);
 void draw_canvas_panel(Lab& lab, UiState& ui, class TextureStore& textures);

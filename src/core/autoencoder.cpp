@@ -523,24 +523,32 @@ template <class T> void BasicAutoencoder<T>::reconstruct(const T* x, int count, 
   }
 }
 
-template <class T> std::vector<typename BasicAutoencoder<T>::FeatureMaps> BasicAutoencoder<T>::feature_maps(const T* x) {
-  std::vector<FeatureMaps> maps;
-  if (!arch_.convolutional()) return maps;
+template <class T> std::vector<std::vector<T>> BasicAutoencoder<T>::layer_outputs(const T* x) {
   chunk_for(1);
   const int enc = arch_.encoder_layer_count();
   act(0, 1) = ConstMatrixMap<T>(x, arch_.input, 1);
   forward(0, enc, 1);
   set_code_from_mean(1);
   forward(enc, static_cast<int>(layers_.size()), 1);
-  const auto code_pool = static_cast<std::size_t>(enc - 2);  // conv, pool, ..., pool, flatten: the code's maps
+  std::vector<std::vector<T>> outputs(layers_.size());
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    const T* out = act_data(static_cast<int>(l) + 1);  // one image: a dense layer's units, or maps one after another
+    outputs[l].assign(out, out + act_rows_[l + 1]);
+  }
+  MatrixMap<T> last(outputs.back().data(), arch_.input, 1);
+  activation_forward<T>(Activation::Sigmoid, last);
+  return outputs;
+}
+
+template <class T> std::vector<typename BasicAutoencoder<T>::FeatureMaps> BasicAutoencoder<T>::feature_maps(const T* x) {
+  std::vector<FeatureMaps> maps;
+  if (!arch_.convolutional()) return maps;
+  std::vector<std::vector<T>> outputs = layer_outputs(x);
+  const auto code_pool = static_cast<std::size_t>(arch_.encoder_layer_count() - 2);  // ..., pool, flatten: the code's maps
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     const bool code = arch_.bottleneck == 0 && l == code_pool;
-    if (layers_[l].kind != LayerKind::Conv && !code) continue;
-    const T* out = act_data(static_cast<int>(l) + 1);  // one image: its channels' planes one after another
-    maps.push_back({layers_[l].out, std::vector<T>(out, out + layers_[l].out_size()), code});
+    if (layers_[l].kind == LayerKind::Conv || code) maps.push_back({layers_[l].out, std::move(outputs[l]), code});
   }
-  MatrixMap<T> last(maps.back().values.data(), arch_.input, 1);
-  activation_forward<T>(Activation::Sigmoid, last);
   return maps;
 }
 

@@ -143,6 +143,10 @@ template <class T> class BasicAutoencoder {
     bool code = false;      // the pooled maps that are the code
   };
   std::vector<FeatureMaps> feature_maps(const T* x);
+  // One image through every layer: each layer's output after its activation, the last one's through the sigmoid
+  // (the reconstruction). A variational encoder's last layer gives the code's mean, then its log-variance; the
+  // decoder reads the mean. What the network view shows.
+  std::vector<std::vector<T>> layer_outputs(const T* x);
 
   // Mean loss of reconstructing x (forward only), over all count * input elements.
   T loss(const T* x, int count, Loss loss);

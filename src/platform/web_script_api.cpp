@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "app/network_view.hpp"
 #include "core/settings_schema.hpp"
 #include "platform/app_instance.hpp"
 #include "platform/web_api.hpp"
@@ -337,6 +338,25 @@ Answer feature_maps(const json&) {
   return ok(out);
 }
 
+// The Network tab's blocks (network_view.hpp) and what each shows now: {source, blocks: [{title, shape, kind, code,
+// variational, layer, values}], hovered: {block, index} | null}. Values: the layer's output for the source (a VAE
+// code's: mean, then log-variance); the input block's, the image.
+Answer network(const json&) {
+  const LatentExplorer& e = explorer();
+  if (e.shown_model() == nullptr || e.network_outputs().empty()) return refused("the model has not run yet");
+  json blocks = json::array();
+  for (const NetworkBlock& b : network_blocks(e.shown_model()->architecture())) {
+    const std::vector<float>& values = b.layer < 0 ? e.network_input() : e.network_outputs()[static_cast<std::size_t>(b.layer)];
+    const char* kinds[] = {"image", "units", "maps"};
+    blocks.push_back({{"title", b.title}, {"shape", b.shape}, {"kind", kinds[b.kind]}, {"code", b.code},
+                      {"variational", b.variational}, {"layer", b.layer}, {"values", values}});
+  }
+  const auto& hover = app_instance().ui().network_hover;
+  json hovered = nullptr;
+  if (hover.block >= 0) hovered = {{"block", hover.block}, {"index", hover.index}};
+  return ok({{"source", e.has_drawing() ? "drawing" : "test digit 0"}, {"blocks", blocks}, {"hovered", hovered}});
+}
+
 Answer diagnosis(const json&) {
   const TrainingDiagnosis d = lab().diagnosis();
   return ok({{"stalled", d.stalled}, {"collapsed", d.collapsed}, {"message", d.message}});
@@ -345,7 +365,7 @@ Answer diagnosis(const json&) {
 Answer select_tab(const json& r) {
   const std::string tab = r.contains("tab") && r["tab"].is_string() ? r["tab"].get<std::string>() : "";
   const int t = tab_from_name(tab);
-  if (t < 0) return refused("no tab " + quote_text(tab, 40) + " (digits, map, sliders, morph, units)");
+  if (t < 0) return refused("no tab " + quote_text(tab, 40) + " (digits, map, sliders, morph, units, network)");
   app_instance().select_tab(t);
   return ok(tab);
 }
@@ -383,7 +403,8 @@ const Call kCalls[] = {
     {"clearCanvas", Needs::Lab, clear_canvas},      {"undo", Needs::Lab, undo},
     {"setBrush", Needs::Lab, set_brush},            {"drawingRaster", Needs::Lab, drawing_raster},
     {"selectTab", Needs::Lab, select_tab},          {"diagnosis", Needs::Lab, diagnosis},
-    {"map", Needs::Views, map},                     {"setCode", Needs::Views, set_code},
+    {"map", Needs::Views, map},                     {"network", Needs::Views, network},
+    {"setCode", Needs::Views, set_code},
     {"decode", Needs::Views, decode},               {"sliders", Needs::Views, sliders},
     {"interpolate", Needs::Views, interpolate_codes}, {"neighbours", Needs::Views, neighbours},
     {"unusualness", Needs::Views, unusualness},     {"unitImages", Needs::Views, unit_images},

@@ -8,7 +8,7 @@ import {
   THREE, api, canvasRect, controls, cosine, drawWithMouse, forEachBrowser, loadApp, resultPath, settled, state, toPage,
 } from './helpers.mjs';
 
-const TABS = ['digits', 'map', 'sliders', 'morph', 'units'];
+const TABS = ['digits', 'map', 'sliders', 'morph', 'units', 'network'];
 const centre = (r) => [r.x + r.width / 2, r.y + r.height / 2];
 async function click(tab, [x, y]) {
   await tab.mouse.move(x, y);

@@ -18,7 +18,7 @@ const SIZES = {
   '1440x900@2': { width: 1440, height: 900, scale: 2 },
   phone: { width: 390, height: 844, scale: 3, touch: true },
 };
-const TABS = ['digits', 'map', 'sliders', 'morph', 'units'];
+const TABS = ['digits', 'map', 'sliders', 'morph', 'units', 'network'];
 const out = path.join(repo, 'build', 'test-results', 'screens');
 fs.mkdirSync(out, { recursive: true });
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { forEachBrowser, loadApp, settled, state } from './helpers.mjs';
 
-const TABS = ['digits', 'map', 'sliders', 'morph', 'units'];
+const TABS = ['digits', 'map', 'sliders', 'morph', 'units', 'network'];
 const TAPS_PER_TAB = 20;
 const centre = (r) => [r.x + r.width / 2, r.y + r.height / 2];
 

@@ -365,3 +365,20 @@ TEST_CASE("a convolutional model's units are its first filters and how its last 
   copy.encode(e.test_image(3), 1, code.data());
   for (std::size_t i = 0; i < 128; ++i) CHECK(e.test_code(3)[i] == Approx(code[i]).margin(1e-5));  // one image or a block
 }
+
+TEST_CASE("the network view's values: every layer's output for the drawing, or test digit #0 without one", "[explorer][network]") {
+  Lab& lab = explorer_lab();
+  lab.restore_pretrained();
+  lab.drawing().clear();
+  lab.complete_explorer();
+  const LatentExplorer& e = lab.explorer();
+  REQUIRE(e.network_outputs().size() == 2);
+  CHECK(std::equal(e.network_input().begin(), e.network_input().end(), e.test_image(0)));
+  for (std::size_t u = 0; u < 32; ++u) CHECK(e.network_outputs()[0][u] == Approx(e.test_code(0)[u]).margin(1e-5));
+  draw_one(lab);
+  lab.update(0);
+  REQUIRE(e.has_drawing());
+  const std::vector<float> code = lab.explorer().code_of(CodeSource{});
+  for (std::size_t u = 0; u < 32; ++u) CHECK(e.network_outputs()[0][u] == Approx(code[u]).margin(1e-5));
+  CHECK(e.network_outputs()[1].size() == 784);
+}
