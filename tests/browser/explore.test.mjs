@@ -305,9 +305,12 @@ forEachBrowser('the latent views', (session) => {
     await tab.frames(3);
     assert.equal((await state(tab)).tab, 2, 'a tap opens the Sliders tab');
     await tab.frames(2);
-    let unit = (await controls(tab))['slider:unit0'];
-    if (unit.y > 700) await scrollBy(unit.y - 400);
-    unit = (await controls(tab))['slider:unit0'];
+    // Scrolled in steps, each aimed from where the row has settled (a drag's scroll can carry on a little).
+    let unit = await settled(tab, 'slider:unit0');
+    for (let tries = 0; tries < 6 && !(unit.y > 0 && unit.y + unit.height < 844); tries++) {
+      await scrollBy(Math.max(-400, Math.min(400, unit.y - 400)));
+      unit = await settled(tab, 'slider:unit0');
+    }
     assert.ok(unit.y > 0 && unit.y + unit.height < 844, `slider in view: ${JSON.stringify(unit)}`);
     const before = await api(tab, 'sliders');
     const y = unit.y + unit.height / 2;
