@@ -560,10 +560,25 @@
     mark('interface');
     $('loader').classList.add('done');
     const waitForFrame = () => {
-      if (api.canvasRect().width > 0) { mark('ready'); api.ready = true; words(); return; }
+      if (api.canvasRect().width > 0) { mark('ready'); api.ready = true; words(); startTour(M); return; }
       requestAnimationFrame(waitForFrame);
     };
     requestAnimationFrame(waitForFrame);
+  }
+
+  // The guided tour (web/tour.js), once the interface is up: the interface's Tour button opens it, and
+  // tour() in the script API reports its step ({open, step, steps, title, done, seen}) or moves it:
+  // tour('open' | 'close' | 'next' | 'back').
+  function startTour(M) {
+    const tour = window.latentTour(api, M.canvas);
+    M.latentOpenTour = () => tour.open();
+    api.tour = (action) => {
+      if (action !== undefined) {
+        if (!['open', 'close', 'next', 'back'].includes(action)) throw new Error(`tour: expected 'open', 'close', 'next' or 'back', got '${action}'`);
+        tour[action]();
+      }
+      return tour.report();
+    };
   }
 
   // [SECTION] Words for what the canvas shows, for screen readers. A polite live region (#speech) says when training

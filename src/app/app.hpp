@@ -63,6 +63,7 @@ class App {
   bool use_pretrained(ModelKind family);
   void refuse_files(const std::string& why);  // files that could not even be read: the message shows as for the rest
   void set_file_hooks(FileHooks hooks) { ui_.files = std::move(hooks); }
+  void set_tour_hook(std::function<void()> open) { ui_.open_tour = std::move(open); }
   const FileHooks& file_hooks() const { return ui_.files; }
   const std::string& file_message() const { return ui_.file_message; }
   bool file_error() const { return ui_.file_error; }

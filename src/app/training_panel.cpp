@@ -147,7 +147,7 @@ namespace {
 float file_buttons_width(const UiState& ui) {
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
   return ui::button_width("Save weights") + (ui.files.pick ? spacing + ui::button_width("Open files...") : 0.0f) +
-         spacing + ImGui::CalcTextSize("(?)").x;
+         (ui.open_tour ? spacing + ui::button_width("Tour") : 0.0f) + spacing + ImGui::CalcTextSize("(?)").x;
 }
 
 void draw_file_buttons(Lab& lab, UiState& ui) {
@@ -161,6 +161,12 @@ void draw_file_buttons(Lab& lab, UiState& ui) {
     ImGui::SameLine();
     if (ImGui::Button("Open files...")) ui.files.pick();
     ui.remember("button:open");
+  }
+  if (ui.open_tour) {
+    ImGui::SameLine();
+    if (ImGui::Button("Tour")) ui.open_tour();
+    ui.remember("button:tour");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("A guided tour of the ideas, in eight short steps");
   }
   ui::help_marker(ui.files.pick
                       ? "Save writes the weights as a .safetensors file, which `latent eval --weights` and PyTorch read. "
@@ -360,6 +366,7 @@ void restart_buttons(Lab& lab, UiState& ui, const Snapshot& snap, ImVec2 size) {
                      ui.pending_from_model = true;
                    }});
   }
+  ui.remember("button:scratch");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("New random weights from the seed below (Glorot-uniform).");
   if (!pretrained_offered(lab, ui)) return;
   ImGui::SameLine();
@@ -677,6 +684,7 @@ void shape_edits(UiState& ui) {
 
 void dense_edits(UiState& ui) {
   setting_slider("Latent size", "latent", ui.pending_latent);
+  ui.remember("slider:latent");
   if (ImGui::BeginCombo("Hidden layers", kHiddenPresets[static_cast<std::size_t>(ui.pending_hidden)].label)) {
     for (std::size_t i = 0; i < kHiddenPresets.size(); ++i) {
       if (ImGui::Selectable(kHiddenPresets[i].label, static_cast<int>(i) == ui.pending_hidden)) ui.pending_hidden = static_cast<int>(i);
@@ -702,7 +710,9 @@ void draw_shape(Lab& lab, UiState& ui, const SessionSettings& current, const Sna
   wanted.seed = static_cast<std::uint64_t>(ui.seed);
   const bool changed = !wanted.same_model_as(current);
   ImGui::BeginDisabled(!changed);
-  if (ImGui::Button("Build new model")) {
+  const bool build = ImGui::Button("Build new model");
+  ui.remember("button:build");
+  if (build) {
     change_or_ask(ui, snap.has_training(),
                   {"Build a new model?",
                    "The new shape (" + wanted.architecture().describe() + ") needs new random weights. The "

@@ -45,6 +45,7 @@ struct PendingChange {
 
 struct UiState {
   FileHooks files;
+  std::function<void()> open_tour;  // the page's guided tour (web/tour.js); empty where there is none (the desktop)
   // Files brought in (picked or dropped), sorted, waiting for a yes when they would replace a trained model.
   std::optional<UserFiles> pending_files;
   std::optional<PendingChange> pending_change;  // waiting for a yes or a no

@@ -46,8 +46,10 @@ export function forEachBrowser(title, body, options = {}) {
 }
 
 // Loads the app (at `path` under the server's root, e.g. '?threads=off') and waits until window.latentCanvas.ready
-// (or its error, which fails the test).
-export async function loadApp(session, tab, timeout = 60000, path = '') {
+// (or its error, which fails the test). The guided tour, which opens on a first visit, is remembered as seen
+// first (so that it covers nothing a test presses), unless `firstVisit`.
+export async function loadApp(session, tab, timeout = 60000, path = '', { firstVisit = false } = {}) {
+  if (!firstVisit) await tab.addInitScript(() => { try { localStorage.setItem('latentCanvas.tour', 'closed'); } catch {} });
   const response = await tab.goto(session.url + path);
   await tab.waitFor(() => window.latentCanvas && (window.latentCanvas.ready || window.latentCanvas.error), null, timeout);
   const error = await tab.evaluate(() => window.latentCanvas.error);
