@@ -58,9 +58,10 @@ window.latentTour = (api, canvas) => {
     },
     {
       title: 'The identity trap',
-      text: 'Make the code as wide as the image and the squeeze is gone: the model can pass the pixels straight ' +
-        'through. Its reconstructions look perfect, even of a scribble or of noise, and they no longer show that ' +
-        'it has learned anything about digits. The bottleneck is what forces it to learn.',
+      text: 'Make the code as wide as the image and nothing forces a squeeze: the model could simply pass the ' +
+        'pixels through. Its test digits come back about twice as well, and that says less, not more, about ' +
+        'what it learned. A good reconstruction alone is no evidence of learning; the bottleneck is what makes ' +
+        'the model find the structure of digits. See whether it rebuilds a scribble too.',
       action: 'Set Latent size to 784, build and train it, then draw a scribble.',
       target: control('slider:latent'),
       done: (s) => s.latentDim >= 784,
