@@ -58,6 +58,7 @@ void CodeMap::set_codes(const float* codes, int count, int dim, bool trail) {
   project(plane_, codes, count, plane_xy_.data());
   robust_extent(plane_xy_, plane_extent_);
   tsne_current_ = false;
+  if (method_ == Method::Tsne && !tsne_refusal().empty()) method_ = Method::Pca;  // too many points now
   if (method_ == Method::Tsne) start_tsne(same_points && tsne_.count() == count);
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/latent_space.hpp"
+#include "app/code_map.hpp"
 #include "core/tsne.hpp"
 
 using namespace latent;
@@ -89,4 +90,35 @@ TEST_CASE("t-SNE copes with fewer points than its neighbourhood, and with duplic
   tsne.run();
   CHECK(tsne.affinity_total() == Approx(1.0).epsilon(1e-5));
   for (float v : tsne.positions()) CHECK(std::isfinite(v));
+}
+
+TEST_CASE("the code map keeps PCA's trail while codes move, and starts it over otherwise", "[tsne]") {
+  Clusters c = clusters(3, 30, 6, 4);
+  CodeMap map;
+  map.set_codes(c.points.data(), c.count, c.dim, true);
+  CHECK(map.trail().empty());  // nothing before
+  const std::vector<float> first = map.xy();
+  std::vector<float> moved = c.points;
+  for (float& v : moved) v *= 1.1f;
+  map.set_codes(moved.data(), c.count, c.dim, true);
+  REQUIRE(map.trail().size() == 1);
+  CHECK(map.trail()[0] == first);
+  for (int k = 0; k < CodeMap::kTrail + 2; ++k) map.set_codes(moved.data(), c.count, c.dim, true);
+  CHECK(static_cast<int>(map.trail().size()) == CodeMap::kTrail);
+  map.set_codes(moved.data(), c.count, c.dim, false);  // a new model: the trail starts over
+  CHECK(map.trail().empty());
+  // t-SNE: refused past kTsneLimit points (exact: count^2 an iteration), else warm-started after new codes.
+  map.set_method(CodeMap::Method::Tsne);
+  REQUIRE(map.method() == CodeMap::Method::Tsne);
+  map.settle();
+  CHECK(map.iteration() == TsneOptions{}.iterations);
+  map.set_codes(c.points.data(), c.count, c.dim, true);
+  CHECK(map.iterations() == CodeMap::kWarmIterations);
+  CHECK_FALSE(map.settled());
+  std::vector<float> many(static_cast<std::size_t>(CodeMap::kTsneLimit + 1) * 2, 0.5f);
+  map.set_codes(many.data(), CodeMap::kTsneLimit + 1, 2, false);
+  CHECK_FALSE(map.tsne_refusal().empty());
+  CHECK(map.method() == CodeMap::Method::Pca);  // back to PCA, without starting t-SNE on them
+  map.set_method(CodeMap::Method::Tsne);
+  CHECK(map.method() == CodeMap::Method::Pca);
 }
