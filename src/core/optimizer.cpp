@@ -33,6 +33,21 @@ void Optimizer::reset() {
   t_ = 0;
 }
 
+Status Optimizer::restore(State state, std::size_t parameter_count) {
+  const bool none = state.m.empty() && state.v.empty();
+  const bool sized = state.m.size() == parameter_count && state.v.size() == parameter_count;
+  if (!none && !sized) {
+    return Status::error("the optimizer's moments hold " + std::to_string(state.m.size()) + " and " +
+                         std::to_string(state.v.size()) + " values; the model has " + std::to_string(parameter_count));
+  }
+  if (state.t < 0) return Status::error("the optimizer's step count is negative");
+  if (config_.kind == OptimizerKind::Adam && none && state.t > 0) return Status::error("Adam's moments are missing");
+  m_ = std::move(state.m);
+  v_ = std::move(state.v);
+  t_ = state.t;
+  return Status::ok();
+}
+
 void Optimizer::step(std::span<float> params, std::span<const float> grads) {
   begin_step(params.size());
   update(params, grads, 0, params.size());

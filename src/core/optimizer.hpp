@@ -43,6 +43,14 @@ class Optimizer {
   void update(std::span<float> params, std::span<const float> grads, std::size_t first, std::size_t count);
 
   void reset();  // forgets the moments and the step count
+  // The moments and the step count, to go on exactly where a saved run stopped. restore() takes moments of
+  // `parameter_count` floats each, or none (before the first step, and for SGD).
+  struct State {
+    AlignedVector<float> m, v;
+    std::int64_t t = 0;
+  };
+  State state() const { return {m_, v_, t_}; }
+  Status restore(State state, std::size_t parameter_count);
   std::int64_t steps() const { return t_; }
   const OptimizerConfig& config() const { return config_; }
   void set_learning_rate(float lr) { config_.learning_rate = lr; }

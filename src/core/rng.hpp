@@ -3,6 +3,7 @@
 // weights and the same batch order natively and in the browser.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <utility>
@@ -12,6 +13,13 @@ namespace latent {
 class Rng {
  public:
   explicit Rng(std::uint64_t seed = 0) { reseed(seed); }
+
+  // The whole state, to carry a stream on where it left off (a saved training run).
+  using State = std::array<std::uint64_t, 4>;
+  State state() const { return {s_[0], s_[1], s_[2], s_[3]}; }
+  void set_state(const State& s) {
+    for (std::size_t i = 0; i < 4; ++i) s_[i] = s[i];
+  }
 
   void reseed(std::uint64_t seed) {
     std::uint64_t x = seed;

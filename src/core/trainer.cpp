@@ -108,6 +108,64 @@ void Trainer::adopt(const Autoencoder& model) {
   start_epoch();
 }
 
+TrainerState Trainer::state() const {
+  TrainerState s;
+  s.parameters.assign(model_->parameters().begin(), model_->parameters().end());
+  s.optimizer = optimizer_.state();
+  s.rng = rng_.state();
+  s.order.assign(order_.begin(), order_.end());
+  s.epoch = epoch_;
+  s.batch = batch_;
+  s.steps = steps_;
+  s.samples = samples_;
+  s.epoch_loss_sum = epoch_loss_sum_;
+  s.epoch_reconstruction_sum = epoch_reconstruction_sum_;
+  s.epoch_samples = epoch_samples_;
+  s.last_batch_loss = last_batch_loss_;
+  return s;
+}
+
+namespace {
+Status check_order(const std::vector<std::uint32_t>& order, std::size_t images) {
+  if (order.size() != images) {
+    return Status::error("the batch order has " + std::to_string(order.size()) + " images; the training set has " +
+                         std::to_string(images));
+  }
+  std::vector<bool> seen(images, false);
+  for (const std::uint32_t i : order) {
+    if (i >= images || seen[i]) return Status::error("the batch order is not a permutation of the training images");
+    seen[i] = true;
+  }
+  return Status::ok();
+}
+}  // namespace
+
+Status Trainer::restore(TrainerState state) {
+  const std::size_t n = model_->parameters().size();
+  if (state.parameters.size() != n) {
+    return Status::error("the state holds " + std::to_string(state.parameters.size()) + " weights; the model has " +
+                         std::to_string(n));
+  }
+  if (Status s = check_order(state.order, train_.size()); !s) return s;
+  if (state.epoch < 0 || state.steps < 0 || state.samples < 0 || state.epoch_samples < 0 || state.batch < 0 ||
+      state.batch > batches_per_epoch()) {
+    return Status::error("the state's counters are out of range");
+  }
+  if (Status s = optimizer_.restore(std::move(state.optimizer), n); !s) return s;
+  std::copy(state.parameters.begin(), state.parameters.end(), model_->parameters().begin());
+  rng_.set_state(state.rng);
+  order_.assign(state.order.begin(), state.order.end());
+  epoch_ = state.epoch;
+  batch_ = state.batch;
+  steps_ = state.steps;
+  samples_ = state.samples;
+  epoch_loss_sum_ = state.epoch_loss_sum;
+  epoch_reconstruction_sum_ = state.epoch_reconstruction_sum;
+  epoch_samples_ = state.epoch_samples;
+  last_batch_loss_ = state.last_batch_loss;
+  return Status::ok();
+}
+
 void Trainer::start_epoch() {
   std::iota(order_.begin(), order_.end(), std::size_t{0});
   rng_.shuffle(order_.begin(), order_.end());

@@ -66,6 +66,24 @@ struct Evaluation {
 };
 Evaluation mean_of(const Autoencoder::Sums& sums, std::size_t count);
 
+// Everything a trainer carries from step to step: the weights, the optimizer's moments, where it is in the epoch and
+// its batch order, and the epoch's running sums. Restored into a trainer of the same config and data, the next
+// steps are the ones the saved trainer would have run, bit for bit.
+struct TrainerState {
+  AlignedVector<float> parameters;
+  Optimizer::State optimizer;
+  Rng::State rng{};                    // the batch order's stream, after the current epoch's shuffle
+  std::vector<std::uint32_t> order;    // the current epoch's batch order: a permutation of the training images
+  int epoch = 0;
+  int batch = 0;
+  std::int64_t steps = 0;
+  std::int64_t samples = 0;
+  double epoch_loss_sum = 0;
+  double epoch_reconstruction_sum = 0;
+  std::int64_t epoch_samples = 0;
+  float last_batch_loss = 0;
+};
+
 class Trainer {
  public:
   // `train` must outlive the trainer and have architecture.input pixels per image (check with validate_data).
@@ -77,6 +95,11 @@ class Trainer {
   void reset(std::uint64_t seed);
   // Keeps `model`'s weights (its architecture becomes the config's); optimizer and counters restart.
   void adopt(const Autoencoder& model);
+
+  TrainerState state() const;
+  // Takes a saved state (from a trainer of the same config, on the same data). Checks every size against the model
+  // and the data, and that the order is a permutation of the training images; on a refusal nothing changes.
+  Status restore(TrainerState state);
 
   // Runs one batch (forward, backward, update). Returns true when that batch completed an epoch.
   bool step();

@@ -1,6 +1,8 @@
 // TrainingSession: commands, the training loop, and snapshots (see training_session.hpp).
 #include "core/training_session.hpp"
 
+#include "core/checkpoint.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -100,6 +102,10 @@ void TrainingSession::handle(const SessionCommand& command) {
           adopt(c);
         } else if constexpr (std::is_same_v<C, command::Bench>) {
           bench(c);
+        } else if constexpr (std::is_same_v<C, command::Save>) {
+          save();
+        } else if constexpr (std::is_same_v<C, command::Restore>) {
+          restore(c);
         }
       },
       command);
@@ -204,6 +210,64 @@ void TrainingSession::bench(const command::Bench& c) {
   if (training_) {  // the benchmark's time is not training time
     rate_start_ = Clock::now();
     rate_samples_ = 0;
+  }
+}
+
+void TrainingSession::save() {
+  SessionCheckpoint c;
+  c.settings = settings_;
+  c.origin = origin_;
+  c.inherited_training = inherited_training_;
+  c.trainer = trainer_->state();
+  c.train_loss = train_loss_;
+  c.train_reconstruction = train_reconstruction_;
+  c.test_loss = evaluating_ ? std::numeric_limits<float>::quiet_NaN() : test_loss_;
+  c.test = test_;
+  c.train_curve = train_curve_;
+  c.test_curve = test_curve_;
+  c.train_penalty_curve = train_penalty_curve_;
+  c.test_penalty_curve = test_penalty_curve_;
+  c.epochs = epochs_;
+  c.smoothed_loss = smoothed_loss_;
+  c.smoothed_penalty = smoothed_penalty_;
+  c.first_reconstruction = first_reconstruction_;
+  c.curve_stride = curve_stride_;
+  saved_ = std::make_shared<const std::vector<std::uint8_t>>(encode_checkpoint(c));
+  ++save_id_;
+}
+
+// The saved session in place of this one, paused. Its trainer is built and given the state before the current one
+// goes, so that a state that does not fit (another data set's order) leaves this session as it was.
+void TrainingSession::restore(const command::Restore& c) {
+  if (!c.checkpoint) return refuse(Status::error("no checkpoint to restore"));
+  const SessionCheckpoint& k = *c.checkpoint;
+  if (k.settings.shape.input != data_->train.pixels()) {
+    return refuse(Status::error("the saved model takes " + std::to_string(k.settings.shape.input) + " inputs; the images have " +
+                                std::to_string(data_->train.pixels()) + " pixels"));
+  }
+  if (Status s = k.settings.validate(); !s) return refuse(s);
+  if (Status s = check_memory_for(k.settings); !s) return refuse(s);
+  auto trainer = std::make_unique<Trainer>(data_->train, k.settings.train_config());
+  if (Status s = trainer->restore(k.trainer); !s) return refuse(Status::error("the saved session does not fit: " + s.message()));
+  settings_ = k.settings;
+  trainer_ = std::move(trainer);
+  after_model_change(k.origin, k.inherited_training);
+  train_loss_ = k.train_loss;
+  train_reconstruction_ = k.train_reconstruction;
+  train_curve_ = k.train_curve;
+  test_curve_ = k.test_curve;
+  train_penalty_curve_ = k.train_penalty_curve;
+  test_penalty_curve_ = k.test_penalty_curve;
+  epochs_ = k.epochs;
+  smoothed_loss_ = k.smoothed_loss;
+  smoothed_penalty_ = k.smoothed_penalty;
+  first_reconstruction_ = k.first_reconstruction;
+  curve_stride_ = k.curve_stride;
+  if (std::isfinite(k.test_loss)) {  // known: no evaluation to wait for
+    eval_.active = false;
+    evaluating_ = false;
+    test_loss_ = k.test_loss;
+    test_ = k.test;
   }
 }
 
@@ -453,6 +517,8 @@ Snapshot TrainingSession::snapshot(bool with_parameters) {
   s.epochs = epochs_;
   s.bench_id = bench_id_;
   s.bench = bench_;
+  s.save_id = save_id_;
+  s.saved = saved_;
   if (with_parameters) {
     const auto p = trainer_->model().parameters();
     s.parameters.assign(p.begin(), p.end());

@@ -47,6 +47,8 @@ struct SessionSettings : TrainConfig {
   bool operator==(const SessionSettings&) const = default;
 };
 
+struct SessionCheckpoint;  // checkpoint.hpp
+
 namespace command {
 struct Start {};                 // train; at or past the target, the target grows by kEpochsPerExtension first
 struct Pause {};
@@ -71,9 +73,13 @@ struct Bench {                   // times `steps` steps of a fresh model of `set
   SessionSettings settings;      // training pauses meanwhile. The result is in the next snapshot.
   int steps = 200;
 };
+struct Save {};                  // the whole session as a checkpoint file (checkpoint.hpp), in the next snapshot
+struct Restore {                 // a saved session (decoded and checked by decode_checkpoint), in place of this one:
+  std::shared_ptr<const SessionCheckpoint> checkpoint;  // paused, as it was when saved
+};
 }  // namespace command
 using SessionCommand = std::variant<command::Start, command::Pause, command::Step, command::Reset, command::Apply,
-                                    command::SetTarget, command::Adopt, command::Bench>;
+                                    command::SetTarget, command::Adopt, command::Bench, command::Save, command::Restore>;
 
 struct ChartPoint {
   double step = 0;  // training steps since the model was made
@@ -129,6 +135,9 @@ struct Snapshot {
 
   std::uint64_t bench_id = 0;          // how many Bench commands have finished
   BenchmarkResult bench;               // the last one's result
+
+  std::uint64_t save_id = 0;           // how many Save commands have been carried out
+  std::shared_ptr<const std::vector<std::uint8_t>> saved;  // the last one's checkpoint file
 
   AlignedVector<float> parameters;     // the weights, in the arena layout (empty when not asked for)
   std::chrono::steady_clock::time_point taken{};
@@ -192,6 +201,8 @@ class TrainingSession {
   void apply(const command::Apply& c);
   void adopt(const command::Adopt& c);
   void bench(const command::Bench& c);
+  void save();
+  void restore(const command::Restore& c);
   void new_trainer(const Autoencoder* weights);  // from settings_; keeps `weights` if given, else random
   // New weights: counters and curves restart, and their test evaluation starts.
   void after_model_change(std::string origin, bool inherited_training);
@@ -252,6 +263,9 @@ class TrainingSession {
 
   std::uint64_t bench_id_ = 0;
   BenchmarkResult bench_;
+
+  std::uint64_t save_id_ = 0;
+  std::shared_ptr<const std::vector<std::uint8_t>> saved_;
 };
 
 // A snapshot's weights (taken with its parameters) as a model of its architecture.

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <thread>
 
+#include "core/checkpoint.hpp"
 #include "core/session_host.hpp"
 #include "core/training_session.hpp"
 
@@ -581,4 +582,100 @@ TEST_CASE("the divergence guard: a loss that explodes stops training and brings 
   session->run_for(0.2);
   CHECK(std::isfinite(session->snapshot(false).train_loss));
   CHECK(session->snapshot(false).diverged.empty());
+}
+
+// --- Saved sessions (checkpoint.hpp) ----------------------------------------------------------------------------
+
+namespace {
+
+std::vector<std::uint8_t> save_session(TrainingSession& s) {
+  const std::uint64_t before = s.snapshot(false).save_id;
+  s.handle(command::Save{});
+  const Snapshot snap = s.snapshot(false);
+  REQUIRE(snap.save_id == before + 1);
+  REQUIRE(snap.saved);
+  return *snap.saved;
+}
+
+std::shared_ptr<const SessionCheckpoint> decoded(const std::vector<std::uint8_t>& bytes) {
+  auto c = std::make_shared<SessionCheckpoint>();
+  const Status s = decode_checkpoint(bytes, "test.ckpt", *c);
+  INFO(s.message());
+  REQUIRE(s.is_ok());
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("a saved session goes on after a restore exactly as if it had never stopped", "[session][checkpoint]") {
+  SessionSettings settings;
+  settings.threads = 1;
+  settings.batch_size = 64;
+  settings.objective.variant = Variant::Denoising;  // its noise must follow the step count
+  auto a = make_session(settings, small_split());
+  train_steps(*a, 25);  // past the first epoch's end (19 batches): a test point and an epoch record
+  while (a->unfinished()) a->finish();
+  const std::vector<std::uint8_t> bytes = save_session(*a);
+  const Snapshot at_save = a->snapshot();
+  train_steps(*a, 10);
+  const Snapshot went_on = a->snapshot();
+
+  auto b = make_session(settings, small_split());
+  b->handle(command::Restore{decoded(bytes)});
+  const Snapshot restored = b->snapshot();
+  CHECK(restored.error.empty());
+  CHECK_FALSE(restored.training);
+  CHECK(restored.parameters == at_save.parameters);
+  CHECK(restored.step == 25);
+  CHECK(restored.epoch == at_save.epoch);
+  CHECK(restored.batch_in_epoch == at_save.batch_in_epoch);
+  CHECK(restored.test_loss == at_save.test_loss);
+  CHECK(restored.origin == at_save.origin);
+  CHECK(restored.train_curve.size() == at_save.train_curve.size());
+  CHECK(restored.test_curve.size() == 2);  // the first weights, and epoch 1
+  CHECK(restored.epochs.size() == 1);
+  CHECK(restored.settings == at_save.settings);
+  train_steps(*b, 10);
+  const Snapshot after = b->snapshot();
+  CHECK(after.parameters == went_on.parameters);  // bit for bit: the moments, the order and the noise went on
+  CHECK(after.train_loss == went_on.train_loss);
+  REQUIRE(after.train_curve.size() == went_on.train_curve.size());
+  CHECK(after.train_curve.back().loss == went_on.train_curve.back().loss);
+}
+
+TEST_CASE("a checkpoint that is cut short, altered or for other data is refused, and changes nothing", "[session][checkpoint]") {
+  SessionSettings settings;
+  settings.threads = 1;
+  settings.batch_size = 64;
+  auto a = make_session(settings, small_split());
+  train_steps(*a, 3);
+  const std::vector<std::uint8_t> bytes = save_session(*a);
+  SessionCheckpoint c;
+  for (const std::size_t cut : {std::size_t{0}, std::size_t{7}, std::size_t{12}, bytes.size() / 3, bytes.size() - 1}) {
+    const std::vector<std::uint8_t> part(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(cut));
+    const Status s = decode_checkpoint(part, "cut.ckpt", c);
+    INFO("cut at " << cut << ": " << s.message());
+    CHECK_FALSE(s.is_ok());
+    CHECK(s.message().rfind("cut.ckpt: ", 0) == 0);
+  }
+  std::vector<std::uint8_t> extra = bytes;
+  extra.push_back(0);
+  CHECK(decode_checkpoint(extra, "x", c).message() == "x: has bytes after its last part");
+  std::vector<std::uint8_t> header = bytes;
+  header[16] = '!';  // the JSON header's first character
+  CHECK(decode_checkpoint(header, "x", c).message() == "x: the header is not JSON");
+  std::vector<std::uint8_t> order = bytes;  // the last two order entries made the same: not a permutation
+  std::copy(order.end() - 8, order.end() - 4, order.end() - 4);
+  auto k = decoded(order);
+  auto b = make_session(settings, small_split());
+  const Snapshot before = b->snapshot();
+  b->handle(command::Restore{k});
+  const Snapshot refused = b->snapshot();
+  CHECK(refused.error == "the saved session does not fit: the batch order is not a permutation of the training images");
+  CHECK(refused.parameters == before.parameters);
+  // Another training set (the full bundled split): the order's length does not fit.
+  auto full = make_session(settings);
+  full->handle(command::Restore{decoded(bytes)});
+  CHECK(full->snapshot(false).error ==
+        "the saved session does not fit: the batch order has 1200 images; the training set has 8000");
 }
