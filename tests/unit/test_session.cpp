@@ -211,14 +211,17 @@ TEST_CASE("slow motion: steps come at the pace asked for, on a session thread an
     if (!seen.empty() && seen.front() == 6) seen.erase(seen.begin());  // before the first step, if read in time
     CHECK(seen == std::vector<std::int64_t>{7, 8, 9, 10});
   }
+  // Two steps a second: far longer between steps than one step takes, even under ThreadSanitizer (a step of 100
+  // ms or more there ran two in a frame at ten a second, the next being due as soon as the first was done).
+  settings.steps_per_second = 2;
   SlicedSession sliced(make_session(settings, small_split()));
   sliced.send(command::Start{});
-  sliced.frame(0.5);  // one step, then the next is not due for 50 ms
+  sliced.frame(0.2);  // one step, then the next is not due for 500 ms
   CHECK(sliced.latest()->step == 1);
-  sliced.frame(0.5);
+  sliced.frame(0.2);
   CHECK(sliced.latest()->step == 1);
-  std::this_thread::sleep_for(std::chrono::milliseconds(120));
-  sliced.frame(0.5);
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  sliced.frame(0.2);
   CHECK(sliced.latest()->step >= 2);
   CHECK(sliced.latest()->step <= 3);  // a late frame catches up one step at most, not a burst
 }
