@@ -57,13 +57,21 @@
   }
 
   let noticeTimer = null;
-  function notice(message, kind) {
+  // A message at the bottom of the page for 12 s (20 with an action: a button, {label, run}, after the text).
+  function notice(message, kind, action = null) {
     const box = $('notice');
     box.textContent = message;
     box.className = kind;
+    if (action) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = action.label;
+      button.addEventListener('click', () => { box.hidden = true; action.run(); });
+      box.append(' ', button);
+    }
     box.hidden = false;
     clearTimeout(noticeTimer);
-    noticeTimer = setTimeout(() => { box.hidden = true; }, 12000);
+    noticeTimer = setTimeout(() => { box.hidden = true; }, action ? 20000 : 12000);
   }
 
   function warn(message) {
@@ -259,7 +267,8 @@
     const bytes = (b) => mem.heap().slice(b.pointer, b.pointer + b.length);
     const onPage = (r) => { const c = M.canvas.getBoundingClientRect(); return { ...r, x: r.x + c.left, y: r.y + c.top }; };
     const list = (v) => (v != null && typeof v[Symbol.iterator] === 'function' ? Array.from(v) : v);
-    const state = () => ({ ...call('state'), isolated: self.crossOriginIsolated === true });
+    const state = () => ({ ...call('state'), isolated: self.crossOriginIsolated === true,
+      autosave: api.autosave ? api.autosave.status() : { enabled: false, lastSavedAt: null, bytes: 0, restoredFrom: null } });
     // Commands return a promise of the state once the session has carried them out (within a frame or so; a
     // training step at most, on the session's thread), and evaluated new weights on the test set. Callers that
     // do not wait may ignore it.
@@ -359,8 +368,21 @@
       diagnosis: () => call('diagnosis'),
       // Where some controls were last drawn, in page CSS pixels: {"tab:map": {x, y, width, height}, ...}.
       controls: () => Object.fromEntries(Object.entries(call('controls')).map(([name, c]) => [name, onPage(c)])),
+      // The curves the Training panel charts: {train, test, trainPenalty, testPenalty}, each [[step, loss], ...].
+      curves: () => call('curves'),
     });
+    // Autosave (web/autosave.js), started once the interface is up; state().autosave reports it.
+    const restore = (data, name) => {
+      const r = JSON.parse(mem.withBytes(data, (p, n) => mem.withText(name, (pn) => M.UTF8ToString(M._lc_restore(p, n, pn)))));
+      return 'error' in r ? { error: r.error } : { command: r.ok.command };
+    };
+    startAutosave = () => {
+      const autosave = window.latentAutosave({ api, call, bytes, restore, notice, chooseData: (kind) => api.chooseData(kind) });
+      api.autosave = { status: autosave.status, saveNow: autosave.saveNow, startOver: autosave.startOver };
+      return autosave.start();
+    };
   }
+  let startAutosave = () => {};
 
   // [SECTION] Input: the drawing's pointer events, touches on the interface, and files.
   //
@@ -560,7 +582,14 @@
     mark('interface');
     $('loader').classList.add('done');
     const waitForFrame = () => {
-      if (api.canvasRect().width > 0) { mark('ready'); api.ready = true; words(); startTour(M); return; }
+      if (api.canvasRect().width > 0) {
+        mark('ready');
+        api.ready = true;
+        words();
+        startTour(M);
+        startAutosave().catch((e) => console.warn(`autosave: ${e.message}`));
+        return;
+      }
       requestAnimationFrame(waitForFrame);
     };
     requestAnimationFrame(waitForFrame);

@@ -1,6 +1,8 @@
 // Lab: the session host, the snapshot of the frame, the views and the drawing (see lab.hpp).
 #include "app/lab.hpp"
 
+#include "core/checkpoint.hpp"
+
 #include "core/gzip.hpp"
 
 #include <algorithm>
@@ -147,6 +149,23 @@ std::uint64_t Lab::set_training(bool on) {
 }
 
 std::uint64_t Lab::step(int steps) { return send(command::Step{steps}); }
+
+std::uint64_t Lab::save_session() { return send(command::Save{}); }
+
+std::shared_ptr<const std::vector<std::uint8_t>> Lab::saved_session(std::uint64_t& id) const {
+  const std::shared_ptr<const Snapshot> newest = latest();
+  id = newest->save_id;
+  return newest->saved;
+}
+
+Status Lab::restore_session(std::span<const std::uint8_t> bytes, const std::string& name, std::uint64_t& command) {
+  auto checkpoint = std::make_shared<SessionCheckpoint>();
+  if (Status s = decode_checkpoint(bytes, name, *checkpoint, available_memory()); !s) return s;
+  ++model_changes_;
+  requested_ = checkpoint->settings;
+  command = send(command::Restore{std::move(checkpoint)});
+  return Status::ok();
+}
 
 std::uint64_t Lab::reset(std::uint64_t seed) {
   ++model_changes_;

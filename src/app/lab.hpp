@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <span>
 #include <string>
 
 #include "app/drawing.hpp"
@@ -78,6 +79,13 @@ class Lab {
   // --- Commands (to the session) -----------------------------------------------------------------------------
   std::uint64_t set_training(bool on);
   std::uint64_t step(int steps);  // exactly `steps` training steps, then a pause
+  // The whole session as a checkpoint file (checkpoint.hpp, for the page's autosave): save_session() asks the
+  // session for one; saved_session() is the newest made, with its number (0 and null before any).
+  std::uint64_t save_session();
+  std::shared_ptr<const std::vector<std::uint8_t>> saved_session(std::uint64_t& id) const;
+  // Decodes and checks a checkpoint file here, against the memory budget, then hands it to the session in place of
+  // the model; refuses, changing nothing, what does not decode. `command`: the command's number.
+  Status restore_session(std::span<const std::uint8_t> bytes, const std::string& name, std::uint64_t& command);
   std::uint64_t reset(std::uint64_t seed);   // train from scratch: fresh random weights from `seed`
   std::uint64_t restore_pretrained(ModelKind family = ModelKind::Dense);  // nothing when that family has none
   // A new architecture makes a new model (random weights from settings.seed); otherwise the learning rate, batch

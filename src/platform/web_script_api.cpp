@@ -357,6 +357,28 @@ Answer network(const json&) {
   return ok({{"source", e.has_drawing() ? "drawing" : "test digit 0"}, {"blocks", blocks}, {"hovered", hovered}});
 }
 
+// The page's autosave (web/autosave.js): save asks the session for a checkpoint file; savedSession gives the newest
+// made ({id, bytes}, bytes null before any).
+Answer save_session(const json&) { return ok({{"command", lab().save_session()}}); }
+
+Answer saved_session(const json&) {
+  std::uint64_t id = 0;
+  const auto bytes = lab().saved_session(id);
+  return ok({{"id", id}, {"bytes", bytes ? bytes_answer(*bytes) : json(nullptr)}});
+}
+
+// The curves as the Training panel charts them: {train, test, trainPenalty, testPenalty}, each [[step, loss], ...].
+Answer curves(const json&) {
+  const Snapshot& snap = *lab().latest();
+  const auto points = [](const std::vector<ChartPoint>& curve) {
+    json out = json::array();
+    for (const ChartPoint& p : curve) out.push_back({p.step, p.loss});
+    return out;
+  };
+  return ok({{"train", points(snap.train_curve)}, {"test", points(snap.test_curve)},
+             {"trainPenalty", points(snap.train_penalty_curve)}, {"testPenalty", points(snap.test_penalty_curve)}});
+}
+
 Answer diagnosis(const json&) {
   const TrainingDiagnosis d = lab().diagnosis();
   return ok({{"stalled", d.stalled}, {"collapsed", d.collapsed}, {"message", d.message}});
@@ -403,6 +425,8 @@ const Call kCalls[] = {
     {"clearCanvas", Needs::Lab, clear_canvas},      {"undo", Needs::Lab, undo},
     {"setBrush", Needs::Lab, set_brush},            {"drawingRaster", Needs::Lab, drawing_raster},
     {"selectTab", Needs::Lab, select_tab},          {"diagnosis", Needs::Lab, diagnosis},
+    {"saveSession", Needs::Lab, save_session},      {"savedSession", Needs::Lab, saved_session},
+    {"curves", Needs::Lab, curves},
     {"map", Needs::Views, map},                     {"network", Needs::Views, network},
     {"setCode", Needs::Views, set_code},
     {"decode", Needs::Views, decode},               {"sliders", Needs::Views, sliders},
@@ -440,6 +464,17 @@ EMSCRIPTEN_KEEPALIVE const char* lc_call(const char* request) {
   const Answer a = answer(json::parse(request, nullptr, false));
   const json out = a.error.empty() ? json{{"ok", a.result}} : json{{"error", a.error}};
   g_answer = out.dump(-1, ' ', false, json::error_handler_t::replace);  // names from files may not be UTF-8
+  return g_answer.c_str();
+}
+
+// A saved session (checkpoint.hpp) from the page's storage, in place of the model: {"ok": {"command": n}} once it is
+// decoded and handed to the session, or {"error": "<name>: why"} (then nothing changed).
+EMSCRIPTEN_KEEPALIVE const char* lc_restore(const std::uint8_t* bytes, int length, const char* name) {
+  using namespace latent;
+  std::uint64_t command = 0;
+  const Status s = app_instance().lab().restore_session({bytes, static_cast<std::size_t>(std::max(length, 0))}, name, command);
+  const json out = s ? json{{"ok", {{"command", command}}}} : json{{"error", s.message()}};
+  g_answer = out.dump(-1, ' ', false, json::error_handler_t::replace);
   return g_answer.c_str();
 }
 

@@ -95,6 +95,7 @@ void data_state(const App& app, const Lab& lab, json& state) {
   state["filesWaiting"] = app.files_waiting();
   state["explorerRevision"] = lab.explorer().revision();
   state["gridIsPrior"] = lab.explorer().grid_is_prior();
+  state["saveId"] = lab.latest()->save_id;  // the session's checkpoints made (the page's autosave)
   state["mapMethod"] = lab.explorer().code_map().method() == CodeMap::Method::Tsne ? "tsne" : "pca";
   state["explorerWeightsCurrent"] = lab.explorer().ready() && lab.explorer().weights_revision() == lab.views().weights_revision();
 }

@@ -1,0 +1,88 @@
+// Autosave, in each tested browser: a model trained here survives a reload bit for bit (weights, curves,
+// counters), a save cut off before it switches leaves the previous one in place, and a saved record that does not
+// decode is refused with a reason and kept aside while the page starts afresh.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { api, forEachBrowser, loadApp, state } from './helpers.mjs';
+
+const saved = (tab, after) => tab.waitFor((t) => {
+  const a = window.latentCanvas.state().autosave;
+  return a.lastSavedAt !== null && a.lastSavedAt > t;
+}, after, 30000);
+const weights = (tab) => tab.evaluate(() => Array.from(window.latentCanvas.weightsFile().bytes));
+const restored = (tab) => tab.waitFor(() => window.latentCanvas.state().autosave.restoredFrom !== null, null, 30000);
+
+forEachBrowser('autosave', (session) => {
+  test('a reload brings back the same model, curves and counters', async () => {
+    const tab = await session().open({ width: 1440, height: 900 });
+    await loadApp(session(), tab);
+    await tab.waitFor(() => window.latentCanvas.state().autosave.enabled, null, 30000);  // its storage is open
+    assert.equal((await state(tab)).autosave.lastSavedAt, null, 'the pretrained model untouched: nothing saved');
+    const t0 = Date.now() - 1;
+    await api(tab, 'step', 40);
+    await saved(tab, t0);
+    const before = { weights: await weights(tab), curves: await api(tab, 'curves'), s: await state(tab) };
+    assert.ok(before.s.autosave.bytes > 100000, `a checkpoint of ${before.s.autosave.bytes} bytes`);
+    await loadApp(session(), tab);
+    await restored(tab);
+    const after = { weights: await weights(tab), curves: await api(tab, 'curves'), s: await state(tab) };
+    assert.deepEqual(after.weights, before.weights, 'the weights file, byte for byte');
+    assert.deepEqual(after.curves, before.curves);
+    for (const key of ['step', 'epoch', 'testLoss', 'architecture', 'learningRate', 'origin']) assert.deepEqual(after.s[key], before.s[key], key);
+    assert.equal(after.s.autosave.restoredFrom.step, 40);
+    assert.match(await tab.text('#notice'), /^Restored your model from \d\d:\d\d: 1 epoch, test loss \d\.\d{4}\. Start over$/);
+
+    // A save cut off after writing its record, before switching to it (a tab killed there): the reload finds the
+    // previous save.
+    await api(tab, 'step', 5);
+    await tab.evaluate(() => window.latentCanvas.autosave.saveNow({ stopBeforeSwitch: true }));
+    await loadApp(session(), tab);
+    await restored(tab);
+    assert.equal((await state(tab)).step, 40, 'the last whole save');
+    assert.deepEqual(await weights(tab), before.weights);
+
+    // Start over forgets it.
+    await tab.evaluate(() => window.latentCanvas.autosave.startOver());
+    await tab.waitFor(() => window.latentCanvas?.ready, null, 60000);
+    await tab.frames(10);
+    assert.equal((await state(tab)).autosave.restoredFrom, null);
+    assert.equal((await state(tab)).step, 0);
+    assert.deepEqual(tab.log.errors, []);
+    await tab.close();
+  });
+
+  test('a saved record that does not decode is refused with its reason and kept aside', async () => {
+    const tab = await session().open({ width: 1440, height: 900 });
+    await loadApp(session(), tab);
+    await tab.waitFor(() => window.latentCanvas.state().autosave.enabled, null, 30000);
+    const t0 = Date.now() - 1;
+    await api(tab, 'step', 3);
+    await saved(tab, t0);
+    // Cut the saved record short, as a broken disk or an older build might leave it.
+    await tab.evaluate(async () => {
+      const db = await new Promise((done) => { const r = indexedDB.open('latent-canvas'); r.onsuccess = () => done(r.result); });
+      const get = (store, key) => new Promise((done) => { const r = db.transaction(store).objectStore(store).get(key); r.onsuccess = () => done(r.result); });
+      const current = await get('meta', 'current');
+      const record = await get('sessions', current.id);
+      record.bytes = record.bytes.slice(0, 1000);
+      await new Promise((done) => { const tx = db.transaction('sessions', 'readwrite'); tx.objectStore('sessions').put(record, current.id); tx.oncomplete = done; });
+      db.close();
+    });
+    await loadApp(session(), tab);
+    await tab.waitFor(() => /Could not restore/.test(document.getElementById('notice').textContent), null, 30000);
+    const text = await tab.text('#notice');
+    assert.match(text, /^Could not restore your saved model: the session saved at \d\d:\d\d: the header runs past the end \(it is cut short\)\. It is kept aside; the page starts afresh\.$/);
+    const s = await state(tab);
+    assert.equal(s.step, 0);
+    assert.match(s.origin, /^pretrained/);
+    const rejected = await tab.evaluate(async () => {
+      const db = await new Promise((done) => { const r = indexedDB.open('latent-canvas'); r.onsuccess = () => done(r.result); });
+      const all = await new Promise((done) => { const r = db.transaction('rejected').objectStore('rejected').getAll(); r.onsuccess = () => done(r.result); });
+      db.close();
+      return all.map((r) => r.reason);
+    });
+    assert.equal(rejected.length, 1);
+    assert.match(rejected[0], /cut short/);
+    await tab.close();
+  });
+});
