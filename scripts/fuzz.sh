@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-20}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(fuzz_idx fuzz_gzip fuzz_safetensors fuzz_sketch fuzz_link_settings fuzz_user_files)
+[ ${#targets[@]} -eq 0 ] && targets=(fuzz_idx fuzz_gzip fuzz_safetensors fuzz_sketch fuzz_link_settings fuzz_user_files fuzz_checkpoint)
 
 scripts/setup.sh native fuzz
 cmake --preset asan >/dev/null

@@ -168,6 +168,11 @@ struct Fields {
     }
     out = v->get<std::string>();
   }
+  // A nested value, read by `read` (which returns its Status) once everything before it has been read.
+  template <class Read> void nested(const char* key, Read read) {
+    const json* v = field(key);
+    if (v != nullptr) status = read(*v);
+  }
   void flag(const char* key, bool& out) {
     const json* v = field(key);
     if (v == nullptr) return;
@@ -228,8 +233,12 @@ void read_epochs(const json& list, const Reader& reader, std::vector<EpochRecord
     f.whole("samples", r.samples, std::int64_t{0}, std::int64_t{1} << 53);
     f.number("train_seconds", r.train_seconds);
     f.number("seconds", r.seconds);
+    f.nested("test", [&](const json& t) {
+      Status s = Status::ok();
+      read_evaluation(t, reader, r.test, s);
+      return s;
+    });
     status = f.status;
-    if (const json* t = f.field("test"); status && t != nullptr) read_evaluation(*t, reader, r.test, status);
     if (!status) return;
     out.push_back(r);
   }
@@ -289,18 +298,28 @@ Status read_header(const json& h, const Reader& reader, SessionCheckpoint& c, st
   f.number("first_reconstruction", c.first_reconstruction);
   f.whole("moments", moments, std::uint64_t{0}, std::uint64_t{1} << 40);
   f.whole("order", order, std::uint64_t{0}, kMaxOrder);
-  Status status = f.status;
-  if (const json* v = f.field("settings"); status && v != nullptr) status = read_settings(*v, reader, c.settings);
-  if (const json* v = f.field("rng"); status && v != nullptr) status = read_rng(*v, reader, t.rng);
-  if (const json* v = f.field("test"); status && v != nullptr) read_evaluation(*v, reader, c.test, status);
-  if (const json* v = f.field("epochs"); status && v != nullptr) read_epochs(*v, reader, c.epochs, status);
-  const json* curves = f.field("curves");
-  if (status && (curves == nullptr || !curves->is_object())) return status ? reader.fail("'curves' is not an object") : status;
-  read_curve(*curves, "train", reader, c.train_curve, status);
-  read_curve(*curves, "test", reader, c.test_curve, status);
-  read_curve(*curves, "train_penalty", reader, c.train_penalty_curve, status);
-  read_curve(*curves, "test_penalty", reader, c.test_penalty_curve, status);
-  return status;
+  f.nested("settings", [&](const json& v) { return read_settings(v, reader, c.settings); });
+  f.nested("rng", [&](const json& v) { return read_rng(v, reader, t.rng); });
+  f.nested("test", [&](const json& v) {
+    Status s = Status::ok();
+    read_evaluation(v, reader, c.test, s);
+    return s;
+  });
+  f.nested("epochs", [&](const json& v) {
+    Status s = Status::ok();
+    read_epochs(v, reader, c.epochs, s);
+    return s;
+  });
+  f.nested("curves", [&](const json& v) {
+    if (!v.is_object()) return reader.fail("'curves' is not an object");
+    Status s = Status::ok();
+    read_curve(v, "train", reader, c.train_curve, s);
+    read_curve(v, "test", reader, c.test_curve, s);
+    read_curve(v, "train_penalty", reader, c.train_penalty_curve, s);
+    read_curve(v, "test_penalty", reader, c.test_penalty_curve, s);
+    return s;
+  });
+  return f.status;
 }
 
 template <class T> void take_array(std::span<const std::uint8_t> bytes, std::size_t first, std::size_t count, T& out) {
