@@ -184,47 +184,45 @@ struct Fields {
   }
 };
 
-void read_evaluation(const json& object, const Reader& reader, Evaluation& e, Status& status) {
-  if (!status) return;
-  if (!object.is_object()) {
-    status = reader.fail("an evaluation is not an object");
-    return;
-  }
+Status read_evaluation(const json& object, const Reader& reader, Evaluation& e) {
+  if (!object.is_object()) return reader.fail("an evaluation is not an object");
   Fields f{object, reader};
   f.number("reconstruction", e.reconstruction);
   f.number("l1", e.l1);
   f.number("kl", e.kl);
   f.number("near_zero", e.near_zero);
-  status = f.status;
+  return f.status;
 }
 
-void read_curve(const json& curves, const char* key, const Reader& reader, std::vector<ChartPoint>& out, Status& status) {
-  if (!status) return;
+Status read_curve(const json& curves, const char* key, const Reader& reader, std::vector<ChartPoint>& out) {
   const auto it = curves.find(key);
   if (it == curves.end() || !it->is_array() || it->size() > kMaxCurvePoints) {
-    status = reader.fail(std::string("the curve '") + key + "' is missing or too long");
-    return;
+    return reader.fail(std::string("the curve '") + key + "' is missing or too long");
   }
   for (const json& p : *it) {
     if (!p.is_array() || p.size() != 2 || !p[0].is_number() || !(p[1].is_number() || p[1].is_null())) {
-      status = reader.fail(std::string("a point of the curve '") + key + "' is not [step, loss]");
-      return;
+      return reader.fail(std::string("a point of the curve '") + key + "' is not [step, loss]");
     }
     out.push_back({p[0].get<double>(), p[1].is_null() ? std::numeric_limits<float>::quiet_NaN() : p[1].get<float>()});
   }
+  return Status::ok();
 }
 
-void read_epochs(const json& list, const Reader& reader, std::vector<EpochRecord>& out, Status& status) {
-  if (!status) return;
+Status read_curves(const json& curves, const Reader& reader, SessionCheckpoint& c) {
+  if (!curves.is_object()) return reader.fail("'curves' is not an object");
+  for (const auto& [key, out] : {std::pair{"train", &c.train_curve}, std::pair{"test", &c.test_curve},
+                                 std::pair{"train_penalty", &c.train_penalty_curve}, std::pair{"test_penalty", &c.test_penalty_curve}}) {
+    if (Status s = read_curve(curves, key, reader, *out); !s) return s;
+  }
+  return Status::ok();
+}
+
+Status read_epochs(const json& list, const Reader& reader, std::vector<EpochRecord>& out) {
   if (!list.is_array() || list.size() > static_cast<std::size_t>(SessionSettings::kMaxEpochs)) {
-    status = reader.fail("'epochs' is not a list of epoch records");
-    return;
+    return reader.fail("'epochs' is not a list of epoch records");
   }
   for (const json& e : list) {
-    if (!e.is_object()) {
-      status = reader.fail("an epoch record is not an object");
-      return;
-    }
+    if (!e.is_object()) return reader.fail("an epoch record is not an object");
     EpochRecord r;
     Fields f{e, reader};
     f.whole("epoch", r.epoch, 0, SessionSettings::kMaxEpochs);
@@ -233,15 +231,11 @@ void read_epochs(const json& list, const Reader& reader, std::vector<EpochRecord
     f.whole("samples", r.samples, std::int64_t{0}, std::int64_t{1} << 53);
     f.number("train_seconds", r.train_seconds);
     f.number("seconds", r.seconds);
-    f.nested("test", [&](const json& t) {
-      Status s = Status::ok();
-      read_evaluation(t, reader, r.test, s);
-      return s;
-    });
-    status = f.status;
-    if (!status) return;
+    f.nested("test", [&](const json& t) { return read_evaluation(t, reader, r.test); });
+    if (!f.status) return f.status;
     out.push_back(r);
   }
+  return Status::ok();
 }
 
 Status read_settings(const json& object, const Reader& reader, SessionSettings& out) {
@@ -271,24 +265,24 @@ Status read_rng(const json& list, const Reader& reader, Rng::State& out) {
   return Status::ok();
 }
 
-Status read_header(const json& h, const Reader& reader, SessionCheckpoint& c, std::uint64_t& moments, std::uint64_t& order) {
-  const auto format = h.is_object() ? h.find("format") : h.end();
-  if (!h.is_object() || format == h.end() || *format != "latent-canvas-checkpoint") return reader.fail("not a Latent Canvas checkpoint");
-  const auto version = h.find("version");
-  if (version == h.end() || *version != kVersion) return reader.fail("a checkpoint of another version (this build reads version 1)");
-  Fields f{h, reader};
-  TrainerState& t = c.trainer;
-  f.text("origin", c.origin);
-  f.flag("inherited_training", c.inherited_training);
-  f.whole("optimizer_steps", t.optimizer.t, std::int64_t{0}, std::int64_t{1} << 53);
+// Where the trainer was: its counters, the epoch's sums and the optimizer's step count.
+void read_trainer_fields(Fields& f, TrainerState& t) {
+  constexpr std::int64_t kBig = std::int64_t{1} << 53;
+  f.whole("optimizer_steps", t.optimizer.t, std::int64_t{0}, kBig);
   f.whole("epoch", t.epoch, 0, SessionSettings::kMaxEpochs);
   f.whole("batch", t.batch, 0, 1 << 30);
-  f.whole("steps", t.steps, std::int64_t{0}, std::int64_t{1} << 53);
-  f.whole("samples", t.samples, std::int64_t{0}, std::int64_t{1} << 53);
+  f.whole("steps", t.steps, std::int64_t{0}, kBig);
+  f.whole("samples", t.samples, std::int64_t{0}, kBig);
   f.number("epoch_loss_sum", t.epoch_loss_sum);
   f.number("epoch_reconstruction_sum", t.epoch_reconstruction_sum);
-  f.whole("epoch_samples", t.epoch_samples, std::int64_t{0}, std::int64_t{1} << 53);
+  f.whole("epoch_samples", t.epoch_samples, std::int64_t{0}, kBig);
   f.number("last_batch_loss", t.last_batch_loss);
+}
+
+// The session's own values: where the weights came from, the losses, the curves' smoothing.
+void read_session_fields(Fields& f, SessionCheckpoint& c) {
+  f.text("origin", c.origin);
+  f.flag("inherited_training", c.inherited_training);
   f.number("train_loss", c.train_loss);
   f.number("train_reconstruction", c.train_reconstruction);
   f.number("test_loss", c.test_loss);
@@ -296,29 +290,23 @@ Status read_header(const json& h, const Reader& reader, SessionCheckpoint& c, st
   f.number("smoothed_loss", c.smoothed_loss);
   f.number("smoothed_penalty", c.smoothed_penalty);
   f.number("first_reconstruction", c.first_reconstruction);
+}
+
+Status read_header(const json& h, const Reader& reader, SessionCheckpoint& c, std::uint64_t& moments, std::uint64_t& order) {
+  const auto format = h.is_object() ? h.find("format") : h.end();
+  if (!h.is_object() || format == h.end() || *format != "latent-canvas-checkpoint") return reader.fail("not a Latent Canvas checkpoint");
+  const auto version = h.find("version");
+  if (version == h.end() || *version != kVersion) return reader.fail("a checkpoint of another version (this build reads version 1)");
+  Fields f{h, reader};
+  read_trainer_fields(f, c.trainer);
+  read_session_fields(f, c);
   f.whole("moments", moments, std::uint64_t{0}, std::uint64_t{1} << 40);
   f.whole("order", order, std::uint64_t{0}, kMaxOrder);
   f.nested("settings", [&](const json& v) { return read_settings(v, reader, c.settings); });
-  f.nested("rng", [&](const json& v) { return read_rng(v, reader, t.rng); });
-  f.nested("test", [&](const json& v) {
-    Status s = Status::ok();
-    read_evaluation(v, reader, c.test, s);
-    return s;
-  });
-  f.nested("epochs", [&](const json& v) {
-    Status s = Status::ok();
-    read_epochs(v, reader, c.epochs, s);
-    return s;
-  });
-  f.nested("curves", [&](const json& v) {
-    if (!v.is_object()) return reader.fail("'curves' is not an object");
-    Status s = Status::ok();
-    read_curve(v, "train", reader, c.train_curve, s);
-    read_curve(v, "test", reader, c.test_curve, s);
-    read_curve(v, "train_penalty", reader, c.train_penalty_curve, s);
-    read_curve(v, "test_penalty", reader, c.test_penalty_curve, s);
-    return s;
-  });
+  f.nested("rng", [&](const json& v) { return read_rng(v, reader, c.trainer.rng); });
+  f.nested("test", [&](const json& v) { return read_evaluation(v, reader, c.test); });
+  f.nested("epochs", [&](const json& v) { return read_epochs(v, reader, c.epochs); });
+  f.nested("curves", [&](const json& v) { return read_curves(v, reader, c); });
   return f.status;
 }
 
