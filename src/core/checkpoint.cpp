@@ -53,6 +53,7 @@ json settings_json(const SessionSettings& session) {
 
 json header_json(const SessionCheckpoint& c) {
   const TrainerState& t = c.trainer;
+  const TrainerProgress& p = t.progress;
   json rng = json::array();
   for (const std::uint64_t word : t.rng) {
     char hex[17];
@@ -67,9 +68,9 @@ json header_json(const SessionCheckpoint& c) {
   }
   return {{"format", "latent-canvas-checkpoint"}, {"version", kVersion}, {"settings", settings_json(c.settings)},
           {"origin", c.origin}, {"inherited_training", c.inherited_training}, {"optimizer_steps", t.optimizer.t},
-          {"rng", rng}, {"epoch", t.epoch}, {"batch", t.batch}, {"steps", t.steps}, {"samples", t.samples},
-          {"epoch_loss_sum", t.epoch_loss_sum}, {"epoch_reconstruction_sum", t.epoch_reconstruction_sum},
-          {"epoch_samples", t.epoch_samples}, {"last_batch_loss", number_or_null(t.last_batch_loss)},
+          {"rng", rng}, {"epoch", p.epoch}, {"batch", p.batch}, {"steps", p.steps}, {"samples", p.samples},
+          {"epoch_loss_sum", p.epoch_loss_sum}, {"epoch_reconstruction_sum", p.epoch_reconstruction_sum},
+          {"epoch_samples", p.epoch_samples}, {"last_batch_loss", number_or_null(p.last_batch_loss)},
           {"train_loss", number_or_null(c.train_loss)}, {"train_reconstruction", number_or_null(c.train_reconstruction)},
           {"test_loss", number_or_null(c.test_loss)}, {"test", evaluation_json(c.test)},
           {"curves", {{"train", curve_json(c.train_curve)}, {"test", curve_json(c.test_curve)},
@@ -268,15 +269,16 @@ Status read_rng(const json& list, const Reader& reader, Rng::State& out) {
 // Where the trainer was: its counters, the epoch's sums and the optimizer's step count.
 void read_trainer_fields(Fields& f, TrainerState& t) {
   constexpr std::int64_t kBig = std::int64_t{1} << 53;
+  TrainerProgress& p = t.progress;
   f.whole("optimizer_steps", t.optimizer.t, std::int64_t{0}, kBig);
-  f.whole("epoch", t.epoch, 0, SessionSettings::kMaxEpochs);
-  f.whole("batch", t.batch, 0, 1 << 30);
-  f.whole("steps", t.steps, std::int64_t{0}, kBig);
-  f.whole("samples", t.samples, std::int64_t{0}, kBig);
-  f.number("epoch_loss_sum", t.epoch_loss_sum);
-  f.number("epoch_reconstruction_sum", t.epoch_reconstruction_sum);
-  f.whole("epoch_samples", t.epoch_samples, std::int64_t{0}, kBig);
-  f.number("last_batch_loss", t.last_batch_loss);
+  f.whole("epoch", p.epoch, 0, SessionSettings::kMaxEpochs);
+  f.whole("batch", p.batch, 0, 1 << 30);
+  f.whole("steps", p.steps, std::int64_t{0}, kBig);
+  f.whole("samples", p.samples, std::int64_t{0}, kBig);
+  f.number("epoch_loss_sum", p.epoch_loss_sum);
+  f.number("epoch_reconstruction_sum", p.epoch_reconstruction_sum);
+  f.whole("epoch_samples", p.epoch_samples, std::int64_t{0}, kBig);
+  f.number("last_batch_loss", p.last_batch_loss);
 }
 
 // The session's own values: where the weights came from, the losses, the curves' smoothing.

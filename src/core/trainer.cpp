@@ -90,10 +90,10 @@ void Trainer::reset(std::uint64_t seed) {
   // A separate stream for the batch order, so that weights and order do not depend on each other's use.
   rng_.reseed(seed ^ 0x5eed0fba7c4e5ULL);
   optimizer_.reset();
-  epoch_ = 0;
-  steps_ = 0;
-  samples_ = 0;
-  last_batch_loss_ = 0;
+  progress_.epoch = 0;
+  progress_.steps = 0;
+  progress_.samples = 0;
+  progress_.last_batch_loss = 0;
   start_epoch();
 }
 
@@ -102,9 +102,9 @@ void Trainer::adopt(const Autoencoder& model) {
   model_ = std::make_unique<Autoencoder>(model);
   make_replicas();
   optimizer_.reset();
-  epoch_ = 0;
-  steps_ = 0;
-  samples_ = 0;
+  progress_.epoch = 0;
+  progress_.steps = 0;
+  progress_.samples = 0;
   start_epoch();
 }
 
@@ -114,14 +114,7 @@ TrainerState Trainer::state() const {
   s.optimizer = optimizer_.state();
   s.rng = rng_.state();
   s.order.assign(order_.begin(), order_.end());
-  s.epoch = epoch_;
-  s.batch = batch_;
-  s.steps = steps_;
-  s.samples = samples_;
-  s.epoch_loss_sum = epoch_loss_sum_;
-  s.epoch_reconstruction_sum = epoch_reconstruction_sum_;
-  s.epoch_samples = epoch_samples_;
-  s.last_batch_loss = last_batch_loss_;
+  s.progress = progress_;
   return s;
 }
 
@@ -147,32 +140,25 @@ Status Trainer::restore(TrainerState state) {
                          std::to_string(n));
   }
   if (Status s = check_order(state.order, train_.size()); !s) return s;
-  if (state.epoch < 0 || state.steps < 0 || state.samples < 0 || state.epoch_samples < 0 || state.batch < 0 ||
-      state.batch > batches_per_epoch()) {
+  const TrainerProgress& p = state.progress;
+  if (p.epoch < 0 || p.steps < 0 || p.samples < 0 || p.epoch_samples < 0 || p.batch < 0 || p.batch > batches_per_epoch()) {
     return Status::error("the state's counters are out of range");
   }
   if (Status s = optimizer_.restore(std::move(state.optimizer), n); !s) return s;
   std::copy(state.parameters.begin(), state.parameters.end(), model_->parameters().begin());
   rng_.set_state(state.rng);
   order_.assign(state.order.begin(), state.order.end());
-  epoch_ = state.epoch;
-  batch_ = state.batch;
-  steps_ = state.steps;
-  samples_ = state.samples;
-  epoch_loss_sum_ = state.epoch_loss_sum;
-  epoch_reconstruction_sum_ = state.epoch_reconstruction_sum;
-  epoch_samples_ = state.epoch_samples;
-  last_batch_loss_ = state.last_batch_loss;
+  progress_ = p;
   return Status::ok();
 }
 
 void Trainer::start_epoch() {
   std::iota(order_.begin(), order_.end(), std::size_t{0});
   rng_.shuffle(order_.begin(), order_.end());
-  batch_ = 0;
-  epoch_loss_sum_ = 0;
-  epoch_reconstruction_sum_ = 0;
-  epoch_samples_ = 0;
+  progress_.batch = 0;
+  progress_.epoch_loss_sum = 0;
+  progress_.epoch_reconstruction_sum = 0;
+  progress_.epoch_samples = 0;
 }
 
 int Trainer::batches_per_epoch() const {
@@ -181,24 +167,24 @@ int Trainer::batches_per_epoch() const {
 }
 
 bool Trainer::step() {
-  if (batch_ >= batches_per_epoch()) start_epoch();
-  const std::size_t start = static_cast<std::size_t>(batch_) * static_cast<std::size_t>(config_.batch_size);
+  if (progress_.batch >= batches_per_epoch()) start_epoch();
+  const std::size_t start = static_cast<std::size_t>(progress_.batch) * static_cast<std::size_t>(config_.batch_size);
   const int count = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(config_.batch_size), train_.size() - start));
   if (const int slices = threads_for(count); slices > 1) {
-    last_batch_loss_ = parallel_step(order_.data() + start, count, slices);
+    progress_.last_batch_loss = parallel_step(order_.data() + start, count, slices);
   } else {
-    last_batch_loss_ = slice_gradients(*model_, order_.data() + start, 0, count, last_terms_);
+    progress_.last_batch_loss = slice_gradients(*model_, order_.data() + start, 0, count, last_terms_);
     optimizer_.step(model_->parameters(), model_->gradients());
   }
 
-  epoch_loss_sum_ += static_cast<double>(last_batch_loss_) * count;
-  epoch_reconstruction_sum_ += static_cast<double>(last_terms_.reconstruction) * count;
-  epoch_samples_ += count;
-  samples_ += count;
-  ++steps_;
-  ++batch_;
-  if (batch_ < batches_per_epoch()) return false;
-  ++epoch_;
+  progress_.epoch_loss_sum += static_cast<double>(progress_.last_batch_loss) * count;
+  progress_.epoch_reconstruction_sum += static_cast<double>(last_terms_.reconstruction) * count;
+  progress_.epoch_samples += count;
+  progress_.samples += count;
+  ++progress_.steps;
+  ++progress_.batch;
+  if (progress_.batch < batches_per_epoch()) return false;
+  ++progress_.epoch;
   return true;
 }
 
@@ -262,7 +248,7 @@ float Trainer::parallel_step(const std::size_t* indices, int count, int slices) 
 float Trainer::slice_gradients(Autoencoder& model, const std::size_t* indices, std::size_t first, int count,
                                Autoencoder::Terms& terms) {
   const auto input = static_cast<std::size_t>(config_.shape.input);
-  const auto step = static_cast<std::uint64_t>(steps_);
+  const auto step = static_cast<std::uint64_t>(progress_.steps);
   float* x = batch_data_.data() + first * input;
   gather_columns(train_, indices, count, x);
   const float* fed = x;
@@ -281,11 +267,11 @@ float Trainer::slice_gradients(Autoencoder& model, const std::size_t* indices, s
 }
 
 float Trainer::epoch_reconstruction() const {
-  return epoch_samples_ > 0 ? static_cast<float>(epoch_reconstruction_sum_ / static_cast<double>(epoch_samples_)) : 0.0f;
+  return progress_.epoch_samples > 0 ? static_cast<float>(progress_.epoch_reconstruction_sum / static_cast<double>(progress_.epoch_samples)) : 0.0f;
 }
 
 float Trainer::epoch_loss() const {
-  return epoch_samples_ > 0 ? static_cast<float>(epoch_loss_sum_ / static_cast<double>(epoch_samples_)) : 0.0f;
+  return progress_.epoch_samples > 0 ? static_cast<float>(progress_.epoch_loss_sum / static_cast<double>(progress_.epoch_samples)) : 0.0f;
 }
 
 float Trainer::evaluate(const Dataset& data) { return evaluate_all(data).reconstruction; }

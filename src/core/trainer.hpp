@@ -66,22 +66,27 @@ struct Evaluation {
 };
 Evaluation mean_of(const Autoencoder::Sums& sums, std::size_t count);
 
-// Everything a trainer carries from step to step: the weights, the optimizer's moments, where it is in the epoch and
-// its batch order, and the epoch's running sums. Restored into a trainer of the same config and data, the next
-// steps are the ones the saved trainer would have run, bit for bit.
+// Where a trainer is: its counters, and the epoch's running sums.
+struct TrainerProgress {
+  int epoch = 0;                  // completed epochs
+  int batch = 0;                  // batches done in the current epoch
+  std::int64_t steps = 0;
+  std::int64_t samples = 0;
+  double epoch_loss_sum = 0;      // sample-weighted
+  double epoch_reconstruction_sum = 0;
+  std::int64_t epoch_samples = 0;
+  float last_batch_loss = 0;
+};
+
+// Everything a trainer carries from step to step: the weights, the optimizer's moments, its batch order and where
+// it is. Restored into a trainer of the same config and data, the next steps are the ones the saved trainer would
+// have run, bit for bit.
 struct TrainerState {
   AlignedVector<float> parameters;
   Optimizer::State optimizer;
   Rng::State rng{};                    // the batch order's stream, after the current epoch's shuffle
   std::vector<std::uint32_t> order;    // the current epoch's batch order: a permutation of the training images
-  int epoch = 0;
-  int batch = 0;
-  std::int64_t steps = 0;
-  std::int64_t samples = 0;
-  double epoch_loss_sum = 0;
-  double epoch_reconstruction_sum = 0;
-  std::int64_t epoch_samples = 0;
-  float last_batch_loss = 0;
+  TrainerProgress progress;
 };
 
 class Trainer {
@@ -104,12 +109,12 @@ class Trainer {
   // Runs one batch (forward, backward, update). Returns true when that batch completed an epoch.
   bool step();
 
-  int epoch() const { return epoch_; }                       // completed epochs
-  int batch_in_epoch() const { return batch_; }              // batches done in the current epoch
+  int epoch() const { return progress_.epoch; }              // completed epochs
+  int batch_in_epoch() const { return progress_.batch; }     // batches done in the current epoch
   int batches_per_epoch() const;
-  std::int64_t total_steps() const { return steps_; }
-  std::int64_t samples_seen() const { return samples_; }
-  float last_batch_loss() const { return last_batch_loss_; }  // the objective
+  std::int64_t total_steps() const { return progress_.steps; }
+  std::int64_t samples_seen() const { return progress_.samples; }
+  float last_batch_loss() const { return progress_.last_batch_loss; }  // the objective
   const Autoencoder::Terms& last_batch_terms() const { return last_terms_; }
   // Mean training loss over the current epoch so far (sample-weighted); after step() returned true, over
   // the epoch that just ended.
@@ -175,14 +180,7 @@ class Trainer {
   std::vector<std::unique_ptr<Autoencoder>> replicas_; // one per thread but the first (which uses model_)
   std::vector<float> part_loss_;                       // each thread's share of the batch loss
   std::vector<Autoencoder::Terms> part_terms_;
-  int epoch_ = 0;
-  int batch_ = 0;
-  std::int64_t steps_ = 0;
-  std::int64_t samples_ = 0;
-  double epoch_loss_sum_ = 0;
-  double epoch_reconstruction_sum_ = 0;
-  std::int64_t epoch_samples_ = 0;
-  float last_batch_loss_ = 0;
+  TrainerProgress progress_;
   Autoencoder::Terms last_terms_;
 };
 

@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       !same_bytes(back.trainer.optimizer.v, c.trainer.optimizer.v) || !same_bytes(back.trainer.order, c.trainer.order)) {
     __builtin_trap();
   }
-  if (back.trainer.steps != c.trainer.steps || back.trainer.rng != c.trainer.rng || back.epochs.size() != c.epochs.size() ||
+  if (back.trainer.progress.steps != c.trainer.progress.steps || back.trainer.rng != c.trainer.rng || back.epochs.size() != c.epochs.size() ||
       back.train_curve.size() != c.train_curve.size()) {
     __builtin_trap();
   }
