@@ -32,18 +32,27 @@ forEachBrowser('autosave', (session) => {
     assert.equal(after.s.autosave.restoredFrom.step, 40);
     assert.match(await tab.text('#notice'), /^Restored your model from \d\d:\d\d: 1 epoch, test loss \d\.\d{4}\. Start over$/);
 
-    // A save cut off after writing its record, before switching to it (a tab killed there): the reload finds the
-    // previous save.
-    await api(tab, 'step', 5);
+    // A save cut off after writing its record, before switching to it (a tab killed there): the reload restores the
+    // previous save, and the cut-off record is cleared away. (Made with nothing changed since the restore, so that
+    // no save of the page's own comes between.)
+    const sessions = () => tab.evaluate(async () => {
+      const db = await new Promise((done) => { const r = indexedDB.open('latent-canvas'); r.onsuccess = () => done(r.result); });
+      const keys = await new Promise((done) => { const r = db.transaction('sessions').objectStore('sessions').getAllKeys(); r.onsuccess = () => done(r.result); });
+      db.close();
+      return keys.length;
+    });
+    const whole = after.s.autosave.restoredFrom.savedAt;
     await tab.evaluate(() => window.latentCanvas.autosave.saveNow({ stopBeforeSwitch: true }));
+    assert.equal(await sessions(), 2, 'the whole save and the cut-off one');
     await loadApp(session(), tab);
     await restored(tab);
-    assert.equal((await state(tab)).step, 40, 'the last whole save');
+    assert.equal((await state(tab)).autosave.restoredFrom.savedAt, whole, 'the last whole save');
+    assert.equal(await sessions(), 1, 'the cut-off record cleared away');
     assert.deepEqual(await weights(tab), before.weights);
 
     // Start over forgets it.
-    await tab.evaluate(() => window.latentCanvas.autosave.startOver());
-    await tab.waitFor(() => window.latentCanvas?.ready, null, 60000);
+    await tab.evaluate(() => { window.beforeStartOver = true; window.latentCanvas.autosave.startOver(); });
+    await tab.waitFor(() => !window.beforeStartOver && window.latentCanvas?.ready === true, null, 60000);  // reloaded
     await tab.frames(10);
     assert.equal((await state(tab)).autosave.restoredFrom, null);
     assert.equal((await state(tab)).step, 0);
