@@ -20,7 +20,8 @@ for group in "${groups[@]}"; do
                     fonts-roboto-unhinted dataset-fashion-mnist) ;;
     # Firefox runs with a window on a virtual X display (Xvfb), where Mesa gives it WebGL2. python3 serves the
     # page as a plain static server does (python3 -m http.server), for the tests that need one.
-    browser-tests) packages+=(chromium firefox-esr xvfb xauth libgl1-mesa-dri python3 nodejs npm) ;;
+    # python3-onnx's checker reads the ONNX exports (tests/browser/export.test.mjs).
+    browser-tests) packages+=(chromium firefox-esr xvfb xauth libgl1-mesa-dri python3 python3-onnx nodejs npm) ;;
     test-data) packages+=(dataset-fashion-mnist) ;;
     pytorch) packages+=(python3-torch) ;;  # the PyTorch loader in docs/weights-format.md is tested with it
     # libFuzzer and the sanitizers' runtimes for clang (scripts/fuzz.sh); the native group's libraries too.
@@ -54,12 +55,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# npm packages for the browser tests, pinned by the lock file; reinstalled only when the lock file changes.
+# npm packages for the browser tests, pinned by the lock file; reinstalled only when the lock file changes. No package's
+# install script runs: onnxruntime-node's would fetch extra binaries from a host these machines cannot reach (its CPU
+# runtime ships in the package), and the others need none (the browsers are Debian's).
 for group in "${groups[@]}"; do
   if [ "$group" = browser-tests ]; then
     stamp=tests/browser/node_modules/.installed-lock
     if [ ! -f "$stamp" ] || ! cmp -s tests/browser/package-lock.json "$stamp"; then
-      (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+      (cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
       cp tests/browser/package-lock.json "$stamp"
     fi
   fi

@@ -7,6 +7,7 @@
 // [SECTION] latent train
 // [SECTION] latent eval
 // [SECTION] latent bench
+// [SECTION] latent export
 // [SECTION] Dispatch
 #include "cli/cli.hpp"
 
@@ -14,6 +15,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -22,6 +24,7 @@
 #include "core/benchmark.hpp"
 #include "core/files.hpp"
 #include "core/format.hpp"
+#include "core/model_export.hpp"
 #include "core/safetensors.hpp"
 #include "core/settings_schema.hpp"
 #include "core/training_session.hpp"
@@ -44,6 +47,10 @@ usage:
   latent eval  --weights F.safetensors [--images F --labels F] [--loss bce|mse] [--memory-limit SIZE] [--json]
   latent bench [--model dense|conv] [--channels C,C,...] [--bottleneck N] [--batch N] [--threads N] [--steps N]
                [--memory-limit SIZE] [--json]
+  latent export --weights F.safetensors --format onnx|tfjs [--part all|encoder|decoder] --out PATH
+               [--memory-limit SIZE]
+               ONNX writes the file PATH; TF.js writes model.json and weights.bin into the folder PATH
+               (made if missing). docs/exports.md says how to open them.
 
 DATA: --images F --labels F [--test-images F --test-labels F]. Without them, train and eval use the
 bundled 10,000-digit MNIST subset and its fixed split (8,000 train / 2,000 test). With --images/--labels
@@ -508,6 +515,69 @@ int bench_command(const std::vector<std::string>& args, CliIo io) {
   return kExitOk;
 }
 
+//-----------------------------------------------------------------------------------------------------------
+// [SECTION] latent export
+//-----------------------------------------------------------------------------------------------------------
+
+struct ExportRequest {
+  ExportFormat format = ExportFormat::Onnx;
+  ExportPart part = ExportPart::All;
+  std::string weights, out;
+};
+
+Status read_export_request(const Options& o, ExportRequest& r) {
+  for (const char* required : {"--weights", "--format", "--out"}) {
+    if (!o.has(required)) {
+      return Status::error("latent export: " + std::string(required) + " is required (see latent --help)");
+    }
+  }
+  const auto format = parse_export_format(o.get("--format"));
+  if (!format) return Status::error("latent export: --format " + quote_text(o.get("--format")) + " is not onnx or tfjs");
+  const std::string part_text = o.has("--part") ? o.get("--part") : "all";
+  const auto part = parse_export_part(part_text);
+  if (!part) return Status::error("latent export: --part " + quote_text(part_text) + " is not all, encoder or decoder");
+  r = {*format, *part, o.get("--weights"), o.get("--out")};
+  return Status::ok();
+}
+
+// ONNX: the file PATH. TF.js: the folder PATH (made if missing) gets the two files.
+Status write_export(const ExportRequest& r, const std::vector<ExportFile>& files) {
+  if (r.format == ExportFormat::Onnx) return write_file_atomically(r.out, files.front().bytes);
+  std::error_code error;
+  std::filesystem::create_directory(r.out, error);
+  if (!std::filesystem::is_directory(r.out)) return Status::error(r.out + ": cannot make a folder there for the TF.js model");
+  for (const ExportFile& f : files) {
+    if (Status s = write_file_atomically(r.out + "/" + f.name, f.bytes); !s) return s;
+  }
+  return Status::ok();
+}
+
+int export_command(const std::vector<std::string>& args, CliIo io) {
+  Options o;
+  if (Status s = parse_options(args, "export", {"--weights", "--format", "--part", "--out", "--memory-limit"}, {}, o); !s) {
+    return fail(io, s);
+  }
+  ExportRequest r;
+  if (Status s = read_export_request(o, r); !s) return fail(io, s);
+  std::uint64_t budget = 0;
+  if (Status s = parse_memory_limit(o, budget); !s) return fail(io, s);
+  if (Status s = r.format == ExportFormat::Onnx ? check_writable(r.out) : check_target(r.out + "/model.json"); !s) {
+    return fail(io, s);
+  }
+  std::unique_ptr<Autoencoder> model;
+  Metadata meta;
+  if (Status s = load_safetensors(r.weights, model, &meta, budget); !s) return fail(io, s);
+  std::vector<ExportFile> files;
+  if (Status s = export_model(*model, meta, r.format, r.part, files); !s) return fail(io, Status::error(r.weights + ": " + s.message()));
+  if (Status s = write_export(r, files); !s) return fail(io, s);
+  std::uint64_t bytes = 0;
+  for (const ExportFile& f : files) bytes += f.bytes.size();
+  io.out << "exported " << model->architecture().describe() << " (" << to_string(r.part) << ") as "
+         << (r.format == ExportFormat::Onnx ? "ONNX" : "TF.js") << " to " << r.out << " (" << with_thousands(static_cast<double>(bytes))
+         << " bytes)\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 //-----------------------------------------------------------------------------------------------------------
@@ -538,7 +608,9 @@ int run_cli(const std::vector<std::string>& args, CliIo io) {
   if (command == "train") return train_command(args, io);
   if (command == "eval") return eval_command(args, io);
   if (command == "bench") return bench_command(args, io);
-  io.err << "latent: error: unknown command " << quote_text(command) << " (expected train, eval or bench; see latent --help)\n";
+  if (command == "export") return export_command(args, io);
+  io.err << "latent: error: unknown command " << quote_text(command)
+         << " (expected train, eval, bench or export; see latent --help)\n";
   return kExitBadInput;
 }
 
