@@ -1,5 +1,5 @@
 // Autosave: the session (weights, Adam's moments, the batch order, the curves, the counters and the settings; the
-// core's checkpoint file, src/core/checkpoint.hpp) kept in the browser's IndexedDB, and brought back when the page
+// core's checkpoint file, src/core/checkpoint.hpp) and the drawing (its strokes) kept in the browser's IndexedDB, and brought back when the page
 // loads. Why IndexedDB: it stores binary blobs in every browser this page supports, in private windows too where
 // they allow storage at all, and its transactions are atomic; the origin private file system is newer and offers
 // nothing more here.
@@ -71,7 +71,7 @@ window.latentAutosave = ({ api, call, bytes, restore, notice, chooseData }) => {
       const data = await checkpoint();
       const id = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
       const record = { id, savedAt: Date.now(), data: s.dataKind, epoch: s.epoch, step: s.step, testLoss: s.testLoss,
-        architecture: s.architecture, bytes: data };
+        architecture: s.architecture, bytes: data, drawing: call('drawingStrokes') };
       const write = db.transaction('sessions', 'readwrite');
       write.objectStore('sessions').put(record, id);
       await finished(write);
@@ -98,7 +98,7 @@ window.latentAutosave = ({ api, call, bytes, restore, notice, chooseData }) => {
 
   // What has changed that a save would keep.
   const signature = (s) => JSON.stringify([s.step, s.epoch, s.origin, s.architecture, s.learningRate, s.batchSize,
-    s.targetEpochs, s.variant, s.testLoss, s.evaluating]);
+    s.targetEpochs, s.variant, s.testLoss, s.evaluating, s.drawingRevision]);
 
   function tick() {
     if (!status.enabled || saving) return;
@@ -112,8 +112,8 @@ window.latentAutosave = ({ api, call, bytes, restore, notice, chooseData }) => {
       return;
     }
     if (status.reason === 'own') status.reason = null;
-    const untouched = s.origin.startsWith('pretrained') && s.step === 0 && !status.lastSavedAt;  // nothing of yours yet
-    if (s.evaluating || untouched) return;
+    const untouched = s.origin.startsWith('pretrained') && s.step === 0 && s.strokes === 0 && !status.lastSavedAt;  // nothing of yours yet
+    if (s.evaluating || s.drawing || untouched) return;  // a stroke is saved once it ends
     const sig = signature(s), now = Date.now();
     if (sig === lastSignature) return;
     const due = s.epoch !== lastEpoch || now - lastSaveAt >= (s.training ? TRAINING_GAP_MS : PAUSED_GAP_MS);
@@ -149,12 +149,24 @@ window.latentAutosave = ({ api, call, bytes, restore, notice, chooseData }) => {
       if (s.commandsApplied >= result.command && !s.evaluating) break;
       await new Promise((go) => setTimeout(go, 5));
     }
+    restoreDrawing(record.drawing);
     status.restoredFrom = { savedAt: record.savedAt, epoch: record.epoch, step: record.step, testLoss: record.testLoss };
     lastSignature = signature(api.state());
     lastEpoch = api.state().epoch;
     const loss = record.testLoss == null ? '' : `, test loss ${Number(record.testLoss).toFixed(4)}`;
     notice(`Restored your model from ${clock(record.savedAt)}: ${record.epoch} epoch${record.epoch === 1 ? '' : 's'}${loss}.`, 'info',
       { label: 'Start over', run: startOver });
+  }
+
+  // The saved drawing's strokes, checked by the core as it replays them; a drawing it refuses is left out (the model
+  // is still restored) and the console says why.
+  function restoreDrawing(strokes) {
+    if (!Array.isArray(strokes) || strokes.length === 0) return;
+    try {
+      call('restoreDrawing', { strokes });
+    } catch (e) {
+      console.warn(`autosave: the saved drawing was left out: ${e.message}`);
+    }
   }
 
   async function removeOrphans(keep) {

@@ -331,6 +331,7 @@
           model: r.model, mflopPerSample: r.mflopPerSample };
       },
       weightsFile: () => { const w = call('weightsFile'); return { name: w.name, bytes: bytes(w.bytes) }; },
+      exportModel: ({ format, part = 'all' } = {}) => { const e = call('exportModel', { format, part }); return { name: e.name, bytes: bytes(e.bytes) }; },
       // The drawing.
       canvasRect: () => onPage(call('canvasRect')),
       input: () => call('input'),

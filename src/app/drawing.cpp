@@ -74,6 +74,18 @@ void Drawing::clear() {
   sketch_.clear();
 }
 
+void Drawing::restore(const std::vector<SketchStroke>& strokes) {
+  active_pointer_ = -1;
+  sketch_.reset();
+  std::size_t points = 0;
+  for (const SketchStroke& stroke : strokes) {
+    points += stroke.points.size();
+    if (stroke.points.empty() || points > kMaxRestoredPoints) break;
+    if (!sketch_.begin_stroke(stroke.points.front(), stroke.radius)) continue;
+    for (std::size_t i = 1; i < stroke.points.size(); ++i) sketch_.extend_stroke(stroke.points[i]);
+  }
+}
+
 bool Drawing::undo() {
   active_pointer_ = -1;
   return sketch_.undo();

@@ -48,6 +48,10 @@ class Drawing {
   // Commands.
   void clear();
   bool undo();
+  // A drawing brought back (autosave): `strokes` replayed onto an empty sketch, each point sanitized as a pointer's
+  // is; strokes past kMaxRestoredPoints points in all are dropped. Undo takes its strokes away one by one, as before.
+  static constexpr std::size_t kMaxRestoredPoints = 200'000;
+  void restore(const std::vector<SketchStroke>& strokes);
   void set_brush(float radius);
   float brush() const { return brush_; }
 

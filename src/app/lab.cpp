@@ -130,13 +130,34 @@ std::vector<std::uint8_t> Lab::weights_file() const {
   return encode_snapshot_weights(*latest(), description_);
 }
 
-std::string Lab::weights_file_name() const {
-  if (!ready()) return "latent-canvas.safetensors";
-  const auto snap = latest();
-  std::string shape = snap->settings.architecture().describe();  // "784-32-784 relu"
+namespace {
+// "latent-canvas-784-32-784-relu-e3", "latent-canvas-conv-16-8-8-relu-e0": the model and its epochs.
+std::string file_stem(const Snapshot& snap) {
+  std::string shape = snap.settings.architecture().describe();  // "784-32-784 relu"
   std::replace(shape.begin(), shape.end(), ' ', '-');
   std::replace(shape.begin(), shape.end(), ',', '-');  // "conv-16-8-8-relu"
-  return "latent-canvas-" + shape + "-e" + std::to_string(snap->epoch) + ".safetensors";
+  return "latent-canvas-" + shape + "-e" + std::to_string(snap.epoch);
+}
+}  // namespace
+
+std::string Lab::weights_file_name() const {
+  if (!ready()) return "latent-canvas.safetensors";
+  return file_stem(*latest()) + ".safetensors";
+}
+
+Status Lab::export_file(ExportFormat format, ExportPart part, std::string& name, std::vector<std::uint8_t>& bytes) const {
+  if (!ready()) return Status::error("there is no model yet");
+  const auto snap = latest();
+  std::vector<ExportFile> files;
+  if (Status s = export_model(*snapshot_model(*snap), training_metadata(*snap, description_), format, part, files); !s) {
+    return s;
+  }
+  name = export_file_name(file_stem(*snap), format, part);
+  if (format == ExportFormat::Onnx) {
+    bytes = std::move(files.front().bytes);
+    return Status::ok();
+  }
+  return zip_files(files, bytes);
 }
 
 std::uint64_t Lab::send(SessionCommand command) {

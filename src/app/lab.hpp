@@ -12,12 +12,12 @@
 #include <cstdint>
 #include <memory>
 #include <span>
-#include <span>
 #include <string>
 
 #include "app/drawing.hpp"
 #include "app/latent_explorer.hpp"
 #include "app/model_views.hpp"
+#include "core/model_export.hpp"
 #include "core/safetensors.hpp"
 #include "core/session_host.hpp"
 #include "core/user_files.hpp"
@@ -63,6 +63,9 @@ class Lab {
   // a file name for them ("latent-canvas-784-32-784-relu-e5.safetensors").
   std::vector<std::uint8_t> weights_file() const;
   std::string weights_file_name() const;
+  // The current model, or its encoder or decoder, as ONNX (one .onnx file) or TF.js (its model.json and weights.bin
+  // in a .zip), with the training details: the page's Export menu (model_export.hpp). Refusals say why.
+  Status export_file(ExportFormat format, ExportPart part, std::string& name, std::vector<std::uint8_t>& bytes) const;
   // Weights from a file (`name` is used in messages): checked to fit the data (784 inputs), then adopted, with
   // the counters and curves restarting. The model they replace is gone: the interface asks first.
   Status load_weights(std::span<const std::uint8_t> bytes, const std::string& name);

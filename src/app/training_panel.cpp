@@ -146,8 +146,34 @@ namespace {
 // that the keyboard's first stop is Train); else on their own row under the title.
 float file_buttons_width(const UiState& ui) {
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
-  return ui::button_width("Save weights") + (ui.files.pick ? spacing + ui::button_width("Open files...") : 0.0f) +
+  return ui::button_width("Save weights") + spacing + ui::button_width("Export") +
+         (ui.files.pick ? spacing + ui::button_width("Open files...") : 0.0f) +
          (ui.open_tour ? spacing + ui::button_width("Tour") : 0.0f) + spacing + ImGui::CalcTextSize("(?)").x;
+}
+
+// Export: the model, its encoder or its decoder, as ONNX or TF.js (a .zip of model.json and weights.bin).
+void export_menu(Lab& lab, UiState& ui) {
+  if (ImGui::Button("Export")) ImGui::OpenPopup("##export");
+  ui.remember("button:export");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("The model as ONNX (onnxruntime, Netron) or TF.js (and Keras): docs/exports.md");
+  if (!ImGui::BeginPopup("##export")) return;
+  static constexpr std::pair<ExportPart, const char*> kParts[] = {
+      {ExportPart::All, "whole model"}, {ExportPart::Encoder, "encoder"}, {ExportPart::Decoder, "decoder"}};
+  for (const ExportFormat format : {ExportFormat::Onnx, ExportFormat::Tfjs}) {
+    ImGui::TextDisabled(format == ExportFormat::Onnx ? "ONNX (.onnx)" : "TF.js Layers (.zip: model.json, weights.bin)");
+    for (const auto& [part, label] : kParts) {
+      const std::string id = std::string("   ") + label + "##" + to_string(format) + to_string(part);
+      const bool chosen = ImGui::Selectable(id.c_str());
+      ui.remember((std::string("menu:export-") + to_string(format) + "-" + to_string(part)).c_str());
+      if (!chosen || !ui.files.save) continue;
+      std::string name, where;
+      std::vector<std::uint8_t> bytes;
+      Status s = lab.export_file(format, part, name, bytes);
+      if (s) s = ui.files.save(name, bytes, where);
+      ui.say_about_files(lab, s ? "Exported the " + std::string(label) + " as " + where : "Could not export: " + s.message(), !s);
+    }
+  }
+  ImGui::EndPopup();
 }
 
 void draw_file_buttons(Lab& lab, UiState& ui) {
@@ -157,6 +183,8 @@ void draw_file_buttons(Lab& lab, UiState& ui) {
     ui.say_about_files(lab, s ? "Saved the weights as " + where : "Could not save the weights: " + s.message(), !s);
   }
   ui.remember("button:save");
+  ImGui::SameLine();
+  export_menu(lab, ui);
   if (ui.files.pick) {
     ImGui::SameLine();
     if (ImGui::Button("Open files...")) ui.files.pick();
@@ -169,7 +197,8 @@ void draw_file_buttons(Lab& lab, UiState& ui) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("A guided tour of the ideas, in eight short steps");
   }
   ui::help_marker(ui.files.pick
-                      ? "Save writes the weights as a .safetensors file, which `latent eval --weights` and PyTorch read. "
+                      ? "Save writes the weights as a .safetensors file, which `latent eval --weights` and PyTorch read; "
+                        "Export writes the model, its encoder or its decoder as ONNX or TF.js. "
                         "Open takes a .safetensors file, or IDX images with their labels (plain or .gz, 28x28, up to "
                         "100,000 images, such as the full MNIST); two pairs are a training and a test set, one pair is "
                         "split 80/20. Files can also be dropped anywhere on the page. They are read here, never uploaded."

@@ -59,6 +59,12 @@ void Sketch::clear() {
   rasterize_all();
 }
 
+void Sketch::reset() {
+  strokes_.clear();
+  history_.clear();
+  rasterize_all();
+}
+
 bool Sketch::undo() {
   if (history_.empty()) return false;
   Action action = std::move(history_.back());

@@ -18,6 +18,12 @@ struct SketchPoint {
   float width = 1;  // the brush radius at this point, as a multiple of the stroke's (pen pressure); 0.25 to 2
 };
 
+// One stroke as drawn: its brush radius and its points, as the sketch keeps them (sanitized).
+struct SketchStroke {
+  float radius = 0;
+  std::vector<SketchPoint> points;
+};
+
 class Sketch {
  public:
   static constexpr int kSize = 280;  // raster side: ten times MNIST's 28
@@ -35,20 +41,19 @@ class Sketch {
   // at the last one's position is accepted but adds nothing.
   bool extend_stroke(SketchPoint p);
   void clear();                                    // undoable
+  void reset();                                    // no strokes and no history (the revision still moves on)
   bool undo();                                     // removes the last stroke, or brings back a clear
   bool can_undo() const { return !history_.empty(); }
   bool empty() const { return strokes_.empty(); }
   std::size_t stroke_count() const { return strokes_.size(); }
   std::size_t last_stroke_points() const { return strokes_.empty() ? 0 : strokes_.back().points.size(); }
 
+  const std::vector<SketchStroke>& strokes() const { return strokes_; }  // what autosave keeps of a drawing
   const std::vector<float>& raster() const { return raster_; }  // kSize x kSize, row-major
   std::uint64_t revision() const { return revision_; }          // changes whenever the raster does
 
  private:
-  struct Stroke {
-    float radius = 0;
-    std::vector<SketchPoint> points;
-  };
+  using Stroke = SketchStroke;
   struct Action {
     bool was_clear = false;
     std::vector<Stroke> cleared;  // what a clear removed

@@ -172,6 +172,18 @@ Answer weights_file(const json&) {
   return ok({{"name", lab().weights_file_name()}, {"bytes", bytes_answer(lab().weights_file())}});
 }
 
+// {format: 'onnx' | 'tfjs', part: 'all' | 'encoder' | 'decoder'}: the Export menu's file.
+Answer export_model_file(const json& request) {
+  const auto format = parse_export_format(request.value("format", ""));
+  const auto part = parse_export_part(request.value("part", "all"));
+  if (!format) return refused("format must be 'onnx' or 'tfjs'");
+  if (!part) return refused("part must be 'all', 'encoder' or 'decoder'");
+  std::string name;
+  std::vector<std::uint8_t> bytes;
+  if (Status s = lab().export_file(*format, *part, name, bytes); !s) return refused(s.message());
+  return ok({{"name", name}, {"bytes", bytes_answer(std::move(bytes))}});
+}
+
 //-----------------------------------------------------------------------------------------------------------
 // [SECTION] The drawing
 //-----------------------------------------------------------------------------------------------------------
@@ -210,6 +222,41 @@ Answer drawing_raster(const json&) {
   std::vector<std::uint8_t> bytes(raster.size());
   for (std::size_t i = 0; i < raster.size(); ++i) bytes[i] = static_cast<std::uint8_t>(raster[i] * 255.0f + 0.5f);
   return ok({{"size", Sketch::kSize}, {"bytes", bytes_answer(std::move(bytes))}});
+}
+
+// The drawing's strokes, for autosave: [{radius, points: [x, y, width, x, y, width, ...]}] in sketch pixels.
+Answer drawing_strokes(const json&) {
+  json strokes = json::array();
+  for (const SketchStroke& s : lab().drawing().sketch().strokes()) {
+    json points = json::array();
+    for (const SketchPoint& p : s.points) points.insert(points.end(), {p.x, p.y, p.width});
+    strokes.push_back({{"radius", s.radius}, {"points", std::move(points)}});
+  }
+  return ok(strokes);
+}
+
+// {strokes: what drawingStrokes gave}: the drawing replaced by them. From storage, so nothing in it is trusted: the
+// shape is checked here, each point as a pointer's is (Sketch), and the points in all are capped (Drawing::restore).
+Answer restore_drawing(const json& r) {
+  if (!r.contains("strokes") || !r["strokes"].is_array()) return refused("strokes must be an array");
+  std::vector<SketchStroke> strokes;
+  std::size_t total = 0;
+  for (const json& s : r["strokes"]) {
+    if (!s.is_object() || !s.value("radius", json()).is_number() || !s.value("points", json()).is_array()) {
+      return refused("each stroke must be {radius, points}");
+    }
+    const json& p = s["points"];
+    total += p.size() / 3;
+    if (p.size() % 3 != 0 || total > Drawing::kMaxRestoredPoints) return refused("a stroke's points are not x, y, width triples, or too many");
+    SketchStroke stroke{s["radius"].get<float>(), {}};
+    for (std::size_t i = 0; i < p.size(); i += 3) {
+      if (!p[i].is_number() || !p[i + 1].is_number() || !p[i + 2].is_number()) return refused("points must be numbers");
+      stroke.points.push_back({p[i].get<float>(), p[i + 1].get<float>(), p[i + 2].get<float>()});
+    }
+    strokes.push_back(std::move(stroke));
+  }
+  lab().drawing().restore(strokes);
+  return ok(lab().drawing().stroke_count());
 }
 
 //-----------------------------------------------------------------------------------------------------------
@@ -420,10 +467,11 @@ const Call kCalls[] = {
     {"step", Needs::Lab, step},                     {"reset", Needs::Lab, reset},
     {"apply", Needs::Lab, apply},                   {"usePretrained", Needs::Lab, use_pretrained},
     {"bench", Needs::Lab, bench},                   {"benchResult", Needs::Lab, bench_result},
-    {"weightsFile", Needs::Lab, weights_file},      {"input", Needs::Lab, input},
+    {"weightsFile", Needs::Lab, weights_file},      {"exportModel", Needs::Lab, export_model_file},      {"input", Needs::Lab, input},
     {"latent", Needs::Lab, latent_code},            {"reconstruction", Needs::Lab, reconstruction},
     {"clearCanvas", Needs::Lab, clear_canvas},      {"undo", Needs::Lab, undo},
     {"setBrush", Needs::Lab, set_brush},            {"drawingRaster", Needs::Lab, drawing_raster},
+    {"drawingStrokes", Needs::Lab, drawing_strokes},  {"restoreDrawing", Needs::Lab, restore_drawing},
     {"selectTab", Needs::Lab, select_tab},          {"diagnosis", Needs::Lab, diagnosis},
     {"saveSession", Needs::Lab, save_session},      {"savedSession", Needs::Lab, saved_session},
     {"curves", Needs::Lab, curves},

@@ -30,7 +30,8 @@ function executable(name) {
   return path;
 }
 
-// The named browser, started: open() gives a fresh, isolated tab; close() ends the browser.
+// The named browser, started: open() gives a fresh, isolated tab (or, with `beside: tab`, another tab of the same
+// profile, sharing its storage, as a person's second tab would); close() ends the browser.
 export async function startBrowser(name) {
   if (name === 'chromium') return launchChromium();
   if (name === 'firefox') return launchFirefox();
@@ -117,8 +118,8 @@ function commonTab(page, log) {
 async function launchChromium() {
   const browser = await chromium.launch({ executablePath: executable('chromium'), headless: true, args: CHROMIUM_ARGS });
   return {
-    async open({ width = 1440, height = 900, scale = 1, touch = false } = {}) {
-      const context = await browser.newContext({
+    async open({ width = 1440, height = 900, scale = 1, touch = false, beside = null } = {}) {
+      const context = beside?.context ?? await browser.newContext({
         viewport: { width, height }, deviceScaleFactor: scale, hasTouch: touch, isMobile: touch,
       });
       const page = await context.newPage();
@@ -173,7 +174,8 @@ async function launchChromium() {
         },
         setViewport: ({ width, height }) => page.setViewportSize({ width, height }),
         screenshot: (path) => page.screenshot({ path }),
-        close: () => context.close(),
+        context,
+        close: () => (beside ? page.close() : context.close()),
       };
     },
     close: () => browser.close(),
@@ -191,8 +193,8 @@ async function launchFirefox() {
     extraPrefsFirefox: { 'browser.shell.checkDefaultBrowser': false, 'datareporting.policy.dataSubmissionEnabled': false },
   });
   return {
-    async open({ width = 1440, height = 900, scale = 1, touch = false } = {}) {
-      const context = await browser.createBrowserContext();
+    async open({ width = 1440, height = 900, scale = 1, touch = false, beside = null } = {}) {
+      const context = beside?.context ?? await browser.createBrowserContext();
       const page = await context.newPage();
       await page.setViewport({ width, height, deviceScaleFactor: scale, hasTouch: touch, isMobile: false });
       const log = attachLog(page);
@@ -250,7 +252,8 @@ async function launchFirefox() {
         download: null,  // puppeteer's Firefox (BiDi) cannot catch downloads; the tests read the bytes instead
         setViewport: ({ width, height }) => page.setViewport({ width, height }),
         screenshot: (path) => page.screenshot({ path }),
-        close: () => context.close(),
+        context,
+        close: () => (beside ? page.close() : context.close()),
       };
     },
     close: () => browser.close(),

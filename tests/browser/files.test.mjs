@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import zlib from 'node:zlib';
-import { api, forEachBrowser, loadApp, press, repo, resultPath, state } from './helpers.mjs';
+import { THREE, api, drawWithMouse, forEachBrowser, loadApp, press, repo, resultPath, state } from './helpers.mjs';
+import { maxDifference, runOnnx, runTfjs, unzip } from './readers.mjs';
 
 const cli = path.join(repo, 'build', 'native', 'latent');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-files-'));
@@ -125,6 +126,47 @@ forEachBrowser('files', (session) => {
     await settled(tab);
     s = await state(tab);
     assert.ok(Math.abs(s.testLoss - trained.testLoss) < 1e-6);
+    await tab.close();
+  });
+
+  test('Export: the menu downloads ONNX and TF.js files that give the page\'s code and reconstruction of a drawing', async (t) => {
+    const tab = await session().open({ width: 1440, height: 900 });
+    await loadApp(session(), tab);
+    await drawWithMouse(tab, THREE);
+    const [input, code, reconstruction] = [await api(tab, 'input'), await api(tab, 'latent'), await api(tab, 'reconstruction')];
+    const exported = (format, part) => tab.evaluate(([f, p]) => {
+      const e = window.latentCanvas.exportModel({ format: f, part: p });
+      return { name: e.name, bytes: Array.from(e.bytes) };
+    }, [format, part]);
+
+    // The menu: Export, then a part; the download is the script API's file.
+    await press(tab, 'button:export');
+    await tab.frames(2);
+    await tab.screenshot(resultPath(`files-export-menu-${tab.browser}.png`));
+    const onnx = await exported('onnx', 'encoder');
+    assert.equal(onnx.name, 'latent-canvas-784-32-784-relu-e0-encoder.onnx');
+    if (tab.download) {
+      const downloaded = path.join(work, `${tab.browser}-export.onnx`);
+      assert.equal(await tab.download(() => press(tab, 'menu:export-onnx-encoder'), downloaded), onnx.name);
+      assert.deepEqual(fs.readFileSync(downloaded), Buffer.from(onnx.bytes), 'the download is the file');
+    } else {
+      await press(tab, 'menu:export-onnx-encoder');
+      t.diagnostic(`${tab.browser}: the driver cannot catch downloads; the bytes come from exportModel()`);
+    }
+    await tab.waitFor(() => /^Exported the encoder as latent-canvas-784-32-784-relu-e0-encoder\.onnx/.test(window.latentCanvas.state().fileMessage), null, 10000);
+
+    // onnxruntime and TF.js give what the page shows for the drawing.
+    const near = (got, want, what) => assert.ok(maxDifference(got, want) <= 1e-5, `${what}: max |difference| ${maxDifference(got, want)}`);
+    near((await runOnnx(Uint8Array.from(onnx.bytes), ['input', input, [1, 784]])).code, code, 'ONNX encoder, code');
+    const whole = await exported('onnx', 'all');
+    near((await runOnnx(Uint8Array.from(whole.bytes), ['input', input, [1, 784]])).reconstruction, reconstruction, 'ONNX, reconstruction');
+    const tfjs = await exported('tfjs', 'decoder');
+    assert.equal(tfjs.name, 'latent-canvas-784-32-784-relu-e0-decoder.tfjs.zip');
+    const files = unzip(tfjs.bytes);
+    assert.deepEqual(Object.keys(files), ['model.json', 'weights.bin']);
+    const decoded = await runTfjs(files['model.json'].toString('utf8'), files['weights.bin'], ['code', code, [1, code.length]]);
+    near(decoded.reconstruction, reconstruction, 'TF.js decoder, reconstruction');
+    await assert.rejects(tab.evaluate(() => window.latentCanvas.exportModel({ format: 'keras' })), /format must be 'onnx' or 'tfjs'/);
     await tab.close();
   });
 

@@ -135,3 +135,36 @@ TEST_CASE("clear and undo end a stroke in progress", "[drawing]") {
   d.set_brush(1000.f);
   CHECK(d.brush() == Drawing::kMaxBrush);
 }
+
+TEST_CASE("a drawing restored from its strokes is the same drawing, checked as a pointer's points are", "[drawing]") {
+  Drawing d;
+  d.place(0.f, 0.f, 280.f, true);
+  d.pointer_down(1, PointerKind::Mouse, {40.f, 50.f});
+  d.pointer_move(1, {120.f, 200.f});
+  d.pointer_up(1, {200.f, 60.f});
+  d.pointer_down(1, PointerKind::Mouse, {100.f, 100.f});
+  d.pointer_up(1, {100.f, 100.f});
+  const std::vector<SketchStroke> strokes = d.sketch().strokes();
+  const std::vector<float> raster = d.sketch().raster();
+  const std::uint64_t revision = d.revision();
+
+  Drawing restored;
+  restored.restore(strokes);
+  CHECK(restored.stroke_count() == 2);
+  CHECK(restored.sketch().raster() == raster);
+  REQUIRE(restored.undo());  // its strokes come off one by one, as before
+  CHECK(restored.stroke_count() == 1);
+
+  // Restoring onto a drawing replaces it, and the revision moves on (the views redraw).
+  d.restore({});
+  CHECK(d.empty());
+  CHECK(d.revision() > revision);
+
+  // Points no pointer could give are dropped or clamped; the points in all are capped.
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  restored.restore({{4.f, {{nan, 1.f, 1.f}}}, {1e30f, {{10.f, 10.f, 99.f}, {1e30f, 5.f, 1.f}}}});
+  CHECK(restored.stroke_count() == 1);
+  SketchStroke long_stroke{4.f, std::vector<SketchPoint>(Drawing::kMaxRestoredPoints + 1, SketchPoint{10.f, 10.f, 1.f})};
+  restored.restore({{4.f, {{1.f, 1.f, 1.f}}}, long_stroke});
+  CHECK(restored.stroke_count() == 1);
+}
