@@ -17,6 +17,7 @@
 'use strict';
 (() => {
   const $ = (id) => document.getElementById(id);
+  const embedded = window.self !== window.top;  // in an iframe (comparing windows is allowed across origins)
 
   // [SECTION] The files the page loads: one list. `start` are loaded with the page (the optional ones may be
   // missing, with a warning); a data set's are fetched when it is chosen.
@@ -142,6 +143,8 @@
     const none = (why) => { api.threadsUnavailable = why; return 'none'; };
     const noHeaders = 'the server does not send the cross-origin isolation headers, and';
     if (new URLSearchParams(location.search).get('threads') === 'off') return none('threads are switched off (?threads=off)');
+    // In an iframe, isolation needs the parent page isolated too (and allowing it): nothing this page can add.
+    if (embedded) return none('the page is embedded in one that is not cross-origin isolated, so the browser gives it no threads');
     if (!self.isSecureContext || !('serviceWorker' in navigator)) {
       return none(`${noHeaders} this page cannot add them (service workers need https or localhost)`);
     }
@@ -267,7 +270,7 @@
     const bytes = (b) => mem.heap().slice(b.pointer, b.pointer + b.length);
     const onPage = (r) => { const c = M.canvas.getBoundingClientRect(); return { ...r, x: r.x + c.left, y: r.y + c.top }; };
     const list = (v) => (v != null && typeof v[Symbol.iterator] === 'function' ? Array.from(v) : v);
-    const state = () => ({ ...call('state'), isolated: self.crossOriginIsolated === true,
+    const state = () => ({ ...call('state'), isolated: self.crossOriginIsolated === true, embedded,
       autosave: api.autosave ? api.autosave.status() : { enabled: false, lastSavedAt: null, bytes: 0, restoredFrom: null } });
     // Commands return a promise of the state once the session has carried them out (within a frame or so; a
     // training step at most, on the session's thread), and evaluated new weights on the test set. Callers that
@@ -378,6 +381,8 @@
       return 'error' in r ? { error: r.error } : { command: r.ok.command };
     };
     startAutosave = () => {
+      // An embedded view starts fresh each time: a lesson may embed the page twice, and the two would share storage.
+      if (api.state().embed) return Promise.resolve();
       const autosave = window.latentAutosave({ api, call, bytes, restore, notice, chooseData: (kind) => api.chooseData(kind) });
       api.autosave = { status: autosave.status, saveNow: autosave.saveNow, startOver: autosave.startOver };
       return autosave.start();
@@ -529,6 +534,7 @@
       latentFetchData: fetchData,
       latentFetchWeights: fetchWeights,
       latentNotify: (message, error) => notice(message, error ? 'warning' : 'info'),
+      latentCopyLink: () => copyLink(),
       latentSave: (name, pointer, length) => { saveFile(name, mem.heap().slice(pointer, pointer + length)); return 1; },
     });
     Object.assign(api, {
@@ -541,6 +547,31 @@
         return fetchData(kind);
       },
     });
+  }
+
+  // Copy link: the page's address, which holds its settings (the C++ side keeps location.hash up to date), on the
+  // clipboard, said in the notice. The asynchronous Clipboard API where the page may use it (a click has just
+  // happened); else the older copy command on a hidden text field. Returns whether either took it.
+  function copyLink() {
+    const link = location.href;
+    const done = () => { api.lastCopiedLink = link; notice(`Copied the link to this setup: ${link}`, 'info'); };
+    const fallback = () => {
+      const field = document.createElement('textarea');
+      field.value = link;
+      field.setAttribute('readonly', '');
+      field.style.cssText = 'position:fixed;left:-9999px;top:0';
+      document.body.appendChild(field);
+      field.select();
+      let ok = false;
+      try { ok = document.execCommand('copy'); } catch { ok = false; }
+      field.remove();
+      if (ok) done();
+      else notice(`The browser did not allow copying; the link is: ${link}`, 'warning');
+      return ok;
+    };
+    if (!navigator.clipboard?.writeText) return fallback() ? 1 : 0;
+    navigator.clipboard.writeText(link).then(done, fallback);
+    return 1;
   }
 
   // A download of bytes under a name, from a blob: URL (no request leaves the page).
@@ -582,8 +613,13 @@
     if (api.error) return;
     mark('interface');
     $('loader').classList.add('done');
+    // Ready once the first frame has laid out the drawing (or, in an embedded view without it, the first frame).
+    const drawn = () => {
+      const views = api.state().embed ?? '';  // known once the interface has laid out a frame
+      return api.canvasRect().width > 0 || (views !== '' && !views.split(',').includes('draw'));
+    };
     const waitForFrame = () => {
-      if (api.canvasRect().width > 0) {
+      if (drawn()) {
         mark('ready');
         api.ready = true;
         words();

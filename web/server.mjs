@@ -3,9 +3,13 @@
 // WebAssembly, the cross-origin isolation headers that browser threads need, and the page's Content-Security-Policy.
 // No dependencies.
 //
-//   node web/server.mjs [--root build/web] [--host 127.0.0.1] [--port 8080]
+//   node web/server.mjs [--root build/web] [--host 127.0.0.1] [--port 8080] [--frame-ancestors "SOURCES"]
 //
-// Also importable: startServer({ root, host, port }) resolves to { server, url } (port 0 picks a free port).
+// --frame-ancestors: the pages that may show this one in an iframe, as CSP's frame-ancestors lists them
+// ("https://course.example.org http://127.0.0.1:9000"); default 'none' (no other page may frame it). docs/hosting.md.
+//
+// Also importable: startServer({ root, host, port, frameAncestors }) resolves to { server, url } (port 0 picks a
+// free port).
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -35,12 +39,25 @@ const SECURITY_HEADERS = {
 };
 
 // The Content-Security-Policy: index.html's meta tag (one policy, which holds on any static host too), plus
-// frame-ancestors, which only a header can carry (no other site may frame the page). A folder whose index.html has
-// no such tag gets no policy header: the server cannot know what that page needs.
-export function contentSecurityPolicy(root) {
+// frame-ancestors, which only a header can carry (by default 'none': no other site may frame the page). A folder
+// whose index.html has no such tag gets no policy header: the server cannot know what that page needs.
+export function contentSecurityPolicy(root, frameAncestors = "'none'") {
   const html = fs.readFileSync(path.join(root, 'index.html'), 'utf8');
   const meta = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)">/);
-  return meta ? `${meta[1]}; frame-ancestors 'none'` : null;
+  return meta ? `${meta[1]}; frame-ancestors ${frameAncestors}` : null;
+}
+
+// A frame-ancestors source list, checked so that nothing else can be slipped into the header: 'self', or sources
+// such as https://example.org, http://127.0.0.1:9000, *.example.org, https:; or 'none' alone.
+const SOURCE = /^('self'|[a-z][a-z0-9+.-]*:(\/\/(\*\.)?[A-Za-z0-9.-]+(:(\d{1,5}|\*))?(\/[A-Za-z0-9._~%!$&'()*+=:@\/-]*)?)?|(\*\.)?[A-Za-z0-9.-]+(:(\d{1,5}|\*))?)$/;
+export function checkFrameAncestors(text) {
+  const sources = text.trim().split(/[ ]+/);
+  if (text.trim() === "'none'") return "'none'";
+  const bad = sources.find((source) => !SOURCE.test(source));
+  if (bad !== undefined || sources.length === 0 || sources.length > 32) {
+    throw new Error(`--frame-ancestors: expected 'none', or sources such as 'self' https://example.org http://127.0.0.1:9000, got '${bad ?? text}'`);
+  }
+  return sources.join(' ');
 }
 
 function send(res, headers, status, text, method) {
@@ -48,8 +65,8 @@ function send(res, headers, status, text, method) {
   res.end(method === 'HEAD' ? undefined : `${text}\n`);
 }
 
-function handler(root) {
-  const policy = contentSecurityPolicy(root);
+function handler(root, frameAncestors) {
+  const policy = contentSecurityPolicy(root, frameAncestors);
   const headers = policy ? { ...SECURITY_HEADERS, 'Content-Security-Policy': policy } : SECURITY_HEADERS;
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -97,13 +114,18 @@ function handler(root) {
   };
 }
 
-export function startServer({ root, host = '127.0.0.1', port = 8080 }) {
+export function startServer({ root, host = '127.0.0.1', port = 8080, frameAncestors = "'none'" }) {
   const absolute = path.resolve(root);
+  try {
+    frameAncestors = checkFrameAncestors(frameAncestors);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   if (!fs.existsSync(path.join(absolute, 'index.html'))) {
     return Promise.reject(new Error(`${absolute} has no index.html: build the page first (cmake --preset web && cmake --build --preset web)`));
   }
   return new Promise((resolve, reject) => {
-    const server = http.createServer(handler(absolute));
+    const server = http.createServer(handler(absolute, frameAncestors));
     server.once('error', (e) => {
       reject(e.code === 'EADDRINUSE'
         ? new Error(`port ${port} on ${host} is already in use; choose another with --port`)
@@ -126,12 +148,13 @@ function parseArgs(argv) {
     if (value === undefined) throw new Error(`${name} needs a value`);
     if (name === '--root') options.root = value;
     else if (name === '--host') options.host = value;
+    else if (name === '--frame-ancestors') options.frameAncestors = checkFrameAncestors(value);
     else if (name === '--port') {
       options.port = Number(value);
       if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
         throw new Error(`--port: expected a port number from 0 to 65535, got '${value}'`);
       }
-    } else throw new Error(`unknown option '${name}' (expected --root, --host, --port)`);
+    } else throw new Error(`unknown option '${name}' (expected --root, --host, --port, --frame-ancestors)`);
   }
   return options;
 }

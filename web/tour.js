@@ -165,6 +165,6 @@ window.latentTour = (api, canvas) => {
     e.preventDefault();
     e.stopPropagation();
   });
-  if (!seen()) tour.open();
+  if (!seen() && !api.state().embed) tour.open();  // not in an embedded view: the lesson around it is the guide
   return tour;
 };

@@ -14,6 +14,8 @@ namespace latent {
 
 namespace {
 
+constexpr float kGap = 14.0f;  // between panels
+
 // The interface's two background colours: behind the panels, and the panels'. The window is cleared to the
 // panels' colour and the gaps between panels are painted (paint_gaps): software GL (SwiftShader, Mesa) pays for
 // every blended pixel, and panel backgrounds drawn over a clear were most of the frame's fill.
@@ -224,33 +226,15 @@ void App::draw_interface(TextureStore& textures, ImVec2 display) {
     return;
   }
 
-  const float gap = 14.0f;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   std::vector<ImRect> panels;
   items_right_ = 0;
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(18, 14));
-  const bool wide = avail.x >= 1000.0f;
   ui_.narrow = avail.x < 700.0f;
-  if (wide) {
-    // Wide: Training on the left, full height; the drawing above the views' tabs on the right.
-    const float left = std::clamp(avail.x * 0.31f, 380.0f, 480.0f);
-    const float right = avail.x - left - gap;
-    const float height = std::max(avail.y, 700.0f);
-    panel("training", ImVec2(left, height), panels, [&] { draw_training_panel(lab_, ui_); });
-    ImGui::SameLine(0, gap);
-    ImGui::BeginGroup();
-    const float canvas_h = std::floor(std::clamp((height - gap) * 0.47f, 340.0f, 600.0f));
-    panel("canvas", ImVec2(right, canvas_h), panels, [&] { draw_canvas_panel(lab_, ui_, textures); });
-    ImGui::Dummy(ImVec2(0, gap - ImGui::GetStyle().ItemSpacing.y));
-    panel("views", ImVec2(right, height - canvas_h - gap), panels, [&] { draw_views(textures); });
-    ImGui::EndGroup();
+  if (ui_.page.embed != 0) {
+    layout_embedded(textures, avail, panels);
   } else {
-    // Narrow (a phone, a small window): one column, drawing first, each panel as tall as its content; the page
-    // scrolls (by touch too: see App::scroll_at).
-    const float w = avail.x;
-    panel("canvas", ImVec2(w, std::max(measured_[0], 200.0f)), panels, [&] { draw_canvas_panel(lab_, ui_, textures); }, &measured_[0]);
-    panel("views", ImVec2(w, std::max(measured_[1], 200.0f)), panels, [&] { draw_views(textures); }, &measured_[1]);
-    panel("training", ImVec2(w, std::max(measured_[2], 200.0f)), panels, [&] { draw_training_panel(lab_, ui_); }, &measured_[2]);
+    layout_page(textures, avail, panels);
   }
   ImGui::PopStyleVar();
   draw_pending_change(ui_);
@@ -262,6 +246,67 @@ void App::draw_interface(TextureStore& textures, ImVec2 display) {
   paint_gaps(ImGui::GetBackgroundDrawList(), display, panels, ImGui::GetStyle().ChildRounding,
              ImGui::ColorConvertFloat4ToU32(kBackground));
   ImGui::End();
+}
+
+// The whole page. Wide: Training on the left, full height; the drawing above the views' tabs on the right. Narrow (a
+// phone, a small window): one column, drawing first, each panel as tall as its content; the page scrolls (by touch
+// too: see App::scroll_at).
+void App::layout_page(TextureStore& textures, ImVec2 avail, std::vector<ImRect>& panels) {
+  if (!ui_.narrow && avail.x >= 1000.0f) {
+    const float left = std::clamp(avail.x * 0.31f, 380.0f, 480.0f);
+    const float right = avail.x - left - kGap;
+    const float height = std::max(avail.y, 700.0f);
+    panel("training", ImVec2(left, height), panels, [&] { draw_training_panel(lab_, ui_); });
+    ImGui::SameLine(0, kGap);
+    ImGui::BeginGroup();
+    const float canvas_h = std::floor(std::clamp((height - kGap) * 0.47f, 340.0f, 600.0f));
+    panel("canvas", ImVec2(right, canvas_h), panels, [&] { draw_canvas_panel(lab_, ui_, textures); });
+    ImGui::Dummy(ImVec2(0, kGap - ImGui::GetStyle().ItemSpacing.y));
+    panel("views", ImVec2(right, height - canvas_h - kGap), panels, [&] { draw_views(textures); });
+    ImGui::EndGroup();
+    return;
+  }
+  const float w = avail.x;
+  panel("canvas", ImVec2(w, std::max(measured_[0], 200.0f)), panels, [&] { draw_canvas_panel(lab_, ui_, textures); }, &measured_[0]);
+  panel("views", ImVec2(w, std::max(measured_[1], 200.0f)), panels, [&] { draw_views(textures); }, &measured_[1]);
+  panel("training", ImVec2(w, std::max(measured_[2], 200.0f)), panels, [&] { draw_training_panel(lab_, ui_); }, &measured_[2]);
+}
+
+// Embedded (a link's embed=...): only the chosen views, sharing the frame, side by side where it is wider than tall
+// (by half), else one above the other. A view's panel scrolls where its content does not fit.
+void App::layout_embedded(TextureStore& textures, ImVec2 avail, std::vector<ImRect>& panels) {
+  std::vector<int> views;
+  for (int v = 0; kEmbedViews[v] != nullptr; ++v) {
+    if (ui_.page.shows(v)) views.push_back(v);
+  }
+  const auto n = static_cast<float>(views.size());
+  const bool row = avail.x >= 1.5f * avail.y && views.size() > 1;
+  const ImVec2 size = row ? ImVec2(std::floor((avail.x - kGap * (n - 1)) / n), avail.y)
+                          : ImVec2(avail.x, std::floor((avail.y - kGap * (n - 1)) / n));
+  if (!row) ui_.narrow = true;  // one column: each view lays out as on a phone
+  for (std::size_t i = 0; i < views.size(); ++i) {
+    if (i > 0 && row) ImGui::SameLine(0, kGap);
+    if (i > 0 && !row) ImGui::Dummy(ImVec2(0, kGap - ImGui::GetStyle().ItemSpacing.y));
+    const int v = views[i];
+    ImGui::PushID(v);
+    panel(kEmbedViews[v], size, panels, [&] {
+      if (v == 0) draw_canvas_panel(lab_, ui_, textures);
+      else if (v == 1) draw_training_panel(lab_, ui_);
+      else draw_view(v - kEmbedFirstTab, textures);
+    });
+    ImGui::PopID();
+  }
+}
+
+void App::set_page(const PageSettings& page) {
+  ui_.page = page;
+  for (int v = kEmbedFirstTab; kEmbedViews[v] != nullptr; ++v) {
+    if (page.embed != 0 && page.shows(v)) {
+      ui_.tab = v - kEmbedFirstTab;  // the views that follow the tab shown (the map settles only while shown)
+      break;
+    }
+  }
+  ++layout_changes_;
 }
 
 // A panel: a bordered child region of `size` running `body`; its rectangle goes to `panels` (for paint_gaps). With

@@ -64,6 +64,10 @@ class App {
   void refuse_files(const std::string& why);  // files that could not even be read: the message shows as for the rest
   void set_file_hooks(FileHooks hooks) { ui_.files = std::move(hooks); }
   void set_tour_hook(std::function<void()> open) { ui_.open_tour = std::move(open); }
+  void set_copy_link_hook(std::function<bool()> copy) { ui_.copy_link = std::move(copy); }
+  // What the link shows: the whole page, or only some views (embed=...), with or without the page's controls.
+  void set_page(const PageSettings& page);
+  const PageSettings& page() const { return ui_.page; }
   const FileHooks& file_hooks() const { return ui_.files; }
   const std::string& file_message() const { return ui_.file_message; }
   bool file_error() const { return ui_.file_error; }
@@ -95,6 +99,8 @@ class App {
   void draw_views(TextureStore& textures);
   void draw_view(int tab, TextureStore& textures);
   void draw_interface(TextureStore& textures, ImVec2 display);
+  void layout_page(TextureStore& textures, ImVec2 avail, std::vector<ImRect>& panels);
+  void layout_embedded(TextureStore& textures, ImVec2 avail, std::vector<ImRect>& panels);
   void apply_scrolls();
   void shortcuts();
 

@@ -79,9 +79,12 @@ void draw_title(Lab& lab, UiState& ui) {
 // The drawing and its tools below it: brush, Clear, Undo.
 void drawing_column(Drawing& drawing, UiState& ui, TextureStore& textures, float side) {
   ImGui::BeginGroup();
+  // The brush, Clear and Undo: under the drawing, as wide as it, or on a narrow screen as wide as the panel.
+  const float row = ui.narrow ? ImGui::GetContentRegionAvail().x : side;
   drawing_area(drawing, ui, textures, side);
   ImGui::Spacing();
-  ImGui::SetNextItemWidth(std::min(side * 0.45f, side - ImGui::CalcTextSize("ClearUndo").x - ImGui::GetFontSize() * 4));
+  const float font = ImGui::GetFontSize();
+  ImGui::SetNextItemWidth(std::max(font * 4, std::min(row * 0.45f, row - ImGui::CalcTextSize("ClearUndo").x - font * 4)));
   float brush = drawing.brush();
   if (ui::slider("##brush", &brush, Drawing::kMinBrush, Drawing::kMaxBrush, "brush %.0f")) drawing.set_brush(brush);
   ImGui::SameLine();
@@ -162,18 +165,25 @@ ResultLayout result_layout(const UiState& ui, float side, float controls_h) {
   const float fit = side + controls_h - l.label_h - font * 1.8f - neighbours_h;
   l.image = ui.narrow ? std::floor((l.width - font * 3) / 2.0f)
                       : std::floor(std::clamp(std::min((l.width - font * 3) / 2.0f, fit), 64.0f, 200.0f));
+  // An embedded view in one column: the images take what is left of the frame's height, so that the drawing and its
+  // reconstruction show together; the neighbours and the code follow below.
+  if (ui.narrow && ui.page.embed != 0) {
+    l.image = std::floor(std::max(48.0f, std::min(l.image, ImGui::GetContentRegionAvail().y - l.label_h - font * 1.8f)));
+  }
   return l;
 }
 
 }  // namespace
 
 void draw_canvas_panel(Lab& lab, UiState& ui, TextureStore& textures) {
-  draw_title(lab, ui);
+  if (ui.page.embed == 0) draw_title(lab, ui);  // embedded, the lesson around it says what it is
   const float font = ImGui::GetFontSize();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float controls_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 2;
-  // Narrow screens: the drawing takes the panel's whole width, everything else goes below it.
-  const float side = ui.narrow ? std::floor(std::min(avail.x, 560.0f))
+  // Narrow screens: the drawing takes the panel's whole width, everything else goes below it; embedded in one column,
+  // a little over half the panel's height, leaving room for the reconstruction below.
+  const float narrow_side = ui.page.embed != 0 ? std::max(100.0f, (avail.y - controls_h) * 0.5f) : 560.0f;
+  const float side = ui.narrow ? std::floor(std::min(avail.x, narrow_side))
                                : std::floor(std::clamp(std::min(avail.y - controls_h, avail.x * 0.4f), 140.0f, 560.0f));
   drawing_column(lab.drawing(), ui, textures, side);
   if (!ui.narrow) ImGui::SameLine(0, font * 1.5f);

@@ -141,14 +141,31 @@ void follow_model(const SessionSettings& current, UiState& ui) {
 
 namespace {
 
-// Weights out and in, and a person's own data: Save, Open (the page's picker; files may be dropped anywhere too)
-// and what they take. On the panel's title row, right-aligned, where they fit (drawn after the Train buttons, so
-// that the keyboard's first stop is Train); else on their own row under the title.
+// Weights out and in, and a person's own data: Save, Export, Open (the page's picker; files may be dropped anywhere
+// too) and what they take; the tour, and Copy link. On the panel's title row, right-aligned, where they fit (drawn
+// after the Train buttons, so that the keyboard's first stop is Train); else on their own rows under the title.
+// None of them with controls=none (an embedded page).
+std::vector<const char*> file_button_labels(const UiState& ui) {
+  std::vector<const char*> labels{"Save weights", "Export"};
+  if (ui.files.pick) labels.push_back("Open files...");
+  if (ui.open_tour) labels.push_back("Tour");
+  if (ui.copy_link) labels.push_back("Copy link");
+  return labels;
+}
+
 float file_buttons_width(const UiState& ui) {
+  if (!ui.page.controls) return 0;
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
-  return ui::button_width("Save weights") + spacing + ui::button_width("Export") +
-         (ui.files.pick ? spacing + ui::button_width("Open files...") : 0.0f) +
-         (ui.open_tour ? spacing + ui::button_width("Tour") : 0.0f) + spacing + ImGui::CalcTextSize("(?)").x;
+  float width = spacing + ImGui::CalcTextSize("(?)").x;
+  for (const char* label : file_button_labels(ui)) width += ui::button_width(label) + spacing;
+  return width;
+}
+
+// Before a button of this label that follows another: on the same row where it fits, else on the next.
+void flow(const char* label) {
+  const float right = ImGui::GetWindowPos().x + ImGui::GetContentRegionMax().x;
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  if (ImGui::GetItemRectMax().x + spacing + ui::button_width(label) <= right) ImGui::SameLine();
 }
 
 // Export: the model, its encoder or its decoder, as ONNX or TF.js (a .zip of model.json and weights.bin).
@@ -176,25 +193,41 @@ void export_menu(Lab& lab, UiState& ui) {
   ImGui::EndPopup();
 }
 
+// Copy link: the page's address (its settings) on the clipboard, the button saying so for two seconds (and the page
+// in its notice), for phones and iframes, which show no address bar.
+void copy_link_button(UiState& ui) {
+  const bool copied = ui.link_copied_at >= 0 && ImGui::GetTime() - ui.link_copied_at < 2.0;
+  if (ImGui::Button(copied ? "Copied###copylink" : "Copy link###copylink", ImVec2(ui::button_width("Copy link"), 0))) {
+    ui.link_copied_at = ui.copy_link() ? ImGui::GetTime() : -1;
+  }
+  ui.remember("button:copy-link");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copies the link to this setup: its address holds the settings");
+}
+
 void draw_file_buttons(Lab& lab, UiState& ui) {
+  if (!ui.page.controls) return;
   if (ImGui::Button("Save weights") && ui.files.save) {
     std::string where;
     const Status s = ui.files.save(lab.weights_file_name(), lab.weights_file(), where);
     ui.say_about_files(lab, s ? "Saved the weights as " + where : "Could not save the weights: " + s.message(), !s);
   }
   ui.remember("button:save");
-  ImGui::SameLine();
+  flow("Export");
   export_menu(lab, ui);
   if (ui.files.pick) {
-    ImGui::SameLine();
+    flow("Open files...");
     if (ImGui::Button("Open files...")) ui.files.pick();
     ui.remember("button:open");
   }
   if (ui.open_tour) {
-    ImGui::SameLine();
+    flow("Tour");
     if (ImGui::Button("Tour")) ui.open_tour();
     ui.remember("button:tour");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("A guided tour of the ideas, in eight short steps");
+  }
+  if (ui.copy_link) {
+    flow("Copy link");
+    copy_link_button(ui);
   }
   ui::help_marker(ui.files.pick
                       ? "Save writes the weights as a .safetensors file, which `latent eval --weights` and PyTorch read; "
@@ -315,7 +348,7 @@ std::optional<ImVec2> draw_title(Lab& lab, UiState& ui) {
   ImGui::PopFont();
   const float right_edge = ImGui::GetWindowPos().x + ImGui::GetContentRegionMax().x;
   const ImVec2 at(right_edge - file_buttons_width(ui), ImGui::GetItemRectMin().y);
-  const bool beside = at.x >= ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x * 2;
+  const bool beside = at.x >= ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x * 2 && ui.page.controls;
   if (!beside) draw_file_buttons(lab, ui);
   ui::wrapped("784 pixels squeezed through a narrow code and rebuilt, learned from " +
                   with_thousands(static_cast<double>(lab.data().train.size())) + " " + lab.items() + " and tested on " +

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app/lab.hpp"
+#include "core/settings_schema.hpp"
 
 namespace latent {
 
@@ -46,6 +47,10 @@ struct PendingChange {
 struct UiState {
   FileHooks files;
   std::function<void()> open_tour;  // the page's guided tour (web/tour.js); empty where there is none (the desktop)
+  // Puts the page's link on the clipboard (web/main.js) and says whether it could; empty where there is none.
+  std::function<bool()> copy_link;
+  double link_copied_at = -1;  // ImGui's time of the last copy, for the button's confirmation
+  PageSettings page;           // what the link shows (settings_schema.hpp): the whole page, or embedded views
   // Files brought in (picked or dropped), sorted, waiting for a yes when they would replace a trained model.
   std::optional<UserFiles> pending_files;
   std::optional<PendingChange> pending_change;  // waiting for a yes or a no

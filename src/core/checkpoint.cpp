@@ -43,7 +43,7 @@ json evaluation_json(const Evaluation& e) {
 
 // The settings a session may be given back: every row the script API spells and the settings' variant and model own.
 json settings_json(const SessionSettings& session) {
-  const Settings settings{session, DataKind::Mnist};
+  const Settings settings{session, DataKind::Mnist, {}};
   json out = json::object();
   for (const SettingRow& row : settings_schema()) {
     if (row.json != nullptr && row.owner.owns(settings)) out[row.json] = setting_text(row, row.get(settings));

@@ -33,6 +33,7 @@ constexpr const char* kVariants[] = {"plain", "denoising", "sparse", "vae", null
 constexpr const char* kNoises[] = {"gaussian", "mask", nullptr};
 constexpr const char* kModels[] = {"dense", "conv", nullptr};  // enum ModelKind's order
 constexpr const char* kDataSets[] = {"mnist", "fashion", nullptr};  // a person's own files cannot be linked
+constexpr const char* kControls[] = {"all", "none", nullptr};
 
 constexpr double kMaxSeed = 9007199254740991.0;  // 2^53 - 1: the largest whole number a double (JavaScript) holds
 
@@ -125,6 +126,14 @@ const SettingRow kRows[] = {
      "the data set: the bundled MNIST digits, or Fashion-MNIST",
      [](const Settings& s) { return choice(s.data == DataKind::Fashion ? 1 : 0); },
      [](Settings& s, const SettingValue& v) { s.data = v.choice == 1 ? DataKind::Fashion : DataKind::Mnist; }},
+    {"embed", nullptr, nullptr, "embedded views", SettingType::Names, 0, 0, kEmbedViews, std::nullopt, {},
+     "only these views, filling the page (for an iframe): draw, train, and the tabs digits, map, sliders, morph, units, network",
+     [](const Settings& s) { return number(s.page.embed); },
+     [](Settings& s, const SettingValue& v) { s.page.embed = static_cast<std::uint32_t>(v.number); }},
+    {"controls", nullptr, nullptr, "controls", SettingType::Choice, 0, 0, kControls, std::nullopt, {},
+     "none hides the buttons for files, the tour and the link, for a page embedded in a lesson",
+     [](const Settings& s) { return choice(s.page.controls ? 0 : 1); },
+     [](Settings& s, const SettingValue& v) { s.page.controls = v.choice == 0; }},
 };
 
 // A range's end: whole numbers in full ("65536", "9007199254740991"), others as "%g" does ("1e-06").
@@ -195,6 +204,11 @@ std::string accepted(const SettingRow& row) {
     case SettingType::Widths:
       return "up to " + std::to_string(ModelShape::kMaxHiddenLayers) + " widths from " + bound_text(row.lo) + " to " +
              bound_text(row.hi) + ", comma-separated (like 128,64; empty for none)";
+    case SettingType::Names: {
+      std::string text;
+      for (int i = 0; row.choices[i] != nullptr; ++i) text += std::string(i == 0 ? "" : ", ") + row.choices[i];
+      return "some of " + text + ", comma-separated (empty for all)";
+    }
   }
   return "";
 }
@@ -262,6 +276,20 @@ bool parse_choice(const SettingRow& row, std::string_view text, int& out) {
   return false;
 }
 
+// "draw,map": each name once; a bit per name. "" is none (for embed: the whole page).
+bool parse_names(const SettingRow& row, std::string_view text, double& out) {
+  std::uint32_t bits = 0;
+  for (std::size_t start = 0; !text.empty() && start <= text.size();) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    int i = 0;
+    if (!parse_choice(row, text.substr(start, comma - start), i) || (bits >> i & 1u) != 0) return false;
+    bits |= 1u << i;
+    start = comma + 1;
+  }
+  out = bits;
+  return true;
+}
+
 bool parse_value(const SettingRow& row, std::string_view text, SettingValue& value) {
   switch (row.type) {
     case SettingType::Whole: return parse_whole(text, row.lo, row.hi, value.number);
@@ -269,6 +297,7 @@ bool parse_value(const SettingRow& row, std::string_view text, SettingValue& val
     case SettingType::Choice: return parse_choice(row, text, value.choice);
     case SettingType::Widths: return parse_widths(text, row.lo, row.hi, value.widths);
     case SettingType::Channels: return parse_channels(text, row.lo, row.hi, value.widths);
+    case SettingType::Names: return parse_names(row, text, value.number);
   }
   return false;
 }
@@ -288,6 +317,13 @@ std::string setting_text(const SettingRow& row, const SettingValue& value) {
     case SettingType::Number: return float_text(static_cast<float>(value.number));
     case SettingType::Choice:
       return value.choice >= 0 && value.choice < choice_count(row) ? row.choices[value.choice] : "?";
+    case SettingType::Names: {
+      std::string text;
+      for (int i = 0; i < choice_count(row); ++i) {
+        if ((static_cast<std::uint32_t>(value.number) >> i & 1u) != 0) text += (text.empty() ? "" : ",") + std::string(row.choices[i]);
+      }
+      return text;
+    }
     case SettingType::Widths:
     case SettingType::Channels: {
       std::string text;
@@ -352,6 +388,8 @@ bool linked(const SettingRow& row, const Settings& settings) {
   if (!row.owner.owns(settings)) return false;
   if (std::string_view(row.key) == "data") return settings.data == DataKind::Fashion;
   if (std::string_view(row.key) == "model") return settings.session.shape.convolutional();
+  if (std::string_view(row.key) == "embed") return settings.page.embed != 0;
+  if (std::string_view(row.key) == "controls") return !settings.page.controls;
   return true;
 }
 
@@ -461,6 +499,7 @@ void write_json_settings(const Settings& settings, nlohmann::json& out) {
       case SettingType::Choice: out[row.json] = setting_text(row, v); break;
       case SettingType::Widths:
       case SettingType::Channels: out[row.json] = v.widths; break;
+      case SettingType::Names: out[row.json] = setting_text(row, v); break;
     }
   }
 }
@@ -479,6 +518,7 @@ const char* placeholder(const SettingRow& row) {
     case SettingType::Widths: return "W,W,...";
     case SettingType::Channels: return "C,C,...";
     case SettingType::Choice: return "NAME";
+    case SettingType::Names: return "NAME,...";
   }
   return "";
 }

@@ -26,10 +26,24 @@
 
 namespace latent {
 
-// What the schema's rows set: the training session's settings, and the data set (a link may name Fashion-MNIST).
+// What a link shows of the page (docs/hosting.md, "Embedding"): `embed` chooses the views, one bit each in
+// kEmbedViews' order (0: the whole page); `controls` false hides the buttons that leave the views' purpose (files,
+// the tour, Copy link). Read by the page's interface only; the session never sees them.
+inline constexpr const char* kEmbedViews[] = {"draw", "train", "digits", "map", "sliders", "morph", "units", "network", nullptr};
+inline constexpr int kEmbedFirstTab = 2;  // "digits": the views from here on are the tabs, in TabId's order
+struct PageSettings {
+  std::uint32_t embed = 0;
+  bool controls = true;
+  bool shows(int view) const { return embed == 0 || (embed >> view & 1u) != 0; }
+  bool operator==(const PageSettings&) const = default;
+};
+
+// What the schema's rows set: the training session's settings, the data set (a link may name Fashion-MNIST), and
+// what the page shows.
 struct Settings {
   SessionSettings session;
   DataKind data = DataKind::Mnist;
+  PageSettings page;
   bool operator==(const Settings&) const = default;
 };
 
@@ -39,6 +53,7 @@ enum class SettingType {
   Choice,  // one of `choices`
   Widths,  // hidden layers: up to ModelShape::kMaxHiddenLayers widths, each in [lo, hi]; "128,64", or "" for none
   Channels,  // convolutional blocks: 1 to ModelShape::kMaxConvBlocks channel counts, each in [lo, hi]; "16,8,8"
+  Names,     // a set of `choices`, comma-separated, each once ("draw,map"; "" for none); a bit each in `number`
 };
 
 // What a setting belongs to, if anything: a variant (sparsity, to the sparse one) or a model family (channels, to
@@ -117,7 +132,8 @@ using GivenSettings = std::vector<std::pair<const SettingRow*, std::string>>;
 Status apply_settings(const GivenSettings& given, Settings& settings);
 
 // --- The page's link: latent=32&hidden=128,64&activation=relu&lr=0.001&batch=256&epochs=20&seed=1&variant=plain,
-// then the variant's own settings, then data=fashion for Fashion-MNIST. A convolutional model's link starts
+// then the variant's own settings, then data=fashion for Fashion-MNIST, then embed=draw,map and controls=none
+// where they are not the whole page. A convolutional model's link starts
 // model=conv&channels=16,8,8&bottleneck=0 in place of latent and hidden (a dense model's leaves model out). Keys in
 // any order, any left out.
 inline constexpr std::size_t kMaxLinkSettings = 512;  // characters: far above any valid setup

@@ -21,7 +21,7 @@ namespace latent {
 // Each setting by its row's rule (settings_schema.hpp), with the same message as every parser gives; then what no
 // single row can say (the shape as a whole, threads this build cannot start).
 Status SessionSettings::validate() const {
-  const Settings wrapped{*this};
+  const Settings wrapped{*this, DataKind::Mnist, {}};
   for (const SettingRow& row : settings_schema()) {
     if (Status s = check_setting(row, wrapped); !s) return s;
   }

@@ -47,6 +47,9 @@ EM_JS(void, fetch_weights_on_page, (const char* file), {
 EM_JS(void, open_tour_on_page, (), {
   if (Module.latentOpenTour) Module.latentOpenTour();
 });
+EM_JS(int, copy_link_on_page, (), {
+  return Module.latentCopyLink ? Module.latentCopyLink() : 0;
+});
 EM_JS(void, notify_on_page, (const char* message, int error), {
   if (Module.latentNotify) Module.latentNotify(UTF8ToString(message), error !== 0);
 });
@@ -88,6 +91,7 @@ int main() {
   SDL_SetHint(SDL_HINT_EMSCRIPTEN_KEYBOARD_ELEMENT, "#canvas");  // keys only while the page's canvas has focus
   app_instance().set_file_hooks(page_file_hooks());
   app_instance().set_tour_hook([] { open_tour_on_page(); });
+  app_instance().set_copy_link_hook([] { return copy_link_on_page() != 0; });
   Window& w = web_window();
   if (Status s = open_window(w, app_instance(), {true, "#version 300 es"}); !s) {
     report_error(s.message());

@@ -123,7 +123,7 @@ Answer reset(const json& r) {
 // message; what the session refuses (a model too large for memory, threads without isolation) comes back in
 // state().error.
 Answer apply(const json& r) {
-  Settings settings{lab().settings(), lab().data_kind()};
+  Settings settings{lab().settings(), lab().data_kind(), app_instance().page()};
   if (Status s = parse_json_settings(r.contains("settings") ? r["settings"] : json(nullptr), settings); !s) {
     return refused(s.message());
   }

@@ -93,7 +93,7 @@ std::string hand_over() {
   return "";
 }
 
-Settings current_settings() { return {lab().settings(), lab().data_kind()}; }
+Settings current_settings() { return {lab().settings(), lab().data_kind(), app_instance().page()}; }
 
 // The link's settings, once the data and the pretrained weights are in. Another data set comes first (Fashion-MNIST
 // is downloaded now); the rest follow once it is in.
@@ -186,11 +186,14 @@ EMSCRIPTEN_KEEPALIVE void lc_set_font(const std::uint8_t* bytes, int len) {
   latent::app_instance().set_font(std::vector<std::uint8_t>(bytes, bytes + len));
 }
 
-// The settings in the page's address (location.hash), applied once the data and the weights are in.
+// The settings in the page's address (location.hash): what the page shows at once (embed, controls), the session's
+// once the data and the weights are in. A link that does not parse is refused whole then, with the reason.
 EMSCRIPTEN_KEEPALIVE void lc_set_link(const char* text) {
   latent::g_link.text = text;
   if (!latent::g_link.text.empty() && latent::g_link.text.front() == '#') latent::g_link.text.erase(0, 1);
   latent::g_link.pending = true;
+  latent::Settings settings;
+  if (latent::parse_link_settings(latent::g_link.text, settings)) latent::app_instance().set_page(settings.page);
 }
 
 }  // extern "C"

@@ -43,7 +43,7 @@ void training_state(const Snapshot& snap, json& state) {
 
 // Every setting under its apply() key, and the model's shape under the names state() has always used.
 void settings_state(const Lab& lab, const Snapshot& snap, json& state) {
-  write_json_settings({snap.settings, lab.data_kind()}, state);
+  write_json_settings({snap.settings, lab.data_kind(), {}}, state);
   state["latentDim"] = snap.settings.shape.code_size();
   state["trainingThreads"] = snap.settings.threads;
   state["trainingThreadsUsed"] = snap.threads_used;  // fewer when a batch is too small to share
@@ -73,6 +73,9 @@ void drawing_state(const Lab& lab, json& state) {
 
 void layout_state(const App& app, json& state) {
   state["tab"] = app.tab();
+  // What the link shows: "" for the whole page, else the views ("draw,map"); and whether the page's controls show.
+  state["embed"] = setting_text(setting("embed"), setting("embed").get({SessionSettings{}, DataKind::Mnist, app.page()}));
+  state["controls"] = app.page().controls;
   state["narrow"] = app.narrow();
   state["buttonHeight"] = app.frame_height();
   const ImGuiContext* g = ImGui::GetCurrentContext();

@@ -103,6 +103,8 @@ std::vector<std::string> texts_for(const SettingRow& row) {
       return {"", "128,64", "1", "4096", "0", "4097", "64,,32", "1,2,3,4,5,6", "1,2,3,4,5,6,7", "12a", "64,"};
     case SettingType::Channels:
       return {"", "16,8,8", "32,64", "1", "16,8,256", "0", "257", "16,,8", "1,2,3,4", "1,2,3,4,5", "8a", "16,"};
+    case SettingType::Names:
+      return {"", "draw", "draw,map", "map,draw", "network,train", "draw,draw", "drawing", "draw,", ",map", "DRAW"};
   }
   return {};
 }
@@ -183,6 +185,7 @@ TEST_CASE("the schema's rows are whole: every setting reads, writes and checks i
     SettingValue other = row.get(defaults);
     if (row.type == SettingType::Choice) other.choice = 1;
     else if (row.type == SettingType::Widths || row.type == SettingType::Channels) other.widths = {12};
+    else if (row.type == SettingType::Names) other.number = 5;  // the first and third names
     else other.number = row.hi;
     Settings changed = defaults;
     row.set(changed, other);
@@ -316,6 +319,27 @@ TEST_CASE("a link names Fashion-MNIST as its data", "[settings][link]") {
   CHECK(class_name(DataKind::Mnist, 3) == "3");
 }
 
+TEST_CASE("a link chooses the views an embedded page shows, and hides its controls", "[settings][link]") {
+  Settings s;
+  CHECK(format_link_settings(s).find("embed") == std::string::npos);  // the whole page: nothing to say
+  CHECK(format_link_settings(s).find("controls") == std::string::npos);
+  REQUIRE(parse_link_settings("embed=map,draw&controls=none&latent=8", s).is_ok());
+  CHECK(s.page.embed == 0b1001u);  // draw (bit 0) and map (bit 3), whatever the order given
+  CHECK_FALSE(s.page.controls);
+  CHECK(s.page.shows(0));
+  CHECK_FALSE(s.page.shows(1));
+  CHECK(s.session.shape.latent == 8);
+  CHECK(format_link_settings(s).ends_with("&embed=draw,map&controls=none"));
+  Settings back;
+  REQUIRE(parse_link_settings(format_link_settings(s), back).is_ok());
+  CHECK(back == s);
+  CHECK(refusal("embed=draw,draw") ==
+        "embedded views: expected some of draw, train, digits, map, sliders, morph, units, network, comma-separated (empty "
+        "for all), got 'draw,draw'");
+  REQUIRE(parse_link_settings("embed=", back).is_ok());
+  CHECK(back.page.embed == 0);
+}
+
 TEST_CASE("a link may set only some settings, in any order", "[settings][link]") {
   Settings s;
   REQUIRE(parse_link_settings("seed=3&latent=2&&", s).is_ok());
@@ -341,7 +365,11 @@ TEST_CASE("bad settings in a link are refused with the row's message", "[setting
         "hidden layers: expected up to 6 widths from 1 to 4096, comma-separated (like 128,64; empty for none), got '64,,32'");
   CHECK(refusal("hidden=1,2,3,4,5,6,7").starts_with("hidden layers: expected up to 6 widths"));
   CHECK(refusal("seed=1&seed=2") == "'seed' is set twice in the link");
-  const std::string known = "(known: model, latent, hidden, channels, bottleneck, activation, lr, batch, epochs, seed, variant, noise, level, sparsity, beta, data)";
+  CHECK(refusal("embed=draw,canvas") ==
+        "embedded views: expected some of draw, train, digits, map, sliders, morph, units, network, comma-separated (empty "
+        "for all), got 'draw,canvas'");
+  CHECK(refusal("controls=some") == "controls: expected all or none, got 'some'");
+  const std::string known = "(known: model, latent, hidden, channels, bottleneck, activation, lr, batch, epochs, seed, variant, noise, level, sparsity, beta, data, embed, controls)";
   CHECK(refusal("colour=red") == "the link has an unknown setting 'colour' " + known);
   CHECK(refusal("threads=2") == "the link has an unknown setting 'threads' " + known);  // the machine's, not the link's
   CHECK(refusal("latent") == "the link's setting 'latent' has no value (key=value)");
