@@ -729,7 +729,9 @@
     const mem = memory(M);
     handOver(M, mem, downloaded);
     mark('data');
-    if (api.isolation === 'none') {
+    // Not said in a frame: the lesson around it chose to embed the page, and the notice would cover its views
+    // (state().embedded and threadsUnavailable still say it).
+    if (api.isolation === 'none' && !embedded) {
       warn(`Training runs in this page's own thread, between frames, because ${api.threadsUnavailable}. ` +
         'For training on separate threads, serve the page with scripts/start.sh (see docs/hosting.md).');
     }

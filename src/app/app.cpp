@@ -283,7 +283,7 @@ void App::layout_embedded(TextureStore& textures, ImVec2 avail, std::vector<ImRe
   const bool row = avail.x >= 1.5f * avail.y && views.size() > 1;
   const ImVec2 size = row ? ImVec2(std::floor((avail.x - kGap * (n - 1)) / n), avail.y)
                           : ImVec2(avail.x, std::floor((avail.y - kGap * (n - 1)) / n));
-  if (!row) ui_.narrow = true;  // one column: each view lays out as on a phone
+  ui_.narrow = !row || size.x < 560.0f;  // one column, or narrow panels: each view lays out as on a phone
   for (std::size_t i = 0; i < views.size(); ++i) {
     if (i > 0 && row) ImGui::SameLine(0, kGap);
     if (i > 0 && !row) ImGui::Dummy(ImVec2(0, kGap - ImGui::GetStyle().ItemSpacing.y));

@@ -40,8 +40,8 @@ export async function startBrowser(name) {
 
 // Starts the page's server (ours unless `serve` gives another) and the named browser, or uses `browser` (from
 // startBrowser, shared with other sessions: closing this session then leaves it running).
-export async function launch(name, { root, serve, browser } = {}) {
-  const { server, url } = await (serve || startServer)({ root, host: '127.0.0.1', port: 0 });
+export async function launch(name, { root, serve, browser, frameAncestors } = {}) {
+  const { server, url } = await (serve || startServer)({ root, host: '127.0.0.1', port: 0, frameAncestors });
   let driver;
   try {
     driver = browser ? await browser : await startBrowser(name);
@@ -60,6 +60,17 @@ export async function launch(name, { root, serve, browser } = {}) {
       await new Promise((done) => server.close(done));
     },
   };
+}
+
+// A child frame whose address contains `match` (the page's frames list is the same call in both drivers), waited
+// for up to 30 s: a frame attaches some time after its parent loads.
+async function childFrame(page, match) {
+  for (let i = 0; i < 300; i++) {
+    const f = page.frames().find((c) => c !== page.mainFrame() && c.url().includes(match));
+    if (f) return f;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`no frame at an address with '${match}'`);
 }
 
 function attachLog(page) {
@@ -135,6 +146,11 @@ async function launchChromium() {
         },
         evaluate: (fn, arg) => page.evaluate(fn, arg),
         waitFor: (fn, arg, timeout = 60000) => page.waitForFunction(fn, arg, { timeout }),
+        // A child frame whose address contains `match`: its own evaluate and waitFor.
+        async frame(match) {
+          const f = await childFrame(page, match);
+          return { evaluate: (fn, arg) => f.evaluate(fn, arg), waitFor: (fn, arg, timeout = 60000) => f.waitForFunction(fn, arg, { timeout }) };
+        },
         mouse: {
           move: (x, y, steps = 1) => page.mouse.move(x, y, { steps }),
           down: () => page.mouse.down(),
@@ -210,6 +226,10 @@ async function launchFirefox() {
         },
         evaluate: (fn, arg) => page.evaluate(fn, arg),
         waitFor: (fn, arg, timeout = 60000) => page.waitForFunction(fn, { timeout }, arg),
+        async frame(match) {
+          const f = await childFrame(page, match);
+          return { evaluate: (fn, arg) => f.evaluate(fn, arg), waitFor: (fn, arg, timeout = 60000) => f.waitForFunction(fn, { timeout }, arg) };
+        },
         mouse: {
           move: (x, y, steps = 1) => page.mouse.move(x, y, { steps }),
           down: () => page.mouse.down(),

@@ -237,6 +237,13 @@ forEachBrowser('files', (session) => {
     await tab.waitFor(() => location.hash.includes('batch=128'), null, 10000);
     const changed = await tab.evaluate(() => location.hash);
     assert.equal(changed, '#latent=8&hidden=64&activation=tanh&lr=0.003&batch=128&epochs=7&seed=5&variant=plain');
+    // Copy link: the address on the clipboard, said on the page and on the button.
+    if (tab.context?.grantPermissions) await tab.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await press(tab, 'button:copy-link');
+    await tab.waitFor(() => window.latentCanvas.lastCopiedLink !== undefined, null, 10000);
+    assert.equal(await tab.evaluate(() => window.latentCanvas.lastCopiedLink), `${session().url}${changed}`);
+    assert.equal(await tab.text('#notice'), `Copied the link to this setup: ${session().url}${changed}`);
+    if (tab.context?.grantPermissions) assert.equal(await tab.evaluate(() => navigator.clipboard.readText()), `${session().url}${changed}`);
     const again = await session().open({ width: 1440, height: 900 });
     await loadApp(session(), again, 60000, changed);
     await again.waitFor(() => window.latentCanvas.state().batchSize === 128, null, 20000);
