@@ -161,6 +161,22 @@ float file_buttons_width(const UiState& ui) {
   return width;
 }
 
+// How many rows the buttons take in `width`, laid out as flow() lays them out (the (?) follows the last).
+int file_button_rows(const UiState& ui, float width) {
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  int rows = 1;
+  float x = -spacing;
+  for (const char* label : file_button_labels(ui)) {
+    const float w = ui::button_width(label);
+    if (x > 0 && x + spacing + w > width) {
+      ++rows;
+      x = -spacing;
+    }
+    x += spacing + w;
+  }
+  return rows;
+}
+
 // Before a button of this label that follows another: on the same row where it fits, else on the next.
 void flow(const char* label) {
   const float right = ImGui::GetWindowPos().x + ImGui::GetContentRegionMax().x;
@@ -340,22 +356,30 @@ void offer_user_files(Lab& lab, UiState& ui, UserFiles files, bool ask) {
 
 namespace {
 
-// The title and the subtitle; the file buttons beside the title where they fit. Returns where they go when they
-// do (drawn after the commands), else draws them under the title and returns nothing.
+// The title and the subtitle, and where the file buttons go: beside the title where they fit, else on rows of their
+// own under it. They are drawn after the commands (draw_training_panel), so that the keyboard's first stop is Train.
+// Nothing with controls=none.
 std::optional<ImVec2> draw_title(Lab& lab, UiState& ui) {
   ImGui::PushFont(ui.title_font);
   ImGui::TextUnformatted("Training");
   ImGui::PopFont();
-  const float right_edge = ImGui::GetWindowPos().x + ImGui::GetContentRegionMax().x;
-  const ImVec2 at(right_edge - file_buttons_width(ui), ImGui::GetItemRectMin().y);
-  const bool beside = at.x >= ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x * 2 && ui.page.controls;
-  if (!beside) draw_file_buttons(lab, ui);
+  std::optional<ImVec2> at;
+  if (ui.page.controls) {
+    const float right_edge = ImGui::GetWindowPos().x + ImGui::GetContentRegionMax().x;
+    at = ImVec2(right_edge - file_buttons_width(ui), ImGui::GetItemRectMin().y);
+    if (at->x < ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x * 2) {
+      // Not beside the title: their rows kept free under it, and drawn there after the commands all the same.
+      at = ImGui::GetCursorScreenPos();
+      const float rows = static_cast<float>(file_button_rows(ui, ImGui::GetContentRegionAvail().x));
+      ImGui::Dummy(ImVec2(1, rows * ImGui::GetFrameHeightWithSpacing() - ImGui::GetStyle().ItemSpacing.y));
+    }
+  }
   ui::wrapped("784 pixels squeezed through a narrow code and rebuilt, learned from " +
                   with_thousands(static_cast<double>(lab.data().train.size())) + " " + lab.items() + " and tested on " +
                   with_thousands(static_cast<double>(lab.data().test.size())) + " others.",
               ui::palette::kTextDim);
   ImGui::Spacing();
-  return beside ? std::optional<ImVec2>(at) : std::nullopt;
+  return at;
 }
 
 void train_button(Lab& lab, UiState& ui, const Snapshot& snap, ImVec2 size) {

@@ -52,6 +52,22 @@ test('index.html\'s Content-Security-Policy, with frame-ancestors, on every answ
   }
 });
 
+test('--frame-ancestors names the pages that may frame this one; anything else in it is refused', async () => {
+  const allowed = "'self' http://127.0.0.1:9000 https://course.example.org";
+  const framed = await startServer({ root, port: 0, frameAncestors: allowed });
+  try {
+    const r = await fetch(framed.url);
+    assert.equal(r.headers.get('content-security-policy'), `${POLICY}; frame-ancestors ${allowed}`);
+  } finally {
+    await new Promise((done) => framed.server.close(done));
+  }
+  await assert.rejects(startServer({ root, port: 0, frameAncestors: "https://a.org; script-src *" }),
+    /--frame-ancestors: expected 'none', or sources such as .*, got 'https:\/\/a.org;'/);
+  const cli = spawnSync(process.execPath, [path.join(repo, 'web', 'server.mjs'), '--root', root, '--port', '0', '--frame-ancestors', "'none' https://a.org"], { encoding: 'utf8' });
+  assert.equal(cli.status, 2);
+  assert.match(cli.stderr, /^server\.mjs: --frame-ancestors: expected 'none', or sources such as/);
+});
+
 test('wasm as application/wasm, gzip as bytes without Content-Encoding, isolation headers on everything', async () => {
   const wasm = await fetch(`${url}m.wasm`);
   assert.equal(wasm.headers.get('content-type'), 'application/wasm');
