@@ -27,7 +27,10 @@ std::vector<ExportStep> model_steps(const Autoencoder& model) {
   for (int l = 0; l < static_cast<int>(layers.size()); ++l) {
     const LayerLayout& d = layers[static_cast<std::size_t>(l)];
     const bool encoder = l < enc;
-    ExportStep s{d.kind, d.in, d.out, d.kernel, d.padding, d.activation, {}, {}, encoder ? "encoder." : "decoder.", l - 1};
+    ExportStep s;
+    static_cast<LayerLayout&>(s) = d;
+    s.name = encoder ? "encoder." : "decoder.";
+    s.source = l - 1;
     if (d.has_parameters()) {
       s.weight = params.subspan(d.weight, d.weight_count);
       s.bias = params.subspan(d.bias, static_cast<std::size_t>(d.out.channels));

@@ -21,12 +21,9 @@ namespace latent {
 
 enum class ExportPart { All, Encoder, Decoder };
 
-struct ExportStep {
-  LayerKind kind = LayerKind::Dense;
-  ImageShape in, out;
-  int kernel = 0;
-  Padding padding = Padding::Same;
-  Activation activation = Activation::Linear;
+// A layer as the model runs it (its kind, shapes, kernel, padding and activation; the arena offsets are not used),
+// with its weights and its place in the chain.
+struct ExportStep : LayerLayout {
   std::span<const float> weight;  // ours: dense (out, in), conv (out, in, k, k), row-major; empty without parameters
   std::span<const float> bias;
   std::string name;  // "encoder.0", "encoder.1.mean", "decoder.2"; a step without parameters: "encoder.pool3"
