@@ -2,6 +2,7 @@
 #include "app/lab.hpp"
 
 #include "core/checkpoint.hpp"
+#include "core/memory.hpp"
 
 #include "core/gzip.hpp"
 
@@ -148,6 +149,11 @@ std::string Lab::weights_file_name() const {
 Status Lab::export_file(ExportFormat format, ExportPart part, std::string& name, std::vector<std::uint8_t>& bytes) const {
   if (!ready()) return Status::error("there is no model yet");
   const auto snap = latest();
+  // The model rebuilt from the snapshot, and the file's bytes, copied up to four times on the way (a protobuf
+  // message is built inside its parent; TF.js's files go into a zip): checked before any of it is allocated.
+  const Architecture arch = snap->settings.architecture();
+  const std::uint64_t need = model_memory(arch) + 4 * arch.parameter_count() * sizeof(float);
+  if (Status s = reserve_memory(need, "exporting " + compact_description(arch)); !s) return s;
   std::vector<ExportFile> files;
   if (Status s = export_model(*snapshot_model(*snap), training_metadata(*snap, description_), format, part, files); !s) {
     return s;

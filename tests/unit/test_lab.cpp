@@ -3,6 +3,7 @@
 // with the session on its own thread while the drawing is being changed.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <thread>
@@ -138,6 +139,27 @@ TEST_CASE("weights saved from the lab load back, with what they were trained on;
   CHECK(refused.message() == "small.safetensors: the model takes 100 inputs; these images have 784 pixels (28x28)");
   lab.update(0);
   CHECK(lab.snapshot().origin == "from mine.safetensors, 1 epochs");
+}
+
+TEST_CASE("the lab exports its latest weights as ONNX or as a zip of TF.js's two files, with the training details", "[lab][files][export]") {
+  Lab& lab = loaded_lab();
+  lab.reset(5);
+  lab.update(0);
+  std::string name;
+  std::vector<std::uint8_t> bytes;
+  REQUIRE(lab.export_file(ExportFormat::Onnx, ExportPart::Encoder, name, bytes).is_ok());
+  CHECK(name == "latent-canvas-784-32-784-relu-e0-encoder.onnx");
+  const std::string onnx(bytes.begin(), bytes.end());
+  CHECK(onnx.find("trained_from") != std::string::npos);
+  CHECK(onnx.find("random weights (seed 5)") != std::string::npos);
+  // The encoder's weights are the snapshot's, as they are: the first layer's first weight's bytes are in the file.
+  const float first = lab.snapshot().parameters[0];
+  CHECK(std::search(bytes.begin(), bytes.end(), reinterpret_cast<const std::uint8_t*>(&first),
+                    reinterpret_cast<const std::uint8_t*>(&first) + sizeof first) != bytes.end());
+  REQUIRE(lab.export_file(ExportFormat::Tfjs, ExportPart::All, name, bytes).is_ok());
+  CHECK(name == "latent-canvas-784-32-784-relu-e0.tfjs.zip");
+  CHECK(bytes.size() > 2 * 784 * 32 * sizeof(float));
+  CHECK(std::string(bytes.begin() + 30, bytes.begin() + 40) == "model.json");  // the zip's first entry
 }
 
 TEST_CASE("new data replaces the session: its sizes, fresh weights from the seed, the settings kept", "[lab][files]") {
