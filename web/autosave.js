@@ -11,7 +11,8 @@
 //   - a record that does not decode, or does not fit this build, is refused with the core's one-line reason and moved
 //     to the `rejected` store, never half-applied;
 //   - two tabs: last writer wins. Each save is a whole record and `current` switches atomically, so the other tab's
-//     save is replaced whole, never mixed.
+//     save is replaced whole, never mixed; a lock (Web Locks) keeps a loading tab from reading or clearing away a
+//     record another tab is half-way through saving.
 // Data a person opened from their own files is not copied into storage: while the model trains on them, autosave
 // pauses and says so.
 //
@@ -62,6 +63,13 @@ window.latentAutosave = ({ api, call, bytes, restore, notice, chooseData }) => {
     return bytes(saved.bytes);
   }
 
+  // Tabs of one profile share the database. A save (its write, then its switch) and a load's reading and clearing
+  // away each hold one lock (Web Locks), so that no tab reads, or clears away as an orphan, what another is half-way
+  // through saving; a tab that is closed or killed releases it. Without Web Locks (not a secure context) they run
+  // unlocked.
+  const LOCK = 'latent-canvas-autosave';
+  const locked = (fn) => (navigator.locks ? navigator.locks.request(LOCK, fn) : fn());
+
   // One save: the record first, then `current` switched to it. `stopBeforeSwitch` (tests) leaves it written but not
   // current, as a tab killed between the two would.
   async function saveNow({ stopBeforeSwitch = false } = {}) {
@@ -72,16 +80,20 @@ window.latentAutosave = ({ api, call, bytes, restore, notice, chooseData }) => {
       const id = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
       const record = { id, savedAt: Date.now(), data: s.dataKind, epoch: s.epoch, step: s.step, testLoss: s.testLoss,
         architecture: s.architecture, bytes: data, drawing: call('drawingStrokes') };
-      const write = db.transaction('sessions', 'readwrite');
-      write.objectStore('sessions').put(record, id);
-      await finished(write);
-      if (stopBeforeSwitch) return;
-      const swap = db.transaction(['sessions', 'meta'], 'readwrite');
-      const meta = swap.objectStore('meta');
-      const old = await request(meta.get('current'));
-      meta.put({ id, revision: (old?.revision ?? 0) + 1 }, 'current');
-      if (old && old.id !== id) swap.objectStore('sessions').delete(old.id);
-      await finished(swap);
+      const switched = await locked(async () => {
+        const write = db.transaction('sessions', 'readwrite');
+        write.objectStore('sessions').put(record, id);
+        await finished(write);
+        if (stopBeforeSwitch) return false;
+        const swap = db.transaction(['sessions', 'meta'], 'readwrite');
+        const meta = swap.objectStore('meta');
+        const old = await request(meta.get('current'));
+        meta.put({ id, revision: (old?.revision ?? 0) + 1 }, 'current');
+        if (old && old.id !== id) swap.objectStore('sessions').delete(old.id);
+        await finished(swap);
+        return true;
+      });
+      if (!switched) return;
       status.lastSavedAt = record.savedAt;
       status.bytes = data.length;
     })();
@@ -127,20 +139,25 @@ window.latentAutosave = ({ api, call, bytes, restore, notice, chooseData }) => {
   // The saved session, if any, in place of the pretrained model: its data first, then the checkpoint. A record that
   // is refused goes to `rejected` with the reason, and the page starts as usual.
   async function restoreSaved() {
-    const meta = await request(db.transaction('meta').objectStore('meta').get('current'));
-    await removeOrphans(meta?.id);
-    if (!meta) return;
-    const record = await request(db.transaction('sessions').objectStore('sessions').get(meta.id));
+    const record = await locked(async () => {
+      const meta = await request(db.transaction('meta').objectStore('meta').get('current'));
+      await removeOrphans(meta?.id);
+      return meta ? request(db.transaction('sessions').objectStore('sessions').get(meta.id)) : null;
+    });
     if (!record) return;
     if (record.data === 'fashion' && api.state().dataKind !== 'fashion') await chooseData('fashion');
     const result = restore(record.bytes instanceof Uint8Array ? record.bytes : new Uint8Array(record.bytes ?? []),
       `the session saved at ${clock(record.savedAt)}`);
     if (result.error) {
-      const tx = db.transaction(['sessions', 'meta', 'rejected'], 'readwrite');
-      tx.objectStore('rejected').put({ ...record, reason: result.error }, record.id);
-      tx.objectStore('sessions').delete(record.id);
-      tx.objectStore('meta').delete('current');
-      await finished(tx);
+      await locked(async () => {
+        const tx = db.transaction(['sessions', 'meta', 'rejected'], 'readwrite');
+        tx.objectStore('rejected').put({ ...record, reason: result.error }, record.id);
+        tx.objectStore('sessions').delete(record.id);
+        const meta = tx.objectStore('meta');
+        // Unless another tab has saved since: then its save is current, and stays.
+        if ((await request(meta.get('current')))?.id === record.id) meta.delete('current');
+        await finished(tx);
+      });
       notice(`Could not restore your saved model: ${result.error}. It is kept aside; the page starts afresh.`, 'warning');
       return;
     }
