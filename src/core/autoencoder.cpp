@@ -225,7 +225,7 @@ int Architecture::encoder_layer_count() const {
 
 std::uint64_t Architecture::parameter_count() const {
   std::uint64_t n = 0;
-  for (const LayerLayout& l : layers()) n += l.has_parameters() ? l.weight_count + static_cast<std::uint64_t>(l.out.channels) : 0;
+  for (const LayerLayout& l : layers()) n += l.parameter_count();
   return n;
 }
 

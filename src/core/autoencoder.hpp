@@ -75,6 +75,7 @@ struct LayerLayout {
   std::size_t bias = 0;
   std::size_t weight_count = 0;  // 0 for layers without parameters
   bool has_parameters() const { return weight_count > 0; }
+  std::uint64_t parameter_count() const { return has_parameters() ? weight_count + static_cast<std::uint64_t>(out.channels) : 0; }
   int in_size() const { return in.size(); }
   int out_size() const { return out.size(); }
   double forward_flops() const;  // multiply-adds times two, per image

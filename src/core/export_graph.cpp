@@ -1,5 +1,7 @@
 #include "core/export_graph.hpp"
 
+#include <string_view>
+
 namespace latent {
 
 namespace {
@@ -23,22 +25,20 @@ std::vector<ExportStep> model_steps(const Autoencoder& model) {
   const int enc = model.architecture().encoder_layer_count();
   const std::span<const float> params = model.parameters();
   std::vector<ExportStep> steps;
-  int weighted = 0, weighted_in_encoder = 0;
+  int weighted = 0;
   for (int l = 0; l < static_cast<int>(layers.size()); ++l) {
     const LayerLayout& d = layers[static_cast<std::size_t>(l)];
     const bool encoder = l < enc;
     ExportStep s;
     static_cast<LayerLayout&>(s) = d;
-    s.name = encoder ? "encoder." : "decoder.";
     s.source = l - 1;
     if (d.has_parameters()) {
       s.weight = params.subspan(d.weight, d.weight_count);
       s.bias = params.subspan(d.bias, static_cast<std::size_t>(d.out.channels));
-      s.name += std::to_string(encoder ? weighted : weighted - weighted_in_encoder);
-      ++weighted;
-      if (encoder) ++weighted_in_encoder;
+      const std::string weight_name = tensor_name(model.architecture(), weighted++, false);  // "encoder.0.weight"
+      s.name = weight_name.substr(0, weight_name.size() - std::string_view(".weight").size());
     } else {
-      s.name += kind_name(d.kind) + std::to_string(encoder ? l : l - enc);
+      s.name = std::string(encoder ? "encoder." : "decoder.") + kind_name(d.kind) + std::to_string(encoder ? l : l - enc);
     }
     steps.push_back(std::move(s));
   }

@@ -43,8 +43,7 @@ std::uint64_t part_parameters(const Architecture& arch, ExportPart part) {
   for (int l = 0; l < static_cast<int>(layers.size()); ++l) {
     const bool encoder = l < enc;
     if ((part == ExportPart::Encoder && !encoder) || (part == ExportPart::Decoder && encoder)) continue;
-    const LayerLayout& d = layers[static_cast<std::size_t>(l)];
-    n += d.has_parameters() ? d.weight_count + static_cast<std::uint64_t>(d.out.channels) : 0;
+    n += layers[static_cast<std::size_t>(l)].parameter_count();
   }
   return n;
 }
