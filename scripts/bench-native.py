@@ -15,6 +15,7 @@ Needs the native build and Debian's python3-torch. Run nothing else on the machi
 whole of what is measured.
 """
 import argparse
+import importlib.util
 import json
 import os
 import statistics
@@ -95,6 +96,9 @@ def main():
     p.add_argument("--latent", default=os.path.join(ROOT, "build/native/latent"))
     a = p.parse_args()
     a.threads = [int(t) for t in a.threads.split(",")]
+    if importlib.util.find_spec("torch") is None:
+        print(f"bench-native.py: {sys.executable} has no torch (Debian's python3-torch: scripts/setup.sh pytorch)")
+        sys.exit(77)  # ctest reads 77 as skipped
     runs = measure(a)
     print(json.dumps({"model": a.model, "rounds": a.rounds, "runs": runs}))
     print(table(a, runs))
