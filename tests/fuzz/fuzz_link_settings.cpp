@@ -1,6 +1,7 @@
 // libFuzzer target: the settings a link carries (settings_schema.hpp). Whatever parses must validate, format again
 // and parse back to the same settings and data set; and the same settings, as the script API's JSON, must parse to
-// the same settings too.
+// the same settings too, in every row the script API can set (not the data set, which chooseData() picks, nor the
+// page's embed and controls, which only a link sets).
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -23,7 +24,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (row.json != nullptr && !row.owner.owns(settings)) json.erase(row.json);
   }
   latent::Settings from_json;
-  from_json.data = settings.data;  // the script API chooses data sets by chooseData(), not apply()
+  for (const latent::SettingRow& row : latent::settings_schema()) {  // what JSON cannot carry, it leaves as it was
+    if (row.json == nullptr) row.set(from_json, row.get(settings));
+  }
   if (!latent::parse_json_settings(json, from_json)) __builtin_trap();
   if (!(from_json == settings)) __builtin_trap();
   return 0;
