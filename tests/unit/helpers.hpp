@@ -10,10 +10,12 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "core/dataset.hpp"
+#include "core/objective.hpp"
 #include "core/rng.hpp"
 #include "core/sketch.hpp"
 
@@ -28,6 +30,27 @@ inline const DatasetSplit& bundled_digits() {
     return split_stratified(all);
   }();
   return split;
+}
+
+// The objective of a variant, with its default settings.
+inline Objective objective_of(Variant v) {
+  Objective o;
+  o.variant = v;
+  return o;
+}
+
+inline constexpr int kSketchSide = Sketch::kSize;  // a sketch's side in pixels
+inline constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+
+// The cosine of the angle between two vectors of n numbers.
+inline double cosine(const float* a, const float* b, std::size_t n) {
+  double ab = 0, aa = 0, bb = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    ab += double(a[i]) * b[i];
+    aa += double(a[i]) * a[i];
+    bb += double(b[i]) * b[i];
+  }
+  return ab / std::sqrt(aa * bb);
 }
 
 // A sketch's coverage at pixel (x, y), and the number of rows inked above half coverage in column x: the

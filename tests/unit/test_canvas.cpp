@@ -14,30 +14,21 @@
 #include "helpers.hpp"
 
 using namespace latent;
+using latent::testing::cosine;
+using latent::testing::kNaN;
+using latent::testing::kSketchSide;
 using latent::testing::sketch_at;
 using latent::testing::sketch_thickness;
 
 namespace {
 
-constexpr int kS = Sketch::kSize;
-constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
-std::vector<float> blank() { return std::vector<float>(static_cast<std::size_t>(kS) * kS, 0.0f); }
+std::vector<float> blank() { return std::vector<float>(static_cast<std::size_t>(kSketchSide) * kSketchSide, 0.0f); }
 
 void fill_rect(std::vector<float>& r, int x0, int y0, int x1, int y1, float v = 1.0f) {
   for (int y = y0; y < y1; ++y)
-    for (int x = x0; x < x1; ++x) r[static_cast<std::size_t>(y) * kS + x] = v;
-}
-
-double cosine(const float* a, const float* b, int n) {
-  double ab = 0, aa = 0, bb = 0;
-  for (int i = 0; i < n; ++i) {
-    ab += double(a[i]) * b[i];
-    aa += double(a[i]) * a[i];
-    bb += double(b[i]) * b[i];
-  }
-  return ab / std::sqrt(aa * bb);
+    for (int x = x0; x < x1; ++x) r[static_cast<std::size_t>(y) * kSketchSide + x] = v;
 }
 
 double total_ink(const Sketch& s) {
@@ -49,7 +40,7 @@ double total_ink(const Sketch& s) {
 TEST_CASE("a tall box becomes 20 px tall keeping its aspect ratio and is centred by mass", "[preprocess]") {
   auto r = blank();
   fill_rect(r, 30, 40, 130, 240);  // 100 x 200, far from the centre
-  const DigitImage d = preprocess_digit(r.data(), kS, kS);
+  const DigitImage d = preprocess_digit(r.data(), kSketchSide, kSketchSide);
   REQUIRE_FALSE(d.empty);
   const InkStats s = ink_stats(d.pixels.data(), 28, 28, 0.5f);
   CHECK(s.box_height() == 20);
@@ -67,7 +58,7 @@ TEST_CASE("a tall box becomes 20 px tall keeping its aspect ratio and is centred
 TEST_CASE("a wide shape spans 20 px across and keeps its proportions", "[preprocess]") {
   auto r = blank();
   fill_rect(r, 20, 200, 220, 250);  // 200 x 50
-  const DigitImage d = preprocess_digit(r.data(), kS, kS);
+  const DigitImage d = preprocess_digit(r.data(), kSketchSide, kSketchSide);
   const InkStats s = ink_stats(d.pixels.data(), 28, 28, 0.5f);
   CHECK(s.box_width() == 20);
   // 5 px tall, at a fractional offset: the ink's mass divided by its width is the height.
@@ -78,7 +69,7 @@ TEST_CASE("a wide shape spans 20 px across and keeps its proportions", "[preproc
 TEST_CASE("a small drawing is scaled up to the 20 px box", "[preprocess]") {
   auto r = blank();
   fill_rect(r, 100, 100, 104, 104);  // 4 x 4
-  const DigitImage d = preprocess_digit(r.data(), kS, kS);
+  const DigitImage d = preprocess_digit(r.data(), kSketchSide, kSketchSide);
   const InkStats s = ink_stats(d.pixels.data(), 28, 28, 0.5f);
   CHECK(s.box_width() == 20);
   CHECK(s.box_height() == 20);
@@ -89,7 +80,7 @@ TEST_CASE("uneven ink is centred by its centre of mass, not by its box", "[prepr
   auto r = blank();
   fill_rect(r, 40, 40, 240, 60);    // a heavy bar on top
   fill_rect(r, 130, 60, 150, 240);  // a thin stem: a T whose mass sits high
-  const DigitImage d = preprocess_digit(r.data(), kS, kS);
+  const DigitImage d = preprocess_digit(r.data(), kSketchSide, kSketchSide);
   const InkStats com = ink_stats(d.pixels.data(), 28, 28);
   CHECK(com.center_x == Approx(kDigitCenter).margin(0.5));
   CHECK(com.center_y == Approx(kDigitCenter).margin(0.5));
@@ -100,7 +91,7 @@ TEST_CASE("uneven ink is centred by its centre of mass, not by its box", "[prepr
 TEST_CASE("edges that fall inside a pixel are anti-aliased", "[preprocess]") {
   auto r = blank();
   fill_rect(r, 50, 50, 205, 210);  // 155 wide: 19.375 px after scaling, so an edge pixel is partly covered
-  const DigitImage d = preprocess_digit(r.data(), kS, kS);
+  const DigitImage d = preprocess_digit(r.data(), kSketchSide, kSketchSide);
   const bool has_partial = std::any_of(d.pixels.begin(), d.pixels.end(), [](float v) { return v > 0.05f && v < 0.95f; });
   CHECK(has_partial);
   CHECK(*std::max_element(d.pixels.begin(), d.pixels.end()) <= 1.0f);
@@ -108,7 +99,7 @@ TEST_CASE("edges that fall inside a pixel are anti-aliased", "[preprocess]") {
 
 TEST_CASE("an empty drawing gives an empty image", "[preprocess]") {
   const auto r = blank();
-  const DigitImage d = preprocess_digit(r.data(), kS, kS);
+  const DigitImage d = preprocess_digit(r.data(), kSketchSide, kSketchSide);
   CHECK(d.empty);
   CHECK(std::all_of(d.pixels.begin(), d.pixels.end(), [](float v) { return v == 0.0f; }));
 }
@@ -122,9 +113,9 @@ TEST_CASE("real MNIST digits blown up to canvas size come back as themselves", "
     const std::uint8_t* img = all.image(static_cast<std::size_t>(k) * 37);
     std::vector<float> original(784), big = blank();
     for (int i = 0; i < 784; ++i) original[static_cast<std::size_t>(i)] = img[i] / 255.0f;
-    for (int y = 0; y < kS; ++y)
-      for (int x = 0; x < kS; ++x) big[static_cast<std::size_t>(y) * kS + x] = original[static_cast<std::size_t>(y / 10 * 28 + x / 10)];
-    const DigitImage d = preprocess_digit(big.data(), kS, kS);
+    for (int y = 0; y < kSketchSide; ++y)
+      for (int x = 0; x < kSketchSide; ++x) big[static_cast<std::size_t>(y) * kSketchSide + x] = original[static_cast<std::size_t>(y / 10 * 28 + x / 10)];
+    const DigitImage d = preprocess_digit(big.data(), kSketchSide, kSketchSide);
     const double c = cosine(d.pixels.data(), original.data(), 784);
     worst = std::min(worst, c);
     total += c;
@@ -144,16 +135,16 @@ TEST_CASE("a stroke inks the pixels it passes with anti-aliased edges", "[sketch
   CHECK_FALSE(s.empty());
   CHECK(s.revision() != rev0);
   const auto& r = s.raster();
-  CHECK(r[100 * kS + 120] == 1.0f);  // on the line
-  CHECK(r[100 * kS + 20] == 0.0f);   // beyond the round cap
-  CHECK(r[130 * kS + 120] == 0.0f);  // far off the line
+  CHECK(r[100 * kSketchSide + 120] == 1.0f);  // on the line
+  CHECK(r[100 * kSketchSide + 20] == 0.0f);   // beyond the round cap
+  CHECK(r[130 * kSketchSide + 120] == 0.0f);  // far off the line
   // Pixel rows 91 and 108 have centres 8.5 and 8.5 from the line: coverage 8 + 0.5 - 8.5 = 0; rows 92 and 107: 1.
-  CHECK(r[92 * kS + 120] == Approx(1.0f));
+  CHECK(r[92 * kSketchSide + 120] == Approx(1.0f));
   // A point 8.25 from the line is half covered.
   Sketch half;
   half.begin_stroke({50.f, 100.25f}, 8.f);
   half.extend_stroke({200.f, 100.25f});
-  CHECK(half.raster()[108 * kS + 120] == Approx(0.25f));
+  CHECK(half.raster()[108 * kSketchSide + 120] == Approx(0.25f));
 }
 
 TEST_CASE("undo removes the last stroke; clear is undoable too", "[sketch]") {
@@ -204,13 +195,13 @@ TEST_CASE("far-off points are clipped: the line to them is inked up to the edge"
   REQUIRE(s.begin_stroke({140.f, 140.f}, 8.f));
   REQUIRE(s.extend_stroke({1e30f, 140.f}));  // clamped to kFarLimit, clipped to the raster
   CHECK(sketch_at(s, 150, 140) == 1.0f);
-  CHECK(sketch_at(s, kS - 1, 140) == 1.0f);
+  CHECK(sketch_at(s, kSketchSide - 1, 140) == 1.0f);
   CHECK(sketch_at(s, 100, 140) == 0.0f);  // behind the start's round cap
 
   Sketch diagonal;
   REQUIRE(diagonal.begin_stroke({-1e9f, -1e9f}, 4.f));
   REQUIRE(diagonal.extend_stroke({std::numeric_limits<float>::max(), std::numeric_limits<float>::max()}));
-  for (int i = 0; i < kS; i += 31) CHECK(sketch_at(diagonal, i, i) == 1.0f);
+  for (int i = 0; i < kSketchSide; i += 31) CHECK(sketch_at(diagonal, i, i) == 1.0f);
   CHECK(sketch_at(diagonal, 200, 40) == 0.0f);
 }
 

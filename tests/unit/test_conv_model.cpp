@@ -11,14 +11,9 @@
 #include "helpers.hpp"
 
 using namespace latent;
+using latent::testing::objective_of;
 
 namespace {
-
-Objective objective_of(Variant v) {
-  Objective o;
-  o.variant = v;
-  return o;
-}
 
 Architecture conv_model(std::vector<int> channels = {16, 8, 8}, int bottleneck = 0, bool variational = false) {
   Architecture a;

@@ -9,14 +9,9 @@
 #include "helpers.hpp"
 
 using namespace latent;
+using latent::testing::kNaN;
+using latent::testing::kSketchSide;
 using latent::testing::sketch_thickness;
-
-namespace {
-
-constexpr int kS = Sketch::kSize;
-constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
-
-}  // namespace
 
 TEST_CASE("a drawing takes a press in its area, every move, and the release as one stroke", "[drawing]") {
   Drawing d;
@@ -39,8 +34,8 @@ TEST_CASE("a drawing takes a press in its area, every move, and the release as o
   d.pointer_move(1, {20.f, 150.f});  // after the release: ignored
   CHECK(d.last_stroke_points() == 52);
   // Two sketch pixels per display pixel: the press at (80, 30) inked sketch pixel (140, 20).
-  CHECK(d.sketch().raster()[20 * kS + 140] == 1.0f);
-  CHECK(d.sketch().raster()[222 * kS + 192] == 1.0f);  // the release at (106, 131)
+  CHECK(d.sketch().raster()[20 * kSketchSide + 140] == 1.0f);
+  CHECK(d.sketch().raster()[222 * kSketchSide + 192] == 1.0f);  // the release at (106, 131)
   CHECK_FALSE(d.input().empty);
 }
 
@@ -61,7 +56,7 @@ TEST_CASE("a drawing ignores other pointers while a stroke is in progress, and p
   CHECK(d.stroke_count() == 1);
   CHECK(d.last_stroke_points() == 2);
   CHECK(d.last_stroke_kind() == PointerKind::Touch);
-  CHECK(d.sketch().raster()[static_cast<std::size_t>(210) * kS + 210] == 0.0f);
+  CHECK(d.sketch().raster()[static_cast<std::size_t>(210) * kSketchSide + 210] == 0.0f);
 
   // A press by the same pointer without its release (a lost pointerup) starts a new stroke.
   REQUIRE(d.pointer_down(3, PointerKind::Mouse, {20.f, 20.f}));
@@ -86,9 +81,9 @@ TEST_CASE("a drawing stroke continues outside the area and comes back", "[drawin
   CHECK(d.stroke_count() == 1);
   CHECK(d.last_stroke_points() == 5);
   const auto& r = d.sketch().raster();
-  CHECK(r[2 * kS + 50] == 1.0f);    // leaving, at the top edge
-  CHECK(r[2 * kS + 200] == 1.0f);   // coming back
-  CHECK(r[2 * kS + 120] == 0.0f);   // nothing between: that part ran outside
+  CHECK(r[2 * kSketchSide + 50] == 1.0f);    // leaving, at the top edge
+  CHECK(r[2 * kSketchSide + 200] == 1.0f);   // coming back
+  CHECK(r[2 * kSketchSide + 120] == 0.0f);   // nothing between: that part ran outside
 }
 
 TEST_CASE("a pen draws with its pressure; mouse and touch with the brush as set", "[drawing]") {

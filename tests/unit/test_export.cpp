@@ -145,9 +145,9 @@ TEST_CASE("a TF.js export is model.json and weights.bin, with Keras' kernel layo
   REQUIRE(files.size() == 2);
   CHECK(files[0].name == "model.json");
   CHECK(files[1].name == "weights.bin");
-  const auto json = nlohmann::json::parse(files[0].bytes);
-  CHECK(json["format"] == "layers-model");
-  const auto& weights = json["weightsManifest"][0]["weights"];
+  const auto model_json = nlohmann::json::parse(files[0].bytes);
+  CHECK(model_json["format"] == "layers-model");
+  const auto& weights = model_json["weightsManifest"][0]["weights"];
   REQUIRE(weights.size() == 2);
   CHECK(weights[0]["name"] == "code/kernel");
   CHECK(weights[0]["shape"] == nlohmann::json::array({784, 32}));

@@ -10,8 +10,10 @@
 
 #include "app/lab.hpp"
 #include "core/files.hpp"
+#include "helpers.hpp"
 
 using namespace latent;
+using latent::testing::cosine;
 
 namespace {
 
@@ -21,7 +23,7 @@ std::vector<std::uint8_t> pretrained_bytes() {
   return bytes;
 }
 
-Dataset bundled() {
+Dataset bundled_dataset() {
   Dataset all;
   REQUIRE(load_bundled_mnist(LATENT_ASSETS_DIR, all).is_ok());
   return all;
@@ -34,21 +36,11 @@ Lab& loaded_lab() {
   if (!lab.ready()) {
     SessionSettings settings;
     settings.threads = 1;
-    REQUIRE(lab.init(bundled(), SessionMode::Sliced, settings).is_ok());
+    REQUIRE(lab.init(bundled_dataset(), SessionMode::Sliced, settings).is_ok());
     REQUIRE(lab.load_pretrained(pretrained_bytes(), "seed.safetensors").is_ok());
     lab.update(0);
   }
   return lab;
-}
-
-double cosine(const float* a, const float* b, std::size_t n) {
-  double ab = 0, aa = 0, bb = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    ab += double(a[i]) * b[i];
-    aa += double(a[i]) * a[i];
-    bb += double(b[i]) * b[i];
-  }
-  return ab / std::sqrt(aa * bb);
 }
 
 }  // namespace
@@ -169,7 +161,7 @@ TEST_CASE("new data replaces the session: its sizes, fresh weights from the seed
   lab.apply(s);
   lab.update(0);
   UserData data;
-  const Dataset all = bundled();
+  const Dataset all = bundled_dataset();
   std::vector<std::size_t> first(3000), rest(500);
   for (std::size_t i = 0; i < first.size(); ++i) first[i] = i;
   for (std::size_t i = 0; i < rest.size(); ++i) rest[i] = 5000 + i;
@@ -321,7 +313,7 @@ TEST_CASE("the lab with a session thread: the interface draws while training run
   SessionSettings settings;
   settings.threads = 2;
   settings.target_epochs = 1000;
-  REQUIRE(lab.init(bundled(), SessionMode::Thread, settings).is_ok());
+  REQUIRE(lab.init(bundled_dataset(), SessionMode::Thread, settings).is_ok());
   REQUIRE(lab.off_main_thread());
   lab.set_training(true);
   Drawing& drawing = lab.drawing();
@@ -394,7 +386,7 @@ TEST_CASE("Fashion-MNIST with its pretrained weights: class names, its own words
   Lab lab;
   SessionSettings settings;
   settings.threads = 1;
-  REQUIRE(lab.init(bundled(), SessionMode::Sliced, settings).is_ok());
+  REQUIRE(lab.init(bundled_dataset(), SessionMode::Sliced, settings).is_ok());
   CHECK(lab.data_kind() == DataKind::Mnist);
   CHECK(std::string(lab.items()) == "digits");
   REQUIRE(lab.replace_data(std::move(*sorted.data)).is_ok());

@@ -14,7 +14,7 @@
 
 using namespace latent;
 using namespace latent::testing;
-using json = nlohmann::ordered_json;
+using nlohmann::ordered_json;
 
 namespace {
 
@@ -31,7 +31,7 @@ Autoencoder small_model() {
 
 // Splits a file into its JSON header and its data, so a test can break one and put the file back together.
 struct Parts {
-  json header;
+  ordered_json header;
   std::vector<std::uint8_t> data;
 };
 
@@ -39,7 +39,7 @@ Parts split_file(const std::vector<std::uint8_t>& bytes) {
   std::uint64_t n = 0;
   std::memcpy(&n, bytes.data(), 8);
   Parts p;
-  p.header = json::parse(bytes.begin() + 8, bytes.begin() + 8 + static_cast<std::ptrdiff_t>(n));
+  p.header = ordered_json::parse(bytes.begin() + 8, bytes.begin() + 8 + static_cast<std::ptrdiff_t>(n));
   p.data.assign(bytes.begin() + 8 + static_cast<std::ptrdiff_t>(n), bytes.end());
   return p;
 }
@@ -89,8 +89,8 @@ TEST_CASE("the file layout is the documented one", "[safetensors]") {
   const Parts p = split_file(bytes);
   CHECK(p.header.begin().key() == "__metadata__");
   CHECK(p.header["__metadata__"]["format"] == "latent-canvas");
-  CHECK(p.header["encoder.0.weight"]["shape"] == json::array({5, 6}));  // (out, in) like torch.nn.Linear
-  CHECK(p.header["encoder.1.bias"]["shape"] == json::array({3}));
+  CHECK(p.header["encoder.0.weight"]["shape"] == ordered_json::array({5, 6}));  // (out, in) like torch.nn.Linear
+  CHECK(p.header["encoder.1.bias"]["shape"] == ordered_json::array({3}));
   CHECK(p.header["decoder.1.weight"]["dtype"] == "F32");
   // encoder.0.weight row 1, column 2 is W[1][2]: row-major (out, in) in the data
   const auto off = p.header["encoder.0.weight"]["data_offsets"][0].get<std::size_t>();
@@ -173,17 +173,17 @@ TEST_CASE("each kind of malformed safetensors file gets its error", "[safetensor
   }
   SECTION("shape that disagrees with the architecture") {
     Parts p = split_file(good);
-    p.header["encoder.0.weight"]["shape"] = json::array({6, 5});
+    p.header["encoder.0.weight"]["shape"] = ordered_json::array({6, 5});
     CHECK_THAT(load_error(join(p)), Catch::Contains("has shape [6,5]; the architecture needs [5,6]"));
   }
   SECTION("negative shape") {
     Parts p = split_file(good);
-    p.header["encoder.0.weight"]["shape"] = json::array({-5, 6});
+    p.header["encoder.0.weight"]["shape"] = ordered_json::array({-5, 6});
     CHECK_THAT(load_error(join(p)), Catch::Contains("no valid shape"));
   }
   SECTION("offsets outside the data") {
     Parts p = split_file(good);
-    p.header["decoder.1.bias"]["data_offsets"] = json::array({100000, 100024});
+    p.header["decoder.1.bias"]["data_offsets"] = ordered_json::array({100000, 100024});
     CHECK_THAT(load_error(join(p)), Catch::Contains("outside the"));
   }
   SECTION("offsets that do not match the shape's size") {
@@ -194,7 +194,7 @@ TEST_CASE("each kind of malformed safetensors file gets its error", "[safetensor
   }
   SECTION("overlapping tensors") {
     Parts p = split_file(good);
-    p.header["encoder.0.bias"]["data_offsets"] = json::array({0, 20});
+    p.header["encoder.0.bias"]["data_offsets"] = ordered_json::array({0, 20});
     CHECK_THAT(load_error(join(p)), Catch::Contains("overlaps or leaves a gap"));
   }
   SECTION("trailing bytes that belong to no tensor") {

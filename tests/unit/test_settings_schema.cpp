@@ -19,7 +19,7 @@ using json = nlohmann::json;
 namespace {
 
 // A link's refusal: one line, and the settings as they were.
-std::string refusal(std::string_view text) {
+std::string link_refusal(std::string_view text) {
   Settings s;
   const Settings before = s;
   const Status e = parse_link_settings(text, s);
@@ -278,15 +278,15 @@ TEST_CASE("a link carries the variant and its own settings", "[settings][link][v
     if (v == Variant::Sparse) CHECK(text.ends_with("&variant=sparse&sparsity=0.002"));
     if (v == Variant::Variational) CHECK(text.ends_with("&variant=vae&beta=0.5"));
   }
-  CHECK(refusal("variant=contractive") == "variant: expected plain, denoising, sparse or vae, got 'contractive'");
-  CHECK(refusal("variant=denoising&level=1.5") == "noise level: expected a number from 0 to 1, got '1.5'");
-  CHECK(refusal("variant=vae&beta=-1") == "beta: expected a number from 0 to 100, got '-1'");
-  CHECK(refusal("variant=denoising&noise=pink") == "noise: expected gaussian or mask, got 'pink'");
+  CHECK(link_refusal("variant=contractive") == "variant: expected plain, denoising, sparse or vae, got 'contractive'");
+  CHECK(link_refusal("variant=denoising&level=1.5") == "noise level: expected a number from 0 to 1, got '1.5'");
+  CHECK(link_refusal("variant=vae&beta=-1") == "beta: expected a number from 0 to 100, got '-1'");
+  CHECK(link_refusal("variant=denoising&noise=pink") == "noise: expected gaussian or mask, got 'pink'");
   // A variant's own settings go with it (found by fuzzing: "&beta=0.5" parsed, but its address dropped the beta,
   // so the link did not come back).
-  CHECK(refusal("&beta=0.5") == "beta applies to variant vae only");
-  CHECK(refusal("sparsity=0.1&variant=denoising") == "sparsity applies to variant sparse only");
-  CHECK(refusal("level=0.2") == "noise level applies to variant denoising only");
+  CHECK(link_refusal("&beta=0.5") == "beta applies to variant vae only");
+  CHECK(link_refusal("sparsity=0.1&variant=denoising") == "sparsity applies to variant sparse only");
+  CHECK(link_refusal("level=0.2") == "noise level applies to variant denoising only");
   Settings s;
   REQUIRE(parse_link_settings("beta=0.5&variant=vae", s).is_ok());  // in any order
   CHECK(s.session.objective.beta == 0.5f);
@@ -313,7 +313,7 @@ TEST_CASE("a link names Fashion-MNIST as its data", "[settings][link]") {
   CHECK(back.data == DataKind::Fashion);
   REQUIRE(parse_link_settings("data=mnist", back).is_ok());
   CHECK(back.data == DataKind::Mnist);
-  CHECK(refusal("data=cifar") == "data: expected mnist or fashion, got 'cifar'");
+  CHECK(link_refusal("data=cifar") == "data: expected mnist or fashion, got 'cifar'");
   CHECK(class_name(DataKind::Fashion, 9) == "Ankle boot");
   CHECK(class_name(DataKind::Fashion, 9, true) == "Boot");
   CHECK(class_name(DataKind::Mnist, 3) == "3");
@@ -333,7 +333,7 @@ TEST_CASE("a link chooses the views an embedded page shows, and hides its contro
   Settings back;
   REQUIRE(parse_link_settings(format_link_settings(s), back).is_ok());
   CHECK(back == s);
-  CHECK(refusal("embed=draw,draw") ==
+  CHECK(link_refusal("embed=draw,draw") ==
         "embedded views: expected some of draw, train, digits, map, sliders, morph, units, network, comma-separated (empty "
         "for all), got 'draw,draw'");
   REQUIRE(parse_link_settings("embed=", back).is_ok());
@@ -355,26 +355,26 @@ TEST_CASE("a link may set only some settings, in any order", "[settings][link]")
 }
 
 TEST_CASE("bad settings in a link are refused with the row's message", "[settings][link][errors]") {
-  CHECK(refusal("latent=1") == "latent size: expected a whole number from 2 to 1024, got '1'");
-  CHECK(refusal("latent=3x") == "latent size: expected a whole number from 2 to 1024, got '3x'");
-  CHECK(refusal("batch=") == "batch size: expected a whole number from 1 to 65536, got ''");
-  CHECK(refusal("lr=nan") == "learning rate: expected a number from 1e-06 to 10, got 'nan'");
-  CHECK(refusal("lr=20") == "learning rate: expected a number from 1e-06 to 10, got '20'");
-  CHECK(refusal("activation=gelu") == "activation: expected relu, sigmoid, tanh or linear, got 'gelu'");
-  CHECK(refusal("hidden=64,,32") ==
+  CHECK(link_refusal("latent=1") == "latent size: expected a whole number from 2 to 1024, got '1'");
+  CHECK(link_refusal("latent=3x") == "latent size: expected a whole number from 2 to 1024, got '3x'");
+  CHECK(link_refusal("batch=") == "batch size: expected a whole number from 1 to 65536, got ''");
+  CHECK(link_refusal("lr=nan") == "learning rate: expected a number from 1e-06 to 10, got 'nan'");
+  CHECK(link_refusal("lr=20") == "learning rate: expected a number from 1e-06 to 10, got '20'");
+  CHECK(link_refusal("activation=gelu") == "activation: expected relu, sigmoid, tanh or linear, got 'gelu'");
+  CHECK(link_refusal("hidden=64,,32") ==
         "hidden layers: expected up to 6 widths from 1 to 4096, comma-separated (like 128,64; empty for none), got '64,,32'");
-  CHECK(refusal("hidden=1,2,3,4,5,6,7").starts_with("hidden layers: expected up to 6 widths"));
-  CHECK(refusal("seed=1&seed=2") == "'seed' is set twice in the link");
-  CHECK(refusal("embed=draw,canvas") ==
+  CHECK(link_refusal("hidden=1,2,3,4,5,6,7").starts_with("hidden layers: expected up to 6 widths"));
+  CHECK(link_refusal("seed=1&seed=2") == "'seed' is set twice in the link");
+  CHECK(link_refusal("embed=draw,canvas") ==
         "embedded views: expected some of draw, train, digits, map, sliders, morph, units, network, comma-separated (empty "
         "for all), got 'draw,canvas'");
-  CHECK(refusal("controls=some") == "controls: expected all or none, got 'some'");
+  CHECK(link_refusal("controls=some") == "controls: expected all or none, got 'some'");
   const std::string known = "(known: model, latent, hidden, channels, bottleneck, activation, lr, batch, epochs, seed, variant, noise, level, sparsity, beta, data, embed, controls)";
-  CHECK(refusal("colour=red") == "the link has an unknown setting 'colour' " + known);
-  CHECK(refusal("threads=2") == "the link has an unknown setting 'threads' " + known);  // the machine's, not the link's
-  CHECK(refusal("latent") == "the link's setting 'latent' has no value (key=value)");
-  CHECK(refusal("x\x1b[2J=1") == "the link has an unknown setting 'x\\x1b[2J' " + known);
-  CHECK(refusal(std::string(600, 'a')) == "the link's settings are 600 characters; at most 512 are read");
+  CHECK(link_refusal("colour=red") == "the link has an unknown setting 'colour' " + known);
+  CHECK(link_refusal("threads=2") == "the link has an unknown setting 'threads' " + known);  // the machine's, not the link's
+  CHECK(link_refusal("latent") == "the link's setting 'latent' has no value (key=value)");
+  CHECK(link_refusal("x\x1b[2J=1") == "the link has an unknown setting 'x\\x1b[2J' " + known);
+  CHECK(link_refusal(std::string(600, 'a')) == "the link's settings are 600 characters; at most 512 are read");
 }
 
 TEST_CASE("the command line's usage lists every setting it takes, from the schema", "[settings][cli]") {

@@ -7,15 +7,10 @@
 #include "helpers.hpp"
 
 using namespace latent;
-
-namespace {
-
-const DatasetSplit& bundled() { return latent::testing::bundled_digits(); }
-
-}  // namespace
+using latent::testing::bundled_digits;
 
 TEST_CASE("training on the bundled digits lowers the test loss", "[trainer]") {
-  const DatasetSplit& data = bundled();
+  const DatasetSplit& data = bundled_digits();
   Trainer trainer(data.train, TrainConfig{});
   const float before = trainer.evaluate(data.test);
   CHECK(before > 0.6f);  // random weights: near log(2) per pixel
@@ -29,7 +24,7 @@ TEST_CASE("training on the bundled digits lowers the test loss", "[trainer]") {
 }
 
 TEST_CASE("the same seed gives bit-identical weights and another seed does not", "[trainer]") {
-  const DatasetSplit& data = bundled();
+  const DatasetSplit& data = bundled_digits();
   TrainConfig config;
   config.shape.hidden = {64};
   const auto train = [&](std::uint64_t seed) {
@@ -46,7 +41,7 @@ TEST_CASE("the same seed gives bit-identical weights and another seed does not",
 }
 
 TEST_CASE("reset restarts from the seed's weights", "[trainer]") {
-  const DatasetSplit& data = bundled();
+  const DatasetSplit& data = bundled_digits();
   Trainer t(data.train, TrainConfig{});
   const auto p0 = std::vector<float>(t.model().parameters().begin(), t.model().parameters().end());
   for (int i = 0; i < 5; ++i) t.step();
@@ -57,7 +52,7 @@ TEST_CASE("reset restarts from the seed's weights", "[trainer]") {
 }
 
 TEST_CASE("an epoch is every sample once with the remainder as the last batch", "[trainer]") {
-  const DatasetSplit& data = bundled();
+  const DatasetSplit& data = bundled_digits();
   TrainConfig config;
   config.batch_size = 256;  // 8000 = 31 x 256 + 64
   Trainer t(data.train, config);
@@ -70,7 +65,7 @@ TEST_CASE("an epoch is every sample once with the remainder as the last batch", 
 }
 
 TEST_CASE("other architectures and activations and losses and optimizers train", "[trainer]") {
-  const DatasetSplit& data = bundled();
+  const DatasetSplit& data = bundled_digits();
   TrainConfig config;
   config.shape.hidden = {128, 64};
   config.shape.activation = GENERATE(Activation::ReLU, Activation::Tanh, Activation::Sigmoid, Activation::Linear);

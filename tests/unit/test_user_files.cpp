@@ -20,7 +20,7 @@ std::vector<std::uint8_t> weights_bytes() {
   return encode_safetensors(model);
 }
 
-std::string refusal(std::vector<UserFile> files) {
+std::string sort_refusal(std::vector<UserFile> files) {
   UserFiles out;
   const Status s = sort_user_files(std::move(files), out);
   REQUIRE_FALSE(s.is_ok());
@@ -85,52 +85,52 @@ TEST_CASE("weights alone are weights", "[user-files]") {
 }
 
 TEST_CASE("files that cannot be used are refused with one line naming them", "[user-files][errors]") {
-  CHECK(refusal({}) == "no files given");
-  CHECK(refusal({file("notes.txt", {'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd'})}) ==
+  CHECK(sort_refusal({}) == "no files given");
+  CHECK(sort_refusal({file("notes.txt", {'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd'})}) ==
         "notes.txt: not a weights file (.safetensors) nor an IDX file of images or labels (plain or gzipped)");
-  CHECK(refusal({file("a.safetensors", weights_bytes()), file("b.safetensors", weights_bytes())}) ==
+  CHECK(sort_refusal({file("a.safetensors", weights_bytes()), file("b.safetensors", weights_bytes())}) ==
         "two weights files (a.safetensors and b.safetensors): open one at a time");
-  CHECK(refusal({file("im", idx_images(50, 28, 28))}) ==
+  CHECK(sort_refusal({file("im", idx_images(50, 28, 28))}) ==
         "im: 50 images, and no labels file with 50 labels; open the images with their labels");
-  CHECK(refusal({file("im", idx_images(50, 28, 28)), file("lab", idx_labels(49))}) ==
+  CHECK(sort_refusal({file("im", idx_images(50, 28, 28)), file("lab", idx_labels(49))}) ==
         "im: 50 images, and no labels file with 50 labels; open the images with their labels");
-  CHECK(refusal({file("lab", idx_labels(49))}) ==
+  CHECK(sort_refusal({file("lab", idx_labels(49))}) ==
         "lab: 49 labels, and no images file with that many images; open the labels with their images");
-  CHECK(refusal({file("cifar", idx_images(50, 32, 32)), file("lab", idx_labels(50))}) ==
+  CHECK(sort_refusal({file("cifar", idx_images(50, 32, 32)), file("lab", idx_labels(50))}) ==
         "cifar: the images are 32x32; Latent Canvas takes 28x28 images, like MNIST");
   std::vector<std::uint8_t> labels = idx_labels(50);
   labels[8 + 7] = 12;
-  CHECK(refusal({file("im", idx_images(50, 28, 28)), file("lab", labels)}) ==
+  CHECK(sort_refusal({file("im", idx_images(50, 28, 28)), file("lab", labels)}) ==
         "lab: label 12 at item 7; labels must be classes 0 to 9");
-  CHECK(refusal({file("im", idx_images(12, 28, 28)), file("lab", idx_labels(12))}) ==
+  CHECK(sort_refusal({file("im", idx_images(12, 28, 28)), file("lab", idx_labels(12))}) ==
         "too few images: 10 to train and 2 to test; at least 10 test images are needed");
   // A truncated IDX file: the core's reader says so, naming the file.
   std::vector<std::uint8_t> cut = idx_images(50, 28, 28);
   cut.resize(cut.size() - 5);
-  CHECK_THAT(refusal({file("cut.idx", cut), file("lab", idx_labels(50))}), Catch::StartsWith("cut.idx: "));
+  CHECK_THAT(sort_refusal({file("cut.idx", cut), file("lab", idx_labels(50))}), Catch::StartsWith("cut.idx: "));
   // Corrupt gzip.
   std::vector<std::uint8_t> gz = gzip_bytes(idx_labels(50));
   gz.resize(gz.size() / 2);
-  CHECK_THAT(refusal({file("half.gz", gz)}), Catch::StartsWith("half.gz: "));
+  CHECK_THAT(sort_refusal({file("half.gz", gz)}), Catch::StartsWith("half.gz: "));
   // Names are shown as they can be: control characters replaced (a newline would break the one line).
-  CHECK(refusal({file("evil\nname\x1b[31m", {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'})}) ==
+  CHECK(sort_refusal({file("evil\nname\x1b[31m", {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'})}) ==
         "evil?name?[31m: not a weights file (.safetensors) nor an IDX file of images or labels (plain or gzipped)");
 }
 
 TEST_CASE("sizes are limited before the data is used: files, and images in all", "[user-files][errors]") {
   // One file larger than the limit (checked before it is read any further).
   std::vector<std::uint8_t> big(kMaxUserFileBytes + 1, 0);
-  CHECK(refusal({file("big.idx", std::move(big))}) ==
+  CHECK(sort_refusal({file("big.idx", std::move(big))}) ==
         "big.idx: 78,400,017 bytes; files up to 78,400,016 bytes are taken (100,000 images of 28x28)");
   // A gzip bomb stops inflating at the limit.
   std::vector<std::uint8_t> zeros(kMaxUserFileBytes + 4096, 0);
   const std::vector<std::uint8_t> bomb = gzip_bytes(zeros);
   zeros = {};
   CHECK(bomb.size() < 200000);
-  CHECK_THAT(refusal({file("bomb.gz", bomb)}), Catch::StartsWith("bomb.gz: "));
+  CHECK_THAT(sort_refusal({file("bomb.gz", bomb)}), Catch::StartsWith("bomb.gz: "));
   // Two files within the limit that are too many images together.
   const std::uint32_t half = kMaxUserImages / 2 + 1;
-  CHECK(refusal({file("a", idx_images(half, 28, 28)), file("b", idx_images(half, 28, 28))}) ==
+  CHECK(sort_refusal({file("a", idx_images(half, 28, 28)), file("b", idx_images(half, 28, 28))}) ==
         "b: 50,001 images make 100,002 in all; Latent Canvas takes at most 100,000");
 }
 

@@ -13,20 +13,10 @@
 #include "helpers.hpp"
 
 using namespace latent;
+using latent::testing::bundled_digits;
+using latent::testing::objective_of;
 using latent::testing::central_difference;
 using latent::testing::gradient_error;
-
-namespace {
-
-const DatasetSplit& bundled() { return latent::testing::bundled_digits(); }
-
-Objective objective_of(Variant v) {
-  Objective o;
-  o.variant = v;
-  return o;
-}
-
-}  // namespace
 
 TEST_CASE("variant names parse back and out-of-range settings are refused", "[variants]") {
   for (Variant v : {Variant::Plain, Variant::Denoising, Variant::Sparse, Variant::Variational}) {
@@ -172,7 +162,7 @@ TEST_CASE("each variant lowers its test reconstruction loss on the bundled digit
   const Noise noise = GENERATE(Noise::Gaussian, Noise::Mask);
   if (variant != Variant::Denoising && noise == Noise::Mask) return;
   INFO(to_string(variant) << " " << to_string(noise));
-  const DatasetSplit& data = bundled();
+  const DatasetSplit& data = bundled_digits();
   TrainConfig config;
   config.objective = objective_of(variant);
   config.objective.noise = noise;
@@ -200,7 +190,7 @@ TEST_CASE("each variant lowers its test reconstruction loss on the bundled digit
 TEST_CASE("a variant trains to bit-identical weights for a seed and thread count", "[variants][trainer][threads]") {
   const Variant variant = GENERATE(Variant::Denoising, Variant::Variational);
   INFO(to_string(variant));
-  const DatasetSplit& data = bundled();
+  const DatasetSplit& data = bundled_digits();
   TrainConfig config;
   config.objective = objective_of(variant);
   config.shape.input = data.train.pixels();
@@ -255,7 +245,7 @@ TEST_CASE("a VAE's weights file records its shape and loads back to the same mod
 }
 
 TEST_CASE("a session trains a VAE, reports its KL apart and adopts VAE weights", "[variants][session]") {
-  auto data = std::make_shared<DatasetSplit>(bundled());
+  auto data = std::make_shared<DatasetSplit>(bundled_digits());
   SessionSettings settings;
   settings.objective.variant = Variant::Variational;
   settings.shape.latent = 2;
