@@ -39,6 +39,10 @@ SessionSettings settings_for(std::vector<int> hidden, int latent, int batch, int
   return s;
 }
 
+}  // namespace
+
+#ifdef LATENT_MEASURE_HEAP
+namespace {
 SessionSettings conv_settings(std::vector<int> channels, int bottleneck, int batch, int threads, Variant variant) {
   SessionSettings s = settings_for({}, 32, batch, threads, variant);
   s.shape.kind = ModelKind::Conv;
@@ -47,10 +51,6 @@ SessionSettings conv_settings(std::vector<int> channels, int bottleneck, int bat
   return s;
 }
 
-}  // namespace
-
-#ifdef LATENT_MEASURE_HEAP
-namespace {
 // Bytes the program holds on the heap now, in every arena and in mmapped blocks (glibc).
 std::int64_t heap_in_use() {
   const struct mallinfo2 m = mallinfo2();
