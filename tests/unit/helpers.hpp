@@ -21,14 +21,17 @@
 
 namespace latent::testing {
 
+// The bundled 10,000 digits, read from assets/ on each call.
+inline Dataset bundled_dataset() {
+  Dataset all;
+  const Status s = load_bundled_mnist(LATENT_ASSETS_DIR, all);
+  if (!s) FAIL(s.message());
+  return all;
+}
+
 // The bundled digits in their fixed 8,000 / 2,000 split, loaded once per process.
 inline const DatasetSplit& bundled_digits() {
-  static const DatasetSplit split = [] {
-    Dataset all;
-    const Status s = load_bundled_mnist(LATENT_ASSETS_DIR, all);
-    if (!s) FAIL(s.message());
-    return split_stratified(all);
-  }();
+  static const DatasetSplit split = split_stratified(bundled_dataset());
   return split;
 }
 

@@ -105,8 +105,7 @@ TEST_CASE("an empty drawing gives an empty image", "[preprocess]") {
 }
 
 TEST_CASE("real MNIST digits blown up to canvas size come back as themselves", "[preprocess][bundled]") {
-  Dataset all;
-  REQUIRE(load_bundled_mnist(LATENT_ASSETS_DIR, all).is_ok());
+  Dataset all = latent::testing::bundled_dataset();
   double worst = 1.0, total = 0;
   const int n = 200;
   for (int k = 0; k < n; ++k) {

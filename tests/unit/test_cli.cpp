@@ -105,8 +105,7 @@ TEST_CASE("latent train --json prints one parseable object per epoch and saves w
 
 TEST_CASE("weights saved in the page load in latent eval, and the CLI's load in the page, with the same test loss", "[cli][files]") {
   TempDir dir;
-  latent::Dataset all;
-  REQUIRE(latent::load_bundled_mnist(LATENT_ASSETS_DIR, all).is_ok());
+  latent::Dataset all = latent::testing::bundled_dataset();
   latent::Lab lab;
   latent::SessionSettings settings;
   settings.threads = 1;

@@ -156,8 +156,7 @@ TEST_CASE("a drawing restored from its strokes is the same drawing, checked as a
   CHECK(d.revision() > revision);
 
   // Points no pointer could give are dropped or clamped; the points in all are capped.
-  const float nan = std::numeric_limits<float>::quiet_NaN();
-  restored.restore({{4.f, {{nan, 1.f, 1.f}}}, {1e30f, {{10.f, 10.f, 99.f}, {1e30f, 5.f, 1.f}}}});
+  restored.restore({{4.f, {{kNaN, 1.f, 1.f}}}, {1e30f, {{10.f, 10.f, 99.f}, {1e30f, 5.f, 1.f}}}});
   CHECK(restored.stroke_count() == 1);
   SketchStroke long_stroke{4.f, std::vector<SketchPoint>(Drawing::kMaxRestoredPoints + 1, SketchPoint{10.f, 10.f, 1.f})};
   restored.restore({{4.f, {{1.f, 1.f, 1.f}}}, long_stroke});

@@ -10,6 +10,7 @@
 
 #include "app/lab.hpp"
 #include "core/files.hpp"
+#include "helpers.hpp"
 
 using namespace latent;
 
@@ -18,8 +19,7 @@ namespace {
 Lab& explorer_lab() {
   static Lab lab;
   if (!lab.ready()) {
-    Dataset all;
-    REQUIRE(load_bundled_mnist(LATENT_ASSETS_DIR, all).is_ok());
+    Dataset all = latent::testing::bundled_dataset();
     SessionSettings settings;
     settings.threads = 1;
     REQUIRE(lab.init(std::move(all), SessionMode::Sliced, settings).is_ok());
@@ -296,8 +296,7 @@ TEST_CASE("unit images are the first layer's rows and the last layer's columns",
 
 TEST_CASE("a VAE with a 2-unit code: the grid is its prior at N(0, 1) quantiles, the classic manifold", "[explorer][variants]") {
   Lab lab;
-  Dataset all;
-  REQUIRE(load_bundled_mnist(LATENT_ASSETS_DIR, all).is_ok());
+  Dataset all = latent::testing::bundled_dataset();
   SessionSettings settings;
   settings.threads = 1;
   settings.shape.latent = 2;
@@ -330,8 +329,7 @@ TEST_CASE("a VAE with a 2-unit code: the grid is its prior at N(0, 1) quantiles,
 
 TEST_CASE("a convolutional model's units are its first filters and how its last layer's maps draw", "[explorer][conv]") {
   Lab lab;
-  Dataset all;
-  REQUIRE(load_bundled_mnist(LATENT_ASSETS_DIR, all).is_ok());
+  Dataset all = latent::testing::bundled_dataset();
   SessionSettings settings;
   settings.threads = 1;
   settings.shape.kind = ModelKind::Conv;

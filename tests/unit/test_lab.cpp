@@ -13,6 +13,7 @@
 #include "helpers.hpp"
 
 using namespace latent;
+using latent::testing::bundled_dataset;
 using latent::testing::cosine;
 
 namespace {
@@ -21,12 +22,6 @@ std::vector<std::uint8_t> pretrained_bytes() {
   std::vector<std::uint8_t> bytes;
   REQUIRE(read_file(std::string(LATENT_ASSETS_DIR) + "/weights/seed-784-32.safetensors", bytes).is_ok());
   return bytes;
-}
-
-Dataset bundled_dataset() {
-  Dataset all;
-  REQUIRE(load_bundled_mnist(LATENT_ASSETS_DIR, all).is_ok());
-  return all;
 }
 
 // The bundled digits and the shipped weights, with the session in frame slices (so each command is carried out

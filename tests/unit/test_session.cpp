@@ -11,6 +11,7 @@
 #include "core/checkpoint.hpp"
 #include "core/session_host.hpp"
 #include "core/training_session.hpp"
+#include "helpers.hpp"
 
 using namespace latent;
 
@@ -19,8 +20,7 @@ namespace {
 // The bundled digits' split, loaded once per process (ctest runs each case alone).
 std::shared_ptr<const DatasetSplit> bundled_split() {
   static std::shared_ptr<const DatasetSplit> split = [] {
-    Dataset all;
-    REQUIRE(load_bundled_mnist(LATENT_ASSETS_DIR, all).is_ok());
+    Dataset all = latent::testing::bundled_dataset();
     return std::make_shared<const DatasetSplit>(split_stratified(all));
   }();
   return split;
